@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds local sandbox images from the host's own toolchains, for machines with no image registry.
+# On a machine with a registry you would instead pull e.g. python:3.12-slim and set
+# crucible.sandbox.images / --image. Idempotent: skips images that already exist.
+#   DOCKER_HOST=... scripts/build-images.sh [python]
+set -euo pipefail
+want=${*:-python}
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+
+copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
+  local root=$1 bin=$2 dest=${3:-$2}
+  mkdir -p "$root$(dirname "$dest")"; cp -L "$bin" "$root$dest"
+  for l in $(ldd "$bin" | grep -o '/[^ ]*'); do mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; done
+}
+
+for lang in $want; do
+  case $lang in
+    python)
+      img=crucible-python:local
+      have $img && { echo "$img exists"; continue; }
+      # Debian's interpreter (the python3 on PATH may be a pyenv build with other library paths).
+      py=/usr/bin/python3.11; [[ -x $py ]] || { echo "need /usr/bin/python3.11 (apt-get install python3.11)" >&2; exit 1; }
+      root=$(mktemp -d); mkdir -p "$root/tmp" "$root/usr/lib"
+      copy_with_libs "$root" "$py" /usr/bin/python3
+      ln -s python3 "$root/usr/bin/python"
+      cp -a /usr/lib/python3.11 "$root/usr/lib/"
+      rm -rf "$root/usr/lib/python3.11/test" "$root/usr/lib/python3.11/idlelib" "$root/usr/lib/python3.11/tkinter"
+      find "$root/usr/lib/python3.11" -name __pycache__ -prune -exec rm -rf {} +
+      tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' - $img >/dev/null
+      rm -rf "$root"; echo "built $img" ;;
+    *) echo "unknown image: $lang" >&2; exit 2 ;;
+  esac
+done

