@@ -152,3 +152,21 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
     default: return null;
   }
 }
+
+/** Passed by the extension as the language client's initializationOptions (CLI builds the same). */
+export interface EngineInit {
+  /** SQLite database file (the extension uses its workspace storage). */
+  dbPath: string;
+  /** Where bundled/known datasets are looked up ($CRUCIBLE_DATA_DIR). */
+  dataDir?: string;
+  /** Where downloaded suites are cached. */
+  cacheDir: string;
+  /** Default sandbox name ("docker", "local", …). */
+  sandbox?: string;
+  /** Docker image per language, e.g. { python: "python:3.12-slim" }. */
+  images?: Record<string, string>;
+  /** Per-provider settings (base URLs, …). Never secrets: those come through the environment. */
+  providers?: Record<string, Record<string, unknown>>;
+  /** Extra suite files to list (workspace JSONL files). */
+  suitePaths?: string[];
+}
