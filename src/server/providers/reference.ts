@@ -1,0 +1,17 @@
+// `reference`: returns each problem's canonical solution. Like bigcode-evaluation-harness's
+// check-references, it checks the pipeline (suite, language, sandbox, scoring) with no model at all.
+import type { ProviderFactory } from '../plugins';
+
+export const referenceProvider: ProviderFactory = {
+  name: 'reference',
+  create(model) {
+    return {
+      name: 'reference',
+      model: model || 'reference',
+      async generate({ problem }) {
+        if (problem.canonicalSolution === undefined) throw new Error(`reference: problem ${problem.id} has no canonical solution`);
+        return { raw: problem.canonicalSolution, completion: problem.canonicalSolution, latencyMs: 0 };
+      },
+    };
+  },
+};

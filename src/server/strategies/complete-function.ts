@@ -1,0 +1,16 @@
+// Default prompt strategy for chat models: ask for the whole function in one fenced block.
+// (Completion-style providers use the prompt verbatim.)
+import type { Strategy } from '../plugins';
+
+export const completeFunction: Strategy = {
+  name: 'complete-function',
+  messages(problem) {
+    return [
+      { role: 'system', content: `You are an expert ${problem.language} programmer. Reply with code only.` },
+      {
+        role: 'user',
+        content: `Complete the following ${problem.language} function. Return the complete function, including the signature, in one fenced code block.\n\n\`\`\`${problem.language}\n${problem.prompt}\n\`\`\``,
+      },
+    ];
+  },
+};

@@ -1,0 +1,81 @@
+// HumanEval-format suites: JSONL or JSONL.gz with task_id, prompt, entry_point, canonical_solution, test.
+// "humaneval" resolves to $CRUCIBLE_DATA_DIR/humaneval/HumanEval.jsonl.gz, else a cached download
+// of the public dataset verified by SHA-256.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { field, InputError, readJsonl } from '../jsonl';
+import type { Problem, SuiteSource } from '../plugins';
+
+export const HUMANEVAL = {
+  url: 'https://github.com/openai/human-eval/raw/master/data/HumanEval.jsonl.gz',
+  sha256: 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef',
+  file: 'HumanEval.jsonl.gz',
+};
+
+export async function loadHumanEvalFile(file: string, suite: string, language = 'python'): Promise<Problem[]> {
+  const recs = await readJsonl(file);
+  const seen = new Set<string>();
+  const gz = /\.gz$/i.test(file);
+  return recs.map((r) => {
+    const id = field(file, r, 'task_id');
+    if (seen.has(id)) throw new InputError(file, r.line, `duplicate task_id "${id}"`);
+    seen.add(id);
+    return {
+      id,
+      suite,
+      language,
+      prompt: field(file, r, 'prompt'),
+      tests: field(file, r, 'test'),
+      entryPoint: field(file, r, 'entry_point'),
+      canonicalSolution: field(file, r, 'canonical_solution', true),
+      sourceFile: file,
+      // A line in a gzip file cannot be revealed in the editor.
+      sourceLine: gz ? undefined : r.line,
+    };
+  });
+}
+
+async function fetchVerified(url: string, sha256: string, dest: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`cannot download ${url} (${(e as Error).cause ?? (e as Error).message}); set CRUCIBLE_DATA_DIR to a folder holding humaneval/${HUMANEVAL.file}, or pass the file's path as the suite`);
+  }
+  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
+  const buf = Buffer.from(await res.arrayBuffer());
+  const got = createHash('sha256').update(buf).digest('hex');
+  if (got !== sha256) throw new Error(`download of ${url} has SHA-256 ${got}, expected ${sha256}: refusing to use it`);
+  await mkdir(path.dirname(dest), { recursive: true });
+  await writeFile(dest + '.part', buf);
+  await rename(dest + '.part', dest);
+}
+
+/** Finds the HumanEval file: data dir, then cache (verified), then download into the cache. */
+export async function resolveHumanEval(dataDir: string | undefined, cacheDir: string): Promise<string> {
+  if (dataDir) {
+    const p = path.join(dataDir, 'humaneval', HUMANEVAL.file);
+    if (existsSync(p)) return p;
+  }
+  const cached = path.join(cacheDir, HUMANEVAL.file);
+  if (existsSync(cached)) {
+    const got = createHash('sha256').update(await readFile(cached)).digest('hex');
+    if (got === HUMANEVAL.sha256) return cached;
+  }
+  await fetchVerified(HUMANEVAL.url, HUMANEVAL.sha256, cached);
+  return cached;
+}
+
+export const humanevalSuite: SuiteSource = {
+  name: 'humaneval',
+  async load(spec, ctx) {
+    if (spec === 'humaneval') return loadHumanEvalFile(await resolveHumanEval(ctx.dataDir, ctx.cacheDir), 'humaneval');
+    if (/\.jsonl(\.gz)?$/i.test(spec)) {
+      const file = path.resolve(spec);
+      return loadHumanEvalFile(file, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''));
+    }
+    return null;
+  },
+};
