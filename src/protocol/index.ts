@@ -165,6 +165,8 @@ export interface EngineInit {
   sandbox?: string;
   /** Docker image per language, e.g. { python: "python:3.12-slim" }. */
   images?: Record<string, string>;
+  /** Per-sandbox settings, e.g. { docker: { dockerHost: "unix:///…", memoryMb: 512 } }. */
+  sandboxes?: Record<string, Record<string, unknown>>;
   /** Per-provider settings (base URLs, …). Never secrets: those come through the environment. */
   providers?: Record<string, Record<string, unknown>>;
   /** Extra suite files to list (workspace JSONL files). */

@@ -1,0 +1,179 @@
+// `crucible`: the same engine, no editor. For CI and for runs too big to babysit.
+//   crucible eval --suite humaneval --model reference --n 1 --k 1
+//   crucible eval --suite humaneval --model openai:gpt-4o-mini --n 10 --k 1,10
+//   crucible eval --suite humaneval --samples samples.jsonl          (replay, human-eval compatible)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import type { ModelMetrics, RunPlan, RunSummary } from '../protocol';
+import { createBuiltins } from './builtins';
+import { Engine } from './engine';
+import { replayCounts } from './providers/replay';
+import { Store } from './store/store';
+
+const HELP = `crucible — evaluate LLMs on code, in a sandbox
+
+Usage:
+  crucible eval --suite <name|file.jsonl[.gz]> (--model <spec>… | --samples <file.jsonl>) [options]
+  crucible runs [--db <file>]
+
+Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
+Options:
+  --suite <s>         suite name (humaneval) or HumanEval-format JSONL/JSONL.gz   [humaneval]
+  --model <spec>      model to evaluate; repeat for several                         [reference]
+  --samples <file>    score a human-eval samples file (task_id, completion); writes <file>_results.jsonl
+  --n <int>           samples per problem per model                                [1, or as in --samples]
+  --k <list>          pass@k values, e.g. 1,10,100                                  [1]
+  --limit <int>       only the first N problems
+  --problems <ids>    only these problem ids (comma-separated)
+  --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
+  --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
+  --timeout <ms>      wall-clock limit per sample                                  [3000]
+  --concurrency <n>   parallel generations                                         [8]
+  --temperature <t>, --max-tokens <n>, --seed <n>
+  --base-url <url>    OpenAI-compatible server (vLLM, llama.cpp, LM Studio, …); key from OPENAI_API_KEY
+  --db <file>         database                                                    [.crucible/crucible.db]
+  --out <file>        write human-eval-format results JSONL here
+  --json              print the run summary as JSON instead of a table
+Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
+  const { values: o } = parseArgs({
+    args: rest,
+    options: {
+      suite: { type: 'string', default: 'humaneval' }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
+      n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
+      sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, timeout: { type: 'string' },
+      concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
+      'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
+      json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (o.help) { console.log(HELP); return 0; }
+  const int = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isInteger(x)) throw new UsageError(`--${name} takes a whole number (got "${v}")`);
+    return x;
+  };
+  const num = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x)) throw new UsageError(`--${name} takes a number (got "${v}")`);
+    return x;
+  };
+
+  const dbPath = path.resolve(o.db!);
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const store = await Store.open(dbPath);
+  const engine = new Engine(createBuiltins(), store, {
+    dbPath,
+    dataDir: process.env.CRUCIBLE_DATA_DIR,
+    cacheDir: path.join(path.dirname(dbPath), 'cache'),
+    images: o.image ? { python: o.image } : undefined,
+    providers: o['base-url'] ? { openai: { baseURL: o['base-url'] } } : undefined,
+  });
+  const stop = () => { engine.cancelAll().finally(() => { store.close(); process.exit(130); }); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    if (cmd === 'runs') {
+      for (const r of engine.listRuns()) console.log(`${r.id}  ${r.status.padEnd(9)}  ${r.done}/${r.total}  ${r.label}`);
+      return 0;
+    }
+    if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
+
+    const models = [...(o.model ?? [])];
+    let n = int('n', o.n);
+    if (o.samples) {
+      models.push(`replay:${path.resolve(o.samples)}`);
+      if (n === undefined) n = Math.max(...(await replayCounts(o.samples)).values());
+    }
+    if (models.length === 0) models.push('reference');
+    const plan: RunPlan = {
+      suite: o.suite!, models, n: n ?? 1,
+      k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
+      limit: int('limit', o.limit), problems: o.problems?.split(',').map((s) => s.trim()).filter(Boolean),
+      sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
+      temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
+    };
+    if (plan.sandbox === 'local') {
+      console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
+    }
+
+    const runId = await engine.startRun(plan);
+    const tty = process.stderr.isTTY && !o.json;
+    const bar = tty ? new SingleBar({ format: ' {bar} {value}/{total} samples · {passed} passed · {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : null;
+    const first = engine.runSummary(runId, false);
+    bar?.start(first.total, first.done, { passed: 0 });
+    let passed = 0;
+    engine.on('sample', (s) => { if (s.runId === runId && s.status === 'passed') passed++; });
+    engine.on('progress', (r) => { if (r.id === runId) bar?.update(r.done, { passed }); });
+    const summary = await engine.waitForRun(runId);
+    bar?.update(summary.done, { passed });
+    bar?.stop();
+
+    const outFile = o.out ?? (o.samples ? `${o.samples}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
+    writeResults(engine, runId, outFile);
+    if (o.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary, outFile);
+    return summary.status === 'completed' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await engine.dispose();
+    store.close();
+  }
+}
+
+/** human-eval's results format: one line per sample with task_id, completion, result, passed. */
+function writeResults(engine: Engine, runId: string, file: string): void {
+  const detail = engine.getRun(runId);
+  const lines: string[] = [];
+  for (const p of detail.problems) {
+    for (const s of p.samples) {
+      const full = engine.getSample(s.id);
+      const result = s.status === 'passed' ? 'passed' : s.status === 'timeout' ? 'timed out' : `failed: ${s.detail}`;
+      lines.push(JSON.stringify({ task_id: s.problemId, completion: full.completion, result, passed: s.status === 'passed', model: s.model, sample_index: s.index }));
+    }
+  }
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, lines.join('\n') + (lines.length ? '\n' : ''));
+}
+
+const fmt = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
+const ms = (v: number | null) => (v === null ? '—' : v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`);
+
+function printSummary(r: RunSummary, outFile: string): void {
+  console.log(`\nRun ${r.id} · ${r.label} · ${r.status} · ${r.done}/${r.total} samples · sandbox ${r.sandbox}${r.sandbox === 'local' ? ' (UNSANDBOXED)' : ''} · wall ${ms(r.wallMs)}`);
+  if (r.error) console.log(`error: ${r.error}`);
+  const rows = r.metrics.map((m: ModelMetrics) => [
+    m.model.length > 40 ? '…' + m.model.slice(-39) : m.model,
+    ...m.passAtK.map((p) => `${fmt(p.value)} [${fmt(p.ciLow)}, ${fmt(p.ciHigh)}]`),
+    `${m.passed}/${m.failed}/${m.timeouts}/${m.errors}`,
+    ms(m.latency.p50), ms(m.exec.p50), ms(m.exec.p95),
+  ]);
+  const head = ['model', ...r.k.map((k) => `pass@${k} [95% CI]`), 'pass/fail/timeout/err', 'gen p50', 'exec p50', 'exec p95'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log(`\nresults: ${outFile}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    // Bad input and unreachable services are the user's to fix: say what and where, no stack trace.
+    console.error(`crucible: ${e.message}`);
+    if (process.env.CRUCIBLE_DEBUG) console.error(e.stack);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

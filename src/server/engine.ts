@@ -1,0 +1,394 @@
+// The engine: turns a run plan into work items (problem × model × sample index), generates each with
+// a provider, executes it in a sandbox, and stores it the moment it finishes. Views only read what
+// the engine reports; nothing in the UI computes a metric.
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { cpus } from 'node:os';
+import * as path from 'node:path';
+import type {
+  EngineInit, ModelMetrics, PassAtK, ProblemInfo, ProblemResult, RunDetail, RunPlan, RunStatus, RunSummary,
+  SampleDetail, SampleSummary, SuiteInfo,
+} from '../protocol';
+import { meanPassAtK, passAtK } from './metrics/passk';
+import { bootstrapMeanCI, percentiles } from './metrics/stats';
+import type { Problem, Provider, Sandbox } from './plugins';
+import type { Plugins } from './registry';
+import type { ProblemRow, RunRow, SampleRow, Store } from './store/store';
+
+export interface EngineEvents {
+  sample: [SampleSummary];
+  progress: [RunSummary];
+  finished: [RunSummary];
+}
+
+/** A counting semaphore: bounded concurrency without a dependency. */
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) { this.free--; return; }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); else this.free++;
+  }
+}
+
+interface ActiveRun { controller: AbortController; done: Promise<void> }
+
+export const DEFAULT_TIMEOUT_MS = 3000;
+
+export function sampleId(runId: string, model: string, problemId: string, idx: number): string {
+  return createHash('sha1').update(`${runId}\0${model}\0${problemId}\0${idx}`).digest('hex').slice(0, 16);
+}
+
+/** "openai:gpt-4o" → ["openai", "gpt-4o"]; "reference" → ["reference", ""]. */
+export function parseModelSpec(spec: string): [string, string] {
+  const i = spec.indexOf(':');
+  return i < 0 ? [spec, ''] : [spec.slice(0, i), spec.slice(i + 1)];
+}
+
+export class Engine extends EventEmitter<EngineEvents> {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly suiteCache = new Map<string, Promise<Problem[]>>();
+
+  constructor(readonly plugins: Plugins, readonly store: Store, readonly init: EngineInit, private readonly env: NodeJS.ProcessEnv = process.env) {
+    super();
+    // Runs that were in flight when a previous engine died can never finish: mark them so.
+    for (const r of store.runs()) {
+      if (r.status === 'running' || r.status === 'queued') {
+        store.putRun({ ...r, status: 'failed', error: 'the engine stopped before this run finished', finished_at: r.finished_at ?? new Date().toISOString() });
+      }
+    }
+  }
+
+  // ---------- suites ----------
+  async loadSuite(spec: string): Promise<Problem[]> {
+    let p = this.suiteCache.get(spec);
+    if (!p) {
+      p = (async () => {
+        const ctx = { dataDir: this.init.dataDir ?? '', cacheDir: this.init.cacheDir };
+        for (const src of this.plugins.suites.all()) {
+          const problems = await src.load(spec, ctx);
+          if (problems) return problems;
+        }
+        throw new Error(`unknown suite "${spec}": give a suite name (${this.plugins.suites.names().join(', ')}) or a path to a .jsonl/.jsonl.gz file`);
+      })();
+      this.suiteCache.set(spec, p);
+      p.catch(() => this.suiteCache.delete(spec));
+    }
+    return p;
+  }
+
+  async listSuites(extraPaths: string[] = []): Promise<SuiteInfo[]> {
+    const specs = ['humaneval', ...(this.init.suitePaths ?? []), ...extraPaths];
+    const out: SuiteInfo[] = [];
+    for (const spec of [...new Set(specs)]) {
+      try {
+        const ps = await this.loadSuite(spec);
+        out.push({ name: ps[0]?.suite ?? spec, path: ps[0]?.sourceFile ?? spec, language: ps[0]?.language ?? 'python', problemCount: ps.length });
+      } catch (e) {
+        out.push({ name: spec, path: spec, language: 'python', problemCount: null, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  async listProblems(suite: string): Promise<ProblemInfo[]> {
+    return (await this.loadSuite(suite)).map((p) => ({
+      id: p.id, suite: p.suite, entryPoint: p.entryPoint, language: p.language, sourceFile: p.sourceFile ?? null, sourceLine: p.sourceLine ?? null,
+    }));
+  }
+
+  // ---------- runs ----------
+  /**
+   * Validates the plan and prepares everything that can fail up front (suite, providers, sandbox),
+   * so a bad plan is an immediate, clear error; then runs in the background and returns the id.
+   */
+  async startRun(plan: RunPlan): Promise<string> {
+    const norm = normalizePlan(plan);
+    let problems = await this.loadSuite(norm.suite);
+    if (norm.problems?.length) {
+      const want = new Set(norm.problems);
+      const missing = norm.problems.filter((id) => !problems.some((p) => p.id === id));
+      if (missing.length) throw new Error(`suite ${norm.suite} has no problem ${missing.join(', ')}`);
+      problems = problems.filter((p) => want.has(p.id));
+    }
+    if (norm.limit !== undefined) problems = problems.slice(0, norm.limit);
+    if (problems.length === 0) throw new Error(`suite ${norm.suite} selects no problems`);
+
+    const providers: Provider[] = [];
+    try {
+      for (const spec of norm.models) {
+        const [name, model] = parseModelSpec(spec);
+        const factory = this.plugins.providers.get(name);
+        providers.push(await factory.create(model, {
+          config: this.init.providers?.[name] ?? {},
+          secret: (k) => this.env[k],
+        }));
+      }
+      const sandboxFactory = this.plugins.sandboxes.get(norm.sandbox!);
+      const languages = [...new Set(problems.map((p) => p.language))];
+      for (const l of languages) this.plugins.languages.get(l); // fail early on an unknown language
+      const sandbox = await sandboxFactory.create({
+        languages,
+        concurrency: execConcurrency(),
+        config: { images: this.init.images ?? {}, ...(this.init.sandboxes?.[norm.sandbox!] ?? {}) },
+      });
+      const id = newRunId();
+      const label = norm.label ?? `${norm.suite === 'humaneval' ? 'humaneval' : path.basename(norm.suite)} · ${norm.models.map(shortModel).join(', ')}`;
+      const row: RunRow = {
+        id, label, suite: norm.suite, plan: JSON.stringify(norm), status: 'running', created_at: new Date().toISOString(),
+        finished_at: null, total: problems.length * norm.models.length * norm.n, done: 0, wall_ms: null, error: null, metrics: null,
+      };
+      this.store.putRun(row);
+      this.store.putProblems(problems.map((p, ord): ProblemRow => ({
+        run_id: id, problem_id: p.id, suite: p.suite, language: p.language, entry_point: p.entryPoint, prompt: p.prompt,
+        tests: p.tests, canonical: p.canonicalSolution ?? null, source_file: p.sourceFile ?? null, source_line: p.sourceLine ?? null, ord,
+      })));
+      const controller = new AbortController();
+      const done = this.execute(row, norm, problems, providers, sandbox, controller.signal)
+        .finally(() => this.active.delete(id));
+      this.active.set(id, { controller, done });
+      return id;
+    } catch (e) {
+      await Promise.allSettled(providers.map((p) => p.close?.()));
+      throw e;
+    }
+  }
+
+  /** Resolves when the run has finished (for the CLI and tests). */
+  async waitForRun(runId: string): Promise<RunSummary> {
+    await this.active.get(runId)?.done;
+    return this.runSummary(runId, true);
+  }
+
+  cancelRun(runId: string): boolean {
+    const a = this.active.get(runId);
+    if (!a) return false;
+    a.controller.abort();
+    return true;
+  }
+
+  async cancelAll(): Promise<void> {
+    for (const a of this.active.values()) a.controller.abort();
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  private async execute(row: RunRow, plan: RunPlan, problems: Problem[], providers: Provider[], sandbox: Sandbox, signal: AbortSignal): Promise<void> {
+    const t0 = performance.now();
+    const strategy = this.plugins.strategies.get('complete-function');
+    const genSem = new Semaphore(Math.max(1, plan.concurrency ?? 8));
+    // Executions are bounded by the cores: a sample's time limit must start when it runs, not when queued.
+    const execSem = new Semaphore(execConcurrency());
+    setMaxListeners(0, signal); // every in-flight item listens for cancellation
+    const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const already = this.store.sampleIds(row.id);
+    let done = already.size;
+    let lastProgress = 0;
+    const progress = (force = false) => {
+      const now = performance.now();
+      if (!force && now - lastProgress < 200) return;
+      lastProgress = now;
+      this.store.putRun({ ...this.store.run(row.id)!, done, wall_ms: now - t0 });
+      this.emit('progress', this.runSummary(row.id, false));
+    };
+
+    const one = async (problem: Problem, provider: Provider, modelSpec: string, idx: number) => {
+      const id = sampleId(row.id, modelSpec, problem.id, idx);
+      if (already.has(id) || signal.aborted) return;
+      const base = {
+        id, run_id: row.id, problem_id: problem.id, model: modelSpec, idx, tokens_in: null, tokens_out: null,
+        ttft_ms: null, latency_ms: null, retries: 0,
+      };
+      let sample: SampleRow;
+      await genSem.acquire();
+      let gen;
+      try {
+        if (signal.aborted) return;
+        gen = await provider.generate({
+          problem, messages: strategy.messages(problem), sampleIndex: idx, signal,
+          params: { temperature: plan.temperature, maxTokens: plan.maxTokens, topP: plan.topP, seed: plan.seed },
+        });
+      } catch (e) {
+        if (signal.aborted) return; // cancelled, not failed: the sample is simply not done
+        const msg = (e as Error).message || String(e);
+        sample = { ...base, raw: '', completion: '', status: 'error', detail: firstLine(msg), output: msg, exec_ms: null, created_at: new Date().toISOString() };
+        this.finishSample(sample);
+        done++; progress();
+        return;
+      } finally {
+        genSem.release();
+      }
+      let res;
+      await execSem.acquire();
+      try {
+        if (signal.aborted) return;
+        res = await sandbox.execute({ problem, completion: gen.completion, timeoutMs, signal });
+      } catch (e) {
+        // A sandbox fault is this sample's verdict (error), never a lost sample.
+        res = { status: 'error' as const, detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };
+      } finally {
+        execSem.release();
+      }
+      if (signal.aborted && res.status === 'error') return;
+      sample = {
+        ...base, raw: gen.raw, completion: gen.completion, tokens_in: gen.tokensIn ?? null, tokens_out: gen.tokensOut ?? null,
+        ttft_ms: gen.ttftMs ?? null, latency_ms: gen.latencyMs, retries: gen.retries ?? 0,
+        status: res.status, detail: res.detail, output: res.output, exec_ms: res.durationMs, created_at: new Date().toISOString(),
+      };
+      this.finishSample(sample);
+      done++; progress();
+    };
+
+    let status: RunStatus = 'completed';
+    let error: string | null = null;
+    try {
+      const items: Promise<void>[] = [];
+      for (const problem of problems) {
+        for (let m = 0; m < providers.length; m++) {
+          for (let i = 0; i < plan.n; i++) items.push(one(problem, providers[m], plan.models[m], i));
+        }
+      }
+      const settled = await Promise.allSettled(items);
+      const failed = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
+      if (failed) { status = 'failed'; error = (failed.reason as Error)?.message ?? String(failed.reason); }
+      if (signal.aborted) status = 'cancelled';
+    } finally {
+      await Promise.allSettled([sandbox.close(), ...providers.map((p) => p.close?.())]);
+      const wall = performance.now() - t0;
+      const metrics = this.computeMetrics(row.id, true);
+      this.store.putRun({ ...this.store.run(row.id)!, status, error, done, wall_ms: wall, finished_at: new Date().toISOString(), metrics: JSON.stringify(metrics) });
+      this.store.checkpoint();
+      const summary = this.runSummary(row.id, true);
+      this.emit('progress', summary);
+      this.emit('finished', summary);
+    }
+  }
+
+  private finishSample(s: SampleRow): void {
+    this.store.putSample(s);
+    this.emit('sample', toSummary(s));
+  }
+
+  // ---------- queries ----------
+  private computeMetrics(runId: string, withCI: boolean): ModelMetrics[] {
+    const run = this.store.run(runId);
+    if (!run) return [];
+    const plan = JSON.parse(run.plan) as RunPlan;
+    const samples = this.store.samples(runId);
+    return plan.models.map((model) => {
+      const mine = samples.filter((s) => s.model === model);
+      const perProblem = new Map<string, { n: number; c: number }>();
+      for (const s of mine) {
+        const e = perProblem.get(s.problem_id) ?? { n: 0, c: 0 };
+        e.n++; if (s.status === 'passed') e.c++;
+        perProblem.set(s.problem_id, e);
+      }
+      const counts = [...perProblem.values()];
+      const passAtKs: PassAtK[] = plan.k.map((k) => {
+        const value = meanPassAtK(counts, k);
+        let ci: [number, number] | null = null;
+        if (withCI && value !== null) ci = bootstrapMeanCI(counts.map(({ n, c }) => passAtK(n, c, k)!), { seed: 12345 });
+        return { k, value, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null };
+      });
+      return {
+        model,
+        problems: counts.length,
+        samples: mine.length,
+        passed: mine.filter((s) => s.status === 'passed').length,
+        failed: mine.filter((s) => s.status === 'failed').length,
+        timeouts: mine.filter((s) => s.status === 'timeout').length,
+        errors: mine.filter((s) => s.status === 'error').length,
+        passAtK: passAtKs,
+        latency: percentiles(mine.flatMap((s) => (s.latency_ms === null ? [] : [s.latency_ms]))),
+        exec: percentiles(mine.flatMap((s) => (s.exec_ms === null ? [] : [s.exec_ms]))),
+      };
+    });
+  }
+
+  runSummary(runId: string, withCI: boolean): RunSummary {
+    const r = this.store.run(runId);
+    if (!r) throw new Error(`no run ${runId}`);
+    const plan = JSON.parse(r.plan) as RunPlan;
+    const metrics: ModelMetrics[] = r.metrics && r.status !== 'running' ? JSON.parse(r.metrics) : this.computeMetrics(runId, withCI);
+    return {
+      id: r.id, label: r.label, suite: r.suite, models: plan.models, n: plan.n, k: plan.k, sandbox: plan.sandbox ?? 'docker',
+      status: r.status, createdAt: r.created_at, finishedAt: r.finished_at, total: r.total, done: r.done, wallMs: r.wall_ms,
+      error: r.error, metrics,
+    };
+  }
+
+  listRuns(): RunSummary[] { return this.store.runs().map((r) => this.runSummary(r.id, false)); }
+
+  getRun(runId: string): RunDetail {
+    const run = this.runSummary(runId, true);
+    const samples = this.store.samples(runId);
+    const problems: ProblemResult[] = [];
+    for (const p of this.store.problems(runId)) {
+      for (const model of run.models) {
+        const mine = samples.filter((s) => s.problem_id === p.problem_id && s.model === model);
+        const n = mine.length, c = mine.filter((s) => s.status === 'passed').length;
+        problems.push({
+          problemId: p.problem_id, model, n, c,
+          passAtK: run.k.map((k) => ({ k, value: n === 0 ? null : passAtK(n, c, k) })),
+          samples: mine.map(toSummary),
+        });
+      }
+    }
+    return { run, problems };
+  }
+
+  getSample(sampleId: string): SampleDetail {
+    const s = this.store.sample(sampleId);
+    if (!s) throw new Error(`no sample ${sampleId}`);
+    const p = this.store.problem(s.run_id, s.problem_id);
+    return {
+      ...toSummary(s), prompt: p?.prompt ?? '', completion: s.completion, raw: s.raw, output: s.output,
+      canonicalSolution: p?.canonical ?? null, entryPoint: p?.entry_point ?? '', language: p?.language ?? 'python',
+      suite: p?.suite ?? '', sourceFile: p?.source_file ?? null, sourceLine: p?.source_line ?? null,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.cancelAll();
+  }
+}
+
+function toSummary(s: SampleRow): SampleSummary {
+  return {
+    id: s.id, runId: s.run_id, problemId: s.problem_id, model: s.model, index: s.idx, status: s.status,
+    detail: s.detail, latencyMs: s.latency_ms, execMs: s.exec_ms,
+  };
+}
+
+function execConcurrency(): number { return Math.max(1, Math.min(cpus().length, 16)); }
+
+function firstLine(s: string): string { return s.split('\n', 1)[0].slice(0, 300); }
+
+function shortModel(spec: string): string {
+  const [name, model] = parseModelSpec(spec);
+  return name === 'replay' ? `replay:${path.basename(model)}` : spec;
+}
+
+function newRunId(): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${d}-${randomBytes(3).toString('hex')}`;
+}
+
+export function normalizePlan(plan: RunPlan): RunPlan {
+  if (!plan || typeof plan !== 'object') throw new Error('a run plan is required');
+  if (typeof plan.suite !== 'string' || !plan.suite) throw new Error('plan.suite is required');
+  if (!Array.isArray(plan.models) || plan.models.length === 0) throw new Error('plan.models needs at least one model');
+  const n = plan.n ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new Error(`plan.n must be an integer from 1 to 10000 (got ${plan.n})`);
+  const k = [...new Set(plan.k?.length ? plan.k : [1])].sort((a, b) => a - b);
+  for (const x of k) if (!Number.isInteger(x) || x < 1) throw new Error(`plan.k values must be positive integers (got ${x})`);
+  if (plan.limit !== undefined && plan.limit !== null && (!Number.isInteger(plan.limit) || plan.limit < 1)) {
+    throw new Error(`plan.limit must be a positive integer (got ${plan.limit})`);
+  }
+  const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new Error(`plan.timeoutMs must be positive (got ${plan.timeoutMs})`);
+  return { ...plan, n, k, timeoutMs, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined };
+}

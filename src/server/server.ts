@@ -1,0 +1,57 @@
+// The engine process: a plain Node program speaking JSON-RPC (vscode-languageserver) to the
+// extension over IPC or stdio. It owns all logic; the extension is a thin client.
+import { createConnection, ProposedFeatures, ResponseError } from 'vscode-languageserver/node';
+import {
+  CancelRun, GetRun, GetSample, ListProblems, ListRuns, ListSuites, RunFinished, RunProgress, SampleFinished, StartRun,
+  type EngineInit, type NotificationDef, type RequestDef,
+} from '../protocol';
+import { createBuiltins } from './builtins';
+import { Engine } from './engine';
+import { Store } from './store/store';
+
+const connection = createConnection(ProposedFeatures.all);
+let engine: Engine | undefined;
+let store: Store | undefined;
+
+function handle<P, R>(def: RequestDef<P, R>, fn: (e: Engine, p: P) => R | Promise<R>): void {
+  connection.onRequest(def.method, async (params: P) => {
+    if (!engine) throw new ResponseError(-32002, 'the Crucible engine is not initialized');
+    try {
+      return await fn(engine, params);
+    } catch (e) {
+      // The message goes to the user as is: make it the clear one, not a stack.
+      throw new ResponseError(1, (e as Error).message ?? String(e));
+    }
+  });
+}
+const send = <P>(def: NotificationDef<P>, p: P) => void connection.sendNotification(def.method, p);
+
+connection.onInitialize(async (params) => {
+  const init = params.initializationOptions as EngineInit;
+  if (!init?.dbPath) throw new ResponseError(-32602, 'initializationOptions.dbPath is required');
+  store = await Store.open(init.dbPath);
+  engine = new Engine(createBuiltins(), store, init);
+  engine.on('sample', (s) => send(SampleFinished, s));
+  engine.on('progress', (r) => send(RunProgress, r));
+  engine.on('finished', (r) => send(RunFinished, r));
+  return { capabilities: {}, serverInfo: { name: 'crucible-engine', version: '0.1.0' } };
+});
+
+handle(StartRun, async (e, plan) => ({ runId: await e.startRun(plan) }));
+handle(CancelRun, (e, p) => ({ cancelled: e.cancelRun(p.runId) }));
+handle(ListRuns, (e) => e.listRuns());
+handle(GetRun, (e, p) => e.getRun(p.runId));
+handle(GetSample, (e, p) => e.getSample(p.sampleId));
+handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
+handle(ListProblems, (e, p) => e.listProblems(p.suite));
+
+async function shutdown(): Promise<void> {
+  await engine?.dispose();
+  store?.close();
+  engine = undefined; store = undefined;
+}
+connection.onShutdown(shutdown);
+connection.onExit(() => process.exit(0));
+process.on('SIGTERM', () => { void shutdown().finally(() => process.exit(0)); });
+
+connection.listen();
