@@ -35,6 +35,8 @@ export interface RunPlan {
   /** Generation concurrency. */
   concurrency?: number;
   label?: string;
+  /** Ignore cached completions (they are still written). */
+  noCache?: boolean;
 }
 
 export interface PassAtK { k: number; value: number | null; ciLow: number | null; ciHigh: number | null }

@@ -11,7 +11,7 @@ import type {
 } from '../protocol';
 import { meanPassAtK, passAtK } from './metrics/passk';
 import { bootstrapMeanCI, percentiles } from './metrics/stats';
-import type { Problem, Provider, Sandbox } from './plugins';
+import type { GenerateRequest, Generation, Problem, Provider, Sandbox, SamplingParams } from './plugins';
 import type { Plugins } from './registry';
 import type { ProblemRow, RunRow, SampleRow, Store } from './store/store';
 
@@ -204,17 +204,32 @@ export class Engine extends EventEmitter<EngineEvents> {
       };
       let sample: SampleRow;
       await genSem.acquire();
-      let gen;
+      let gen: Generation;
+      let cached = false;
       try {
         if (signal.aborted) return;
-        gen = await provider.generate({
+        const req = {
           problem, messages: strategy.messages(problem), sampleIndex: idx, signal,
           params: { temperature: plan.temperature, maxTokens: plan.maxTokens, topP: plan.topP, seed: plan.seed },
-        });
+        };
+        if (provider.cacheable === false) {
+          gen = await provider.generate(req);
+        } else {
+          // Spend nothing twice: the same request (incl. sample index and seed) reuses its completion.
+          const key = cacheKey(provider, req.messages, req.params, idx);
+          const hit = plan.noCache ? undefined : this.store.cached(key);
+          if (hit) {
+            gen = JSON.parse(hit.generation) as Generation;
+            cached = true;
+          } else {
+            gen = await provider.generate(req);
+            this.store.putCache({ key, provider: provider.name, model: provider.model, generation: JSON.stringify(gen), created_at: new Date().toISOString() });
+          }
+        }
       } catch (e) {
         if (signal.aborted) return; // cancelled, not failed: the sample is simply not done
         const msg = (e as Error).message || String(e);
-        sample = { ...base, raw: '', completion: '', status: 'error', detail: firstLine(msg), output: msg, exec_ms: null, created_at: new Date().toISOString() };
+        sample = { ...base, raw: '', completion: '', status: 'error', detail: firstLine(msg), output: msg, exec_ms: null, created_at: new Date().toISOString(), meta: null };
         this.finishSample(sample);
         done++; progress();
         return;
@@ -232,11 +247,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       } finally {
         execSem.release();
       }
-      if (signal.aborted && res.status === 'error') return;
+      if (signal.aborted) return; // a verdict reached while cancelling is not a verdict
+      const { raw, completion, tokensIn, tokensOut, ttftMs, latencyMs, retries, ...rest } = gen;
       sample = {
-        ...base, raw: gen.raw, completion: gen.completion, tokens_in: gen.tokensIn ?? null, tokens_out: gen.tokensOut ?? null,
-        ttft_ms: gen.ttftMs ?? null, latency_ms: gen.latencyMs, retries: gen.retries ?? 0,
+        ...base, raw, completion, tokens_in: tokensIn ?? null, tokens_out: tokensOut ?? null,
+        ttft_ms: ttftMs ?? null, latency_ms: latencyMs, retries: retries ?? 0,
         status: res.status, detail: res.detail, output: res.output, exec_ms: res.durationMs, created_at: new Date().toISOString(),
+        meta: JSON.stringify({ ...rest, cached }),
       };
       this.finishSample(sample);
       done++; progress();
@@ -361,6 +378,10 @@ function toSummary(s: SampleRow): SampleSummary {
     id: s.id, runId: s.run_id, problemId: s.problem_id, model: s.model, index: s.idx, status: s.status,
     detail: s.detail, latencyMs: s.latency_ms, execMs: s.exec_ms,
   };
+}
+
+export function cacheKey(provider: Provider, messages: GenerateRequest['messages'], params: SamplingParams, idx: number): string {
+  return createHash('sha256').update(JSON.stringify([provider.name, provider.model, messages, params, idx])).digest('hex');
 }
 
 function execConcurrency(): number { return Math.max(1, Math.min(cpus().length, 16)); }

@@ -47,6 +47,27 @@ export interface Generation {
   ttftMs?: number;
   latencyMs: number;
   retries?: number;
+  /** Each generated token with its top alternatives (top-5), where the API gives them. */
+  logprobs?: TokenLogprob[];
+  /** Why the model stopped, as the API said it ("stop", "length", "end_turn", …). */
+  finishReason?: string;
+  /** Content status from response cleaning; a returned Generation means the transport worked. */
+  contentStatus?: 'ok' | 'no-entry-point' | 'no-code';
+  /** How the code was found in the reply ("fenced block 2 of 3", "whole function → body", …). */
+  cleaningNotes?: string[];
+  /** Sampling parameters and seed exactly as sent to the API. */
+  paramsSent?: Record<string, unknown>;
+  /** ISO times of the successful attempt. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** True when tokensIn/tokensOut are estimates (the API reported no usage). */
+  tokensEstimated?: boolean;
+}
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: { token: string; logprob: number }[];
 }
 
 export interface Provider {
@@ -54,6 +75,8 @@ export interface Provider {
   readonly model: string;
   generate(req: GenerateRequest): Promise<Generation>;
   close?(): Promise<void>;
+  /** False for providers whose answers cost nothing and never change (reference, replay): not cached. */
+  readonly cacheable?: boolean;
 }
 
 export interface ProviderContext {
@@ -115,6 +138,8 @@ export interface Language {
   assemble(problem: Problem, completion: string): string;
   /** argv to run the program (inside the sandbox). */
   command(fileName: string): string[];
+  /** The one-line reason a failed run failed (exception/assertion line), read from its output. */
+  failureDetail?(output: string): string | undefined;
 }
 
 export interface SuiteSource {

@@ -8,6 +8,7 @@ export const referenceProvider: ProviderFactory = {
     return {
       name: 'reference',
       model: model || 'reference',
+      cacheable: false,
       async generate({ problem }) {
         if (problem.canonicalSolution === undefined) throw new Error(`reference: problem ${problem.id} has no canonical solution`);
         return { raw: problem.canonicalSolution, completion: problem.canonicalSolution, latencyMs: 0 };

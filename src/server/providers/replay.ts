@@ -18,6 +18,7 @@ export const replayProvider: ProviderFactory = {
     return {
       name: 'replay',
       model: abs,
+      cacheable: false,
       async generate({ problem, sampleIndex }) {
         const list = byTask.get(problem.id);
         if (!list) throw new Error(`replay: ${abs} has no sample for ${problem.id}`);

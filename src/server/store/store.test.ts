@@ -13,7 +13,7 @@ const run = (id: string): RunRow => ({
 const sample = (runId: string, i: number): SampleRow => ({
   id: `${runId}-${i}`, run_id: runId, problem_id: `P/${i}`, model: 'm', idx: 0, raw: 'r', completion: 'c',
   tokens_in: null, tokens_out: null, ttft_ms: null, latency_ms: 1, retries: 0, status: 'passed', detail: '',
-  output: '', exec_ms: 2, created_at: new Date().toISOString(),
+  output: '', exec_ms: 2, created_at: new Date().toISOString(), meta: null,
 });
 
 test('samples written before a SIGKILL survive, and a torn journal line is ignored', () => {

@@ -20,9 +20,14 @@ export interface SampleRow {
   id: string; run_id: string; problem_id: string; model: string; idx: number; raw: string; completion: string;
   tokens_in: number | null; tokens_out: number | null; ttft_ms: number | null; latency_ms: number | null;
   retries: number; status: Verdict; detail: string; output: string; exec_ms: number | null; created_at: string;
+  /** JSON: what else the provider reported (logprobs, finish reason, params sent, cleaning notes, …). */
+  meta: string | null;
 }
 
+export interface CacheRow { key: string; provider: string; model: string; generation: string; created_at: string }
+
 type Op =
+  | { t: 'cache'; row: CacheRow }
   | { t: 'run'; row: RunRow }
   | { t: 'problems'; rows: ProblemRow[] }
   | { t: 'sample'; row: SampleRow };
@@ -39,7 +44,9 @@ CREATE TABLE IF NOT EXISTS problems (
 CREATE TABLE IF NOT EXISTS samples (
   id TEXT PRIMARY KEY, run_id TEXT NOT NULL, problem_id TEXT NOT NULL, model TEXT NOT NULL, idx INTEGER NOT NULL,
   raw TEXT NOT NULL, completion TEXT NOT NULL, tokens_in INTEGER, tokens_out INTEGER, ttft_ms REAL,
-  latency_ms REAL, retries INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+  latency_ms REAL, retries INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, meta TEXT);
+CREATE TABLE IF NOT EXISTS cache (
+  key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT NULL, generation TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outcomes (
   sample_id TEXT NOT NULL, scorer TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
   output TEXT NOT NULL, duration_ms REAL, PRIMARY KEY (sample_id, scorer));
@@ -132,12 +139,18 @@ export class Store {
         st.free();
         break;
       }
+      case 'cache': {
+        const c = op.row;
+        this.db.run('INSERT OR REPLACE INTO cache (key,provider,model,generation,created_at) VALUES (?,?,?,?,?)',
+          [c.key, c.provider, c.model, c.generation, c.created_at]);
+        break;
+      }
       case 'sample': {
         const s = op.row;
         this.db.run(
-          `INSERT OR REPLACE INTO samples (id,run_id,problem_id,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-          [s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries, s.created_at],
+          `INSERT OR REPLACE INTO samples (id,run_id,problem_id,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at,meta)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta ?? null],
         );
         this.db.run(
           `INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms) VALUES (?,?,?,?,?,?)`,
@@ -189,6 +202,8 @@ export class Store {
   putRun(row: RunRow): void { this.write({ t: 'run', row }); }
   putProblems(rows: ProblemRow[]): void { if (rows.length) this.write({ t: 'problems', rows }); }
   putSample(row: SampleRow): void { this.write({ t: 'sample', row }); }
+  putCache(row: CacheRow): void { this.write({ t: 'cache', row }); }
+  cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 
   // ---- reads ----
   private all<T>(q: string, params: (string | number | null)[] = []): T[] {
@@ -210,7 +225,7 @@ export class Store {
     return this.all<ProblemRow>('SELECT * FROM problems WHERE run_id = ? AND problem_id = ?', [runId, problemId])[0];
   }
   private static readonly SAMPLE_COLS = `s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out,
-    s.ttft_ms, s.latency_ms, s.retries, s.created_at, o.status, o.detail, o.output, o.duration_ms AS exec_ms`;
+    s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta, o.status, o.detail, o.output, o.duration_ms AS exec_ms`;
   samples(runId: string): SampleRow[] {
     return this.all<SampleRow>(`SELECT ${Store.SAMPLE_COLS} FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests'
       WHERE s.run_id = ? ORDER BY s.problem_id, s.model, s.idx`, [runId]);
