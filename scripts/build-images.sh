@@ -5,7 +5,9 @@
 #   DOCKER_HOST=... scripts/build-images.sh [python]
 set -euo pipefail
 want=${*:-python}
-have() { docker image inspect "$1" >/dev/null 2>&1; }
+# Bump when an image's recipe changes, so stale local images get rebuilt.
+RECIPE=2
+have() { [[ $(docker image inspect -f '{{index .Config.Labels "crucible.recipe"}}' "$1" 2>/dev/null) == "$RECIPE" ]]; }
 
 copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
   local root=$1 bin=$2 dest=${3:-$2}
@@ -20,13 +22,20 @@ for lang in $want; do
       have $img && { echo "$img exists"; continue; }
       # Debian's interpreter (the python3 on PATH may be a pyenv build with other library paths).
       py=/usr/bin/python3.11; [[ -x $py ]] || { echo "need /usr/bin/python3.11 (apt-get install python3.11)" >&2; exit 1; }
-      root=$(mktemp -d); mkdir -p "$root/tmp" "$root/usr/lib"
+      root=$(mktemp -d); mkdir -p "$root/tmp" "$root/usr/lib"; chmod 1777 "$root/tmp"
       copy_with_libs "$root" "$py" /usr/bin/python3
       ln -s python3 "$root/usr/bin/python"
       cp -a /usr/lib/python3.11 "$root/usr/lib/"
       rm -rf "$root/usr/lib/python3.11/test" "$root/usr/lib/python3.11/idlelib" "$root/usr/lib/python3.11/tkinter"
       find "$root/usr/lib/python3.11" -name __pycache__ -prune -exec rm -rf {} +
-      tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' - $img >/dev/null
+      # Extension modules' own libraries (libffi for ctypes, which the sandbox worker uses to make
+      # itself non-dumpable; libssl, libsqlite3, …).
+      for so in "$root"/usr/lib/python3.11/lib-dynload/*.so; do
+        for l in $(ldd "$so" 2>/dev/null | grep -o '/[^ ]*'); do
+          [[ -e $root$l ]] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
+        done
+      done
+      tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' -c "LABEL crucible.recipe=$RECIPE" - $img >/dev/null
       rm -rf "$root"; echo "built $img" ;;
     *) echo "unknown image: $lang" >&2; exit 2 ;;
   esac

@@ -1,0 +1,179 @@
+// The Docker sandbox against a real engine (DOCKER_HOST; scripts/test.sh starts one): verdicts for
+// HumanEval canonical solutions and for each kind of failure, containment basics, worker replacement,
+// cleanup, and the message when no engine answers.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import type { Problem } from '../../src/server/plugins';
+import { connectDocker, dockerSandbox, LABEL, type DockerSandbox } from '../../src/server/sandboxes/docker';
+
+const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
+
+function humaneval(): Problem[] {
+  const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
+  return text.split('\n').filter(Boolean).map((l) => {
+    const r = JSON.parse(l);
+    return { id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution };
+  });
+}
+
+const toy = (tests: string): Problem => ({ id: 'toy', suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests, entryPoint: 'f' });
+const callIt = 'def check(c):\n    c(1)\n';
+
+async function ourContainers(sb: DockerSandbox): Promise<string[]> {
+  const list = await sb.docker.listContainers({ all: true, filters: { label: [`crucible.sandbox.id=${sb.id}`] } });
+  return list.map((c) => c.Id);
+}
+
+describe('docker sandbox', () => {
+  let sb: DockerSandbox;
+  const problems = humaneval();
+
+  before(async () => {
+    sb = (await dockerSandbox.create({ languages: ['python'], concurrency: 2, config: {} })) as DockerSandbox;
+  });
+  after(async () => { await sb?.close(); });
+
+  it('passes HumanEval canonical solutions', async () => {
+    const some = [0, 1, 2, 10, 32, 53, 100, 129, 163].map((i) => problems[i]);
+    const rs = await Promise.all(some.map((p) => sb.execute({ problem: p, completion: p.canonicalSolution!, timeoutMs: 3000 })));
+    rs.forEach((r, i) => assert.equal(r.status, 'passed', `${some[i].id}: ${r.detail}\n${r.output}`));
+  });
+
+  it('fails a wrong answer with the assertion as detail and the traceback as output', async () => {
+    const p = problems[0];
+    const r = await sb.execute({ problem: p, completion: '    return True\n', timeoutMs: 3000 });
+    assert.equal(r.status, 'failed');
+    assert.match(r.detail, /^AssertionError/);
+    assert.match(r.output, /Traceback \(most recent call last\)/);
+  });
+
+  it('times out an infinite loop', async () => {
+    const r = await sb.execute({ problem: toy(callIt), completion: '    while True:\n        pass\n', timeoutMs: 700 });
+    assert.equal(r.status, 'timeout');
+    assert.equal(r.detail, 'timed out after 700 ms');
+  });
+
+  it('fails an exception with its name', async () => {
+    const r = await sb.execute({ problem: toy(callIt), completion: '    raise KeyError("nope")\n', timeoutMs: 3000 });
+    assert.equal(r.status, 'failed');
+    assert.equal(r.detail, "KeyError: 'nope'");
+  });
+
+  it('fails a syntax error and says SyntaxError', async () => {
+    const r = await sb.execute({ problem: toy(callIt), completion: '    return (1 +\n', timeoutMs: 3000 });
+    assert.equal(r.status, 'failed');
+    assert.match(r.detail, /^SyntaxError/);
+  });
+
+  it('has no network', async () => {
+    const r = await sb.execute({
+      problem: toy('def check(c):\n    import socket\n    socket.create_connection(("1.1.1.1", 53), timeout=2)\n'),
+      completion: '    return x\n', timeoutMs: 3000,
+    });
+    assert.equal(r.status, 'failed');
+    assert.match(r.detail, /OSError|unreachable/i);
+  });
+
+  it('gives samples an empty environment, a non-root user and a read-only root', async () => {
+    process.env.CRUCIBLE_TEST_SECRET = 'sk-should-not-leak';
+    const r = await sb.execute({
+      problem: toy([
+        'def check(c):',
+        '    import os',
+        '    assert "CRUCIBLE_TEST_SECRET" not in os.environ, os.environ',
+        '    assert not any("sk-" in v for v in os.environ.values())',
+        '    assert os.getuid() == 65534',
+        '    try:',
+        '        open("/etc/evil", "w")',
+        '    except OSError:',
+        '        pass',
+        '    else:',
+        '        raise AssertionError("root fs is writable")',
+      ].join('\n') + '\n'),
+      completion: '    return x\n', timeoutMs: 3000,
+    });
+    assert.equal(r.status, 'passed', r.detail + '\n' + r.output);
+  });
+
+  it('keeps one sample from seeing another sample\'s files and processes', async () => {
+    const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
+    try {
+      const plant = await one.execute({
+        problem: toy('def check(c):\n    import subprocess, sys\n    open("/tmp/planted", "w").write("x")\n    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)\n'),
+        completion: '    return x\n', timeoutMs: 3000,
+      });
+      assert.equal(plant.status, 'passed', plant.detail + plant.output);
+      const look = await one.execute({
+        problem: toy('def check(c):\n    import os\n    assert os.listdir("/tmp") == [os.path.basename(os.getcwd())], os.listdir("/tmp")\n    pids = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]\n    assert pids == [], pids\n'),
+        completion: '    return x\n', timeoutMs: 3000,
+      });
+      assert.equal(look.status, 'passed', look.detail + '\n' + look.output);
+      assert.equal((await ourContainers(one)).length, 1, 'both samples ran in the same warm container');
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('replaces a container that dies mid-sample and still reports the sample', async () => {
+    const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
+    try {
+      const [first] = await ourContainers(one);
+      const running = one.execute({ problem: toy('def check(c):\n    import time\n    time.sleep(1.5)\n'), completion: '    return x\n', timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 500));
+      await one.docker.getContainer(first).kill();
+      const r = await running;
+      assert.equal(r.status, 'passed', `${r.detail}\n${r.output}`);
+      const now = await ourContainers(one);
+      assert.equal(now.length, 1);
+      assert.notEqual(now[0], first, 'a fresh container replaced the killed one');
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('leaves no container behind after close()', async () => {
+    const other = (await dockerSandbox.create({ languages: ['python'], concurrency: 2, config: {} })) as DockerSandbox;
+    await other.execute({ problem: toy(callIt), completion: '    return x\n', timeoutMs: 3000 });
+    assert.equal((await ourContainers(other)).length, 2);
+    await other.close();
+    assert.deepEqual(await ourContainers(other), []);
+    const all = await other.docker.listContainers({ all: true, filters: { label: [LABEL] } });
+    assert.ok(all.every((c) => c.Labels['crucible.sandbox.id'] !== other.id));
+  });
+
+  it('cancels a running sample and removes its container', async () => {
+    const ac = new AbortController();
+    const running = sb.execute({ problem: toy(callIt), completion: '    while True:\n        pass\n', timeoutMs: 20_000, signal: ac.signal });
+    setTimeout(() => ac.abort(), 300);
+    const t0 = Date.now();
+    const r = await running;
+    assert.equal(r.status, 'error');
+    assert.equal(r.detail, 'cancelled');
+    assert.ok(Date.now() - t0 < 10_000);
+  });
+});
+
+describe('docker sandbox without an engine', () => {
+  it('says clearly how to start one', async () => {
+    await assert.rejects(
+      dockerSandbox.create({ languages: ['python'], concurrency: 1, config: { dockerHost: 'unix:///nonexistent/crucible-docker.sock' } }),
+      (e: Error) => {
+        assert.match(e.message, /^No Docker engine answered at unix:\/\/\/nonexistent\/crucible-docker\.sock/);
+        assert.match(e.message, /start Docker/);
+        assert.match(e.message, /--sandbox bubblewrap\|local/);
+        assert.ok(!e.message.includes('\n    at '), 'no stack trace in the message');
+        return true;
+      },
+    );
+  });
+
+  it('parses DOCKER_HOST forms', () => {
+    assert.equal(connectDocker('unix:///x.sock').display, 'unix:///x.sock');
+    assert.equal(connectDocker('/x.sock').display, 'unix:///x.sock');
+    assert.equal(connectDocker('tcp://127.0.0.1:2375').display, 'tcp://127.0.0.1:2375');
+    assert.throws(() => connectDocker('ftp://x'), /unsupported Docker host/);
+  });
+});
