@@ -1,0 +1,295 @@
+// The commands. Each is a small function of the shared context (rust-analyzer's commands.ts idiom).
+// The Run Suite… flow is QuickPicks and InputBoxes only, so it can be driven from the keyboard.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { CancelRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
+import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
+import { defaultKs, looksLikeProblemRecord, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
+import type { Ctx } from './ctx';
+import { isTerminal } from './state';
+import { findReplayFiles } from './workspaceFiles';
+import { ResultsPanel } from './resultsPanel';
+import type { RunNode, SuiteNode } from './views';
+import { SampleDocuments } from './sampleDocs';
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const TITLE = 'Crucible: Run Suite';
+
+// ---------------------------------------------------------------- pickers
+
+async function pickSuite(ctx: Ctx): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { ref?: string; browse?: boolean };
+  const quick = vscode.window.createQuickPick<Item>();
+  quick.title = `${TITLE} (1/4)`;
+  quick.placeholder = 'Suite to evaluate';
+  quick.matchOnDetail = true;
+  quick.ignoreFocusOut = true;
+  quick.busy = true;
+  quick.show();
+  try {
+    const suites = await ctx.suites.listSuites();
+    quick.items = [
+      ...suites.map(({ info, ref }): Item => ({
+        label: ref === info.path ? suiteDisplayName(info.path) : info.name,
+        description: info.error ? '$(warning) unavailable' : info.language,
+        detail: info.error ? `${info.path || info.name} — ${info.error}`
+          : `${info.path || info.name}${info.problemCount != null ? ` · ${info.problemCount} problems` : ''}`,
+        ref,
+      })),
+      { label: '$(folder-opened) Choose a file…', detail: 'A HumanEval-format .jsonl or .jsonl.gz file', browse: true },
+    ];
+  } catch (e) {
+    quick.hide();
+    void vscode.window.showErrorMessage(`Crucible: could not list suites: ${errText(e)}`);
+    return undefined;
+  } finally {
+    quick.busy = false;
+  }
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    quick.onDidAccept(() => { resolve(quick.selectedItems[0] ?? quick.activeItems[0]); quick.hide(); });
+    quick.onDidHide(() => resolve(undefined));
+  });
+  quick.dispose();
+  if (!picked) return undefined;
+  if (picked.browse) {
+    const uris = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'HumanEval-format suite', filters: { 'HumanEval JSONL': ['jsonl', 'gz'] } });
+    return uris?.[0]?.fsPath;
+  }
+  return picked.ref;
+}
+
+/**
+ * Models: several may be ticked; pressing Enter with none ticked takes the highlighted (or the first
+ * matching) item, so "type reference, Enter" works as well as ticking with Space.
+ */
+async function pickModels(ctx: Ctx, step: string): Promise<string[] | undefined> {
+  type Item = vscode.QuickPickItem & { spec: string };
+  const cfg = readConfig();
+  const replays = await findReplayFiles();
+  const items: Item[] = [
+    { label: 'reference', description: 'canonical solutions', detail: 'Checks the pipeline: every problem should pass', spec: 'reference' },
+    ...replays.map((f): Item => ({
+      label: `replay:${vscode.workspace.asRelativePath(f)}`, description: 'samples file', detail: f, spec: `replay:${f}`,
+    })),
+    ...cfg.models.map((m): Item => {
+      const spec = m.includes(':') ? m : `openai:${m}`;
+      return { label: spec, description: 'from crucible.models', spec };
+    }),
+  ];
+  if (cfg.models.length === 0) {
+    items.push({ label: 'openai:…', description: 'add models in settings', detail: 'Set crucible.models (e.g. ["openai:gpt-4o-mini"]) to list OpenAI-compatible models here', spec: '' });
+  }
+  const quick = vscode.window.createQuickPick<Item>();
+  quick.title = `${TITLE} (${step})`;
+  quick.placeholder = 'Models (tick several with Space, or type one and press Enter)';
+  quick.canSelectMany = true;
+  quick.matchOnDetail = true;
+  quick.ignoreFocusOut = true;
+  quick.items = items;
+  const picked = await new Promise<Item[] | undefined>((resolve) => {
+    quick.onDidAccept(() => {
+      let chosen = [...quick.selectedItems];
+      if (chosen.length === 0) chosen = [...quick.activeItems];
+      if (chosen.length === 0) {
+        const v = quick.value.trim().toLowerCase();
+        const match = items.find((i) => i.label.toLowerCase().includes(v) || (i.detail ?? '').toLowerCase().includes(v));
+        if (match) chosen = [match];
+      }
+      chosen = chosen.filter((i) => i.spec);
+      if (chosen.length === 0) {
+        if (quick.selectedItems.some((i) => !i.spec) || quick.activeItems.some((i) => !i.spec)) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'crucible.models');
+          resolve(undefined);
+          quick.hide();
+        }
+        return;
+      }
+      resolve(chosen);
+      quick.hide();
+    });
+    quick.onDidHide(() => resolve(undefined));
+    quick.show();
+  });
+  quick.dispose();
+  return picked?.map((i) => i.spec);
+}
+
+async function askN(step: string): Promise<number | undefined> {
+  const v = await vscode.window.showInputBox({
+    title: `${TITLE} (${step})`, prompt: 'Samples per problem (n)', value: '1', ignoreFocusOut: true,
+    validateInput: (s) => (/^\s*[1-9]\d{0,3}\s*$/.test(s) ? null : 'A whole number from 1 to 9999'),
+  });
+  return v === undefined ? undefined : Number(v.trim());
+}
+
+async function askLimit(step: string): Promise<number | null | undefined> {
+  const v = await vscode.window.showInputBox({
+    title: `${TITLE} (${step})`, prompt: 'How many problems? (blank = all)', value: '', placeHolder: 'all', ignoreFocusOut: true,
+    validateInput: (s) => (s.trim() === '' || /^\s*[1-9]\d*\s*$/.test(s) ? null : 'A whole number, or blank for all problems'),
+  });
+  if (v === undefined) return undefined;
+  return v.trim() === '' ? null : Number(v.trim());
+}
+
+// ---------------------------------------------------------------- starting and following a run
+
+export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
+  if (plan.sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
+  let runId: string;
+  try {
+    ({ runId } = await ctx.engine.request(StartRun, plan));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Crucible: could not start the run: ${errText(e)}`);
+    return;
+  }
+  ctx.runs.refresh();
+  const label = plan.label ?? runLabel(plan);
+  ResultsPanel.show(ctx, runId, { preserveFocus: true });
+
+  const final = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Crucible: ${label}`, cancellable: true },
+    (progress, token) => new Promise<RunSummary | undefined>((resolve) => {
+      let reported = 0;
+      const subs: vscode.Disposable[] = [];
+      const done = (s: RunSummary | undefined) => { for (const d of subs) d.dispose(); resolve(s); };
+      const update = (s: RunSummary) => {
+        if (s.id !== runId) return;
+        const pct = s.total > 0 ? (100 * s.done) / s.total : 0;
+        progress.report({ increment: Math.max(0, pct - reported), message: `${s.done}/${s.total} samples` });
+        reported = Math.max(reported, pct);
+        if (isTerminal(s.status)) done(s);
+      };
+      subs.push(ctx.state.onRunUpdated(update), ctx.engine.onStopped(() => done(undefined)));
+      token.onCancellationRequested(() => {
+        progress.report({ message: 'cancelling…' });
+        ctx.engine.request(CancelRun, { runId }).catch((e) => void vscode.window.showErrorMessage(`Crucible: cancel failed: ${errText(e)}`));
+      });
+      // The run may have finished (or progressed) before StartRun's answer arrived.
+      const known = ctx.state.get(runId);
+      if (known) update(known);
+    }),
+  );
+  await finished(ctx, runId, label, final);
+}
+
+async function finished(ctx: Ctx, runId: string, label: string, s: RunSummary | undefined): Promise<void> {
+  if (!s) {
+    void vscode.window.showErrorMessage(`Crucible: the engine stopped while running ${label}. See the "Crucible Engine" output.`, 'Show Output')
+      .then((b) => { if (b) ctx.engine.output.show(); });
+    return;
+  }
+  if (s.status === 'failed') {
+    void vscode.window.showErrorMessage(`Crucible: ${label} failed: ${s.error ?? 'unknown error'}`, 'Open Results')
+      .then((b) => { if (b) ResultsPanel.show(ctx, runId); });
+    return;
+  }
+  if (!ResultsPanel.isOpen()) ResultsPanel.show(ctx, runId, { preserveFocus: true });
+  const what = s.status === 'cancelled' ? `cancelled after ${s.done}/${s.total} samples — ` : 'finished — ';
+  const b = await vscode.window.showInformationMessage(`Crucible: ${label} ${what}${runResultLine(s)}`, 'Open Results');
+  if (b) ResultsPanel.show(ctx, runId);
+}
+
+// ---------------------------------------------------------------- commands
+
+export async function runSuite(ctx: Ctx): Promise<void> {
+  const suite = await pickSuite(ctx);
+  if (!suite) return;
+  const models = await pickModels(ctx, '2/4');
+  if (!models?.length) return;
+  const n = await askN('3/4');
+  if (n === undefined) return;
+  const limit = await askLimit('4/4');
+  if (limit === undefined) return;
+  const plan: RunPlan = { suite, models, n, k: defaultKs(n), sandbox: readConfig().sandbox, label: runLabel({ suite, models }) };
+  if (limit != null) plan.limit = limit;
+  await startRun(ctx, plan);
+}
+
+/** Runs chosen problems of a suite (from the Suites view or the open file): asks only models and n. */
+async function runProblems(ctx: Ctx, suite: string, problems: string[]): Promise<void> {
+  const models = await pickModels(ctx, '1/2');
+  if (!models?.length) return;
+  const n = await askN('2/2');
+  if (n === undefined) return;
+  const label = `${problems.length === 1 ? problems[0] : `${suiteDisplayName(suite)} (${problems.length})`} · ${models.map(modelDisplayName).join(', ')}`;
+  await startRun(ctx, { suite, problems, models, n, k: defaultKs(n), sandbox: readConfig().sandbox, label });
+}
+
+export async function runOpenProblem(ctx: Ctx): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = editor?.document;
+  if (!editor || !doc || doc.uri.scheme !== 'file' || !doc.fileName.endsWith('.jsonl')) {
+    void vscode.window.showInformationMessage(
+      'Crucible: Run Open Problem works in a HumanEval-format .jsonl file: open one and put the cursor on a problem\'s line.');
+    return;
+  }
+  const line = doc.lineAt(editor.selection.active.line).text;
+  if (!looksLikeProblemRecord(line)) {
+    void vscode.window.showInformationMessage(
+      `Crucible: line ${editor.selection.active.line + 1} of ${path.basename(doc.fileName)} is not a HumanEval problem (a JSON object with task_id, prompt and test).`);
+    return;
+  }
+  const taskId = (JSON.parse(line) as { task_id: string }).task_id;
+  // The engine reads the file from disk.
+  if (doc.isDirty && !(await doc.save())) return;
+  await runProblems(ctx, doc.fileName, [taskId]);
+}
+
+export async function runProblemFromTree(ctx: Ctx, node?: SuiteNode): Promise<void> {
+  if (node?.kind !== 'problem') return;
+  await runProblems(ctx, node.suiteRef, [node.problem.id]);
+}
+
+export async function cancelRun(ctx: Ctx, node?: RunNode): Promise<void> {
+  let runId = node?.kind === 'run' ? node.run.id : undefined;
+  if (!runId) {
+    const running = ctx.state.running();
+    if (running.length === 0) {
+      void vscode.window.showInformationMessage('Crucible: no run is in progress.');
+      return;
+    }
+    if (running.length === 1) runId = running[0].id;
+    else {
+      const pick = await vscode.window.showQuickPick(running.map((r) => ({ label: r.label || runLabel(r), description: `${r.done}/${r.total}`, id: r.id })),
+        { title: 'Crucible: Cancel Run', placeHolder: 'Run to cancel' });
+      runId = pick?.id;
+    }
+  }
+  if (!runId) return;
+  try {
+    const { cancelled } = await ctx.engine.request(CancelRun, { runId });
+    if (!cancelled) void vscode.window.showInformationMessage('Crucible: that run is no longer running.');
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Crucible: cancel failed: ${errText(e)}`);
+  }
+}
+
+export async function openResults(ctx: Ctx, arg?: RunNode | string): Promise<void> {
+  let runId = typeof arg === 'string' ? arg : arg?.kind === 'run' ? arg.run.id : arg?.kind === 'problem' ? arg.runId : undefined;
+  if (!runId) {
+    try {
+      runId = (await ctx.state.list())[0]?.id;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Crucible: could not list runs: ${errText(e)}`);
+      return;
+    }
+  }
+  if (!runId) {
+    const b = await vscode.window.showInformationMessage('Crucible: no runs yet.', 'Run Suite…');
+    if (b) await vscode.commands.executeCommand('crucible.runSuite');
+    return;
+  }
+  ResultsPanel.show(ctx, runId);
+}
+
+export async function diffSample(ctx: Ctx, arg?: RunNode | string | vscode.Uri): Promise<void> {
+  const id = typeof arg === 'string' ? arg
+    : arg instanceof vscode.Uri ? SampleDocuments.idOf(arg)
+      : arg?.kind === 'sample' ? arg.sample.id
+        : SampleDocuments.idOf(vscode.window.activeTextEditor?.document.uri);
+  if (!id) {
+    void vscode.window.showInformationMessage('Crucible: open a sample first (Runs view → a problem → a sample).');
+    return;
+  }
+  await ctx.samples.diff(id);
+}

@@ -1,0 +1,71 @@
+// The one context object built at activation (rust-analyzer's ctx.ts idiom): the engine client,
+// the run state, the views and the sample documents. Commands are functions of it.
+import * as vscode from 'vscode';
+import { Engine } from './engine';
+import { RunState } from './state';
+import { RunsView, SuitesView, lineSelection } from './views';
+import { SampleDocuments } from './sampleDocs';
+import type { PanelHost } from './resultsPanel';
+import { findSuiteFiles } from './workspaceFiles';
+
+export class Ctx implements PanelHost, vscode.Disposable {
+  readonly engine: Engine;
+  readonly state: RunState;
+  readonly runs: RunsView;
+  readonly suites: SuitesView;
+  readonly samples: SampleDocuments;
+  readonly extensionUri: vscode.Uri;
+  private suiteFilesCache: Promise<string[]> | undefined;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.extensionUri = context.extensionUri;
+    this.engine = new Engine(context, () => this.suiteFiles());
+    this.state = new RunState(this.engine);
+    this.runs = new RunsView(this.state);
+    this.suites = new SuitesView(this.engine, this.state, () => this.suiteFiles());
+    this.samples = new SampleDocuments(this.engine);
+  }
+
+  /** Workspace suite files (cached; invalidated when .jsonl files appear, change or go). */
+  suiteFiles(): Promise<string[]> {
+    if (!this.suiteFilesCache) {
+      this.suiteFilesCache = findSuiteFiles();
+      this.suiteFilesCache.catch(() => { this.suiteFilesCache = undefined; });
+    }
+    return this.suiteFilesCache;
+  }
+
+  invalidateSuiteFiles(): void {
+    this.suiteFilesCache = undefined;
+    this.suites.refresh();
+  }
+
+  async openSample(sampleId: string): Promise<void> {
+    await this.samples.open(sampleId, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+  }
+
+  /** Reveals a problem of a run: the suite file at its line (when readable) and its first failing sample. */
+  async openProblem(runId: string, problemId: string, model: string): Promise<void> {
+    const detail = await this.state.detail(runId);
+    const result = detail.problems.find((p) => p.problemId === problemId && p.model === model);
+    if (!result) throw new Error(`${problemId} (${model}) is not part of this run.`);
+    const samples = [...result.samples].sort((a, b) => a.index - b.index);
+    const sample = samples.find((s) => s.status !== 'passed') ?? samples[0];
+    if (!sample) {
+      void vscode.window.showInformationMessage(`Crucible: ${problemId} has no finished sample yet.`);
+      return;
+    }
+    const d = await this.samples.get(sample.id);
+    if (d.sourceFile && !d.sourceFile.endsWith('.gz')) {
+      await vscode.window.showTextDocument(vscode.Uri.file(d.sourceFile),
+        { viewColumn: vscode.ViewColumn.One, preserveFocus: true, preview: true, ...lineSelection(d.sourceLine) });
+    }
+    await this.samples.open(sample.id, { viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  dispose(): void {
+    this.samples.dispose();
+    this.state.dispose();
+    this.engine.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+// Starts the engine (dist/server.js) as a language server over IPC and reads the settings it needs.
+// The client is thin: every piece of evaluation logic lives in the engine (see DESIGN.md).
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { EngineInit, NotificationDef, RequestDef } from '../protocol';
+
+export interface CrucibleConfig {
+  dataDir: string | undefined;
+  sandbox: string;
+  images: Record<string, string>;
+  dockerHost: string;
+  providers: Record<string, Record<string, unknown>>;
+  models: string[];
+}
+
+export function readConfig(): CrucibleConfig {
+  const c = vscode.workspace.getConfiguration('crucible');
+  return {
+    dataDir: c.get<string>('dataDir')?.trim() || process.env.CRUCIBLE_DATA_DIR || undefined,
+    sandbox: c.get<string>('sandbox') || 'docker',
+    images: c.get<Record<string, string>>('docker.images') ?? {},
+    dockerHost: c.get<string>('docker.host')?.trim() ?? '',
+    providers: c.get<Record<string, Record<string, unknown>>>('providers') ?? {},
+    models: (c.get<string[]>('models') ?? []).filter((m) => typeof m === 'string' && m.trim()).map((m) => m.trim()),
+  };
+}
+
+/** Settings that are part of EngineInit: changing them needs an engine restart. */
+export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers'];
+
+export const LOCAL_SANDBOX_WARNING =
+  'Crucible: the "local" sandbox runs model-generated code directly on this machine, without isolation. It can read, change or delete your files. Use "docker" unless you trust the code.';
+
+export class Engine implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private readonly handlers: { method: string; fn: (p: any) => void }[] = [];
+  readonly output: vscode.LogOutputChannel;
+  private readonly stopped = new vscode.EventEmitter<void>();
+  /** Fires when the engine process stops (crash, restart or shutdown). */
+  readonly onStopped = this.stopped.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private suitePaths: () => Promise<string[]>) {
+    this.output = vscode.window.createOutputChannel('Crucible Engine', { log: true });
+  }
+
+  /** The running client, starting the engine on first use. */
+  async ready(): Promise<LanguageClient> {
+    if (this.client?.isRunning()) return this.client;
+    if (!this.starting) {
+      this.starting = this.start().catch((e) => {
+        this.starting = undefined;
+        throw e;
+      });
+    }
+    return this.starting;
+  }
+
+  async request<P, R>(def: RequestDef<P, R>, params: P): Promise<R> {
+    const client = await this.ready();
+    return client.sendRequest(def.method, params) as Promise<R>;
+  }
+
+  /** Registers a notification handler; it survives engine restarts. */
+  onNotification<P>(def: NotificationDef<P>, fn: (p: P) => void): vscode.Disposable {
+    const h = { method: def.method, fn };
+    this.handlers.push(h);
+    const d = this.client?.onNotification(def.method, fn);
+    return new vscode.Disposable(() => {
+      d?.dispose();
+      const i = this.handlers.indexOf(h);
+      if (i >= 0) this.handlers.splice(i, 1);
+    });
+  }
+
+  async restart(): Promise<void> {
+    const old = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (old) await old.dispose().catch(() => undefined);
+    await this.ready();
+  }
+
+  private async init(): Promise<EngineInit> {
+    const cfg = readConfig();
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    fs.mkdirSync(storage.fsPath, { recursive: true });
+    const cacheDir = path.join(this.context.globalStorageUri.fsPath, 'cache');
+    fs.mkdirSync(cacheDir, { recursive: true });
+    return {
+      dbPath: path.join(storage.fsPath, 'crucible.db'),
+      dataDir: cfg.dataDir,
+      cacheDir,
+      sandbox: cfg.sandbox,
+      images: Object.keys(cfg.images).length ? cfg.images : undefined,
+      providers: cfg.providers,
+      suitePaths: await this.suitePaths(),
+    };
+  }
+
+  private async start(): Promise<LanguageClient> {
+    const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
+    if (!fs.existsSync(serverModule)) throw new Error(`Crucible engine not found at ${serverModule} (run \`npm run build\`).`);
+    const cfg = readConfig();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (cfg.dockerHost) env.DOCKER_HOST = cfg.dockerHost;
+    if (cfg.dataDir) env.CRUCIBLE_DATA_DIR = cfg.dataDir;
+    const run = { module: serverModule, transport: TransportKind.ipc, options: { env } };
+    const serverOptions: ServerOptions = { run, debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } } };
+    const clientOptions: LanguageClientOptions = {
+      // The engine serves custom requests only; it does not need any document synchronised.
+      documentSelector: [],
+      outputChannel: this.output,
+      initializationOptions: await this.init(),
+    };
+    const client = new LanguageClient('crucible', 'Crucible Engine', serverOptions, clientOptions);
+    for (const h of this.handlers) client.onNotification(h.method, h.fn);
+    client.onDidChangeState((e) => { if (e.newState === State.Stopped) this.stopped.fire(); });
+    await client.start();
+    this.client = client;
+    return client;
+  }
+
+  dispose(): void {
+    void this.client?.dispose();
+    this.stopped.dispose();
+    this.output.dispose();
+  }
+}

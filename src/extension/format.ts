@@ -1,0 +1,117 @@
+// Pure display helpers shared by the tree views, messages and status bar. No `vscode` import, so
+// they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
+import type { ProblemResult, RunSummary, Verdict, PassAtK } from '../protocol';
+
+export type ProblemStatus = Verdict | 'pending';
+
+/** Basename of a path-like suite ("…/HumanEval.jsonl.gz" → "HumanEval.jsonl.gz"); names pass through. */
+export function suiteDisplayName(suite: string): string {
+  const parts = suite.split(/[\\/]/);
+  return parts[parts.length - 1] || suite;
+}
+
+/** A model spec shortened for labels: "replay:/a/b/samples.jsonl" → "replay:samples.jsonl". */
+export function modelDisplayName(model: string): string {
+  const m = /^replay:(.*)$/.exec(model);
+  return m ? `replay:${suiteDisplayName(m[1])}` : model;
+}
+
+export function runLabel(run: Pick<RunSummary, 'suite' | 'models'>): string {
+  return `${suiteDisplayName(run.suite)} · ${run.models.map(modelDisplayName).join(', ')}`;
+}
+
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function fmtRate(v: number | null | undefined, digits = 3): string {
+  return v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits);
+}
+
+export function passAt(metrics: { passAtK: PassAtK[] } | undefined, k: number): PassAtK | undefined {
+  return metrics?.passAtK.find((p) => p.k === k);
+}
+
+/** Tree description of a run: "5/5 · pass@1 1.00 · 3.2s", "running 3/5", "cancelled 2/5", "failed: …". */
+export function runDescription(run: RunSummary): string {
+  const progress = `${run.done}/${run.total}`;
+  if (run.status === 'queued') return `queued 0/${run.total}`;
+  if (run.status === 'running') return `running ${progress}`;
+  if (run.status === 'failed') return `failed${run.error ? `: ${firstLine(run.error)}` : ''}`;
+  const parts = [run.status === 'cancelled' ? `cancelled ${progress}` : progress];
+  const p1 = run.metrics.map((m) => passAt(m, 1)?.value).filter((v): v is number => v != null);
+  if (p1.length) parts.push(`pass@1 ${p1.map((v) => v.toFixed(2)).join(' / ')}`);
+  if (run.wallMs != null) parts.push(fmtDuration(run.wallMs));
+  return parts.join(' · ');
+}
+
+/** The one-line summary used in the finish message: "pass@1 1.000 (5/5)", per model when several. */
+export function runResultLine(run: RunSummary): string {
+  const per = run.metrics.map((m) => {
+    const p = passAt(m, 1);
+    const s = `pass@1 ${fmtRate(p?.value)} (${m.passed}/${m.samples})`;
+    return run.metrics.length > 1 ? `${modelDisplayName(m.model)} ${s}` : s;
+  });
+  return per.join('; ') || `${run.done}/${run.total} samples`;
+}
+
+/**
+ * A problem's status for one model: passed when every finished sample passed; otherwise the verdict
+ * of the first sample that did not pass (failed / timeout / error); pending before any sample ends.
+ */
+export function problemStatus(p: ProblemResult): ProblemStatus {
+  if (p.samples.length === 0) return 'pending';
+  const bad = [...p.samples].sort((a, b) => a.index - b.index).find((s) => s.status !== 'passed');
+  return bad ? bad.status : 'passed';
+}
+
+/** Tree description of a problem: "passed", "failed 2/3" (c/n passed), "timeout 0/1". */
+export function problemDescription(p: ProblemResult): string {
+  const st = problemStatus(p);
+  if (st === 'pending') return 'pending';
+  return st === 'passed' && p.c === p.n ? 'passed' : `${st} ${p.c}/${p.n}`;
+}
+
+/** Combines the statuses of one problem across models (worst first) for the Suites view. */
+export function worstStatus(statuses: ProblemStatus[]): ProblemStatus | undefined {
+  const order: ProblemStatus[] = ['error', 'timeout', 'failed', 'pending', 'passed'];
+  for (const s of order) if (statuses.includes(s)) return s;
+  return undefined;
+}
+
+export function firstLine(s: string, max = 200): string {
+  const line = s.split(/\r?\n/).find((l) => l.trim().length > 0) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** k values worth reporting for n samples: 1, then 10 and 100 when n allows (pass@k needs k ≤ n). */
+export function defaultKs(n: number): number[] {
+  return [1, 10, 100].filter((k) => k <= n);
+}
+
+/** A HumanEval problem file's first record has these fields; samples files (task_id + completion) do not. */
+export function looksLikeProblemRecord(line: string): boolean {
+  try {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    return !!o && typeof o === 'object' && typeof o.task_id === 'string' && typeof o.prompt === 'string' && typeof o.test === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Creates a function that runs `fn` at most once per `ms` (trailing call guaranteed). */
+export function throttle(fn: () => void, ms: number): (() => void) & { dispose(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  const run = () => { timer = undefined; last = Date.now(); fn(); };
+  const f = () => {
+    if (timer) return;
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(run, wait);
+  };
+  return Object.assign(f, { dispose: () => { if (timer) clearTimeout(timer); timer = undefined; } });
+}

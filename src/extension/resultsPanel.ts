@@ -1,0 +1,142 @@
+// The results webview: one panel, showing one run, updated live while that run progresses.
+// Strict CSP (no remote content, nonce'd script); every message from the page is validated.
+import * as vscode from 'vscode';
+import * as crypto from 'node:crypto';
+import { parseFromResultsWebview, type ToResultsWebview } from '../protocol';
+import type { RunState } from './state';
+import { isTerminal } from './state';
+import { runLabel } from './format';
+
+export interface PanelHost {
+  state: RunState;
+  extensionUri: vscode.Uri;
+  /** Reveal a problem of a run: its source and its (first failing) sample. */
+  openProblem(runId: string, problemId: string, model: string): Promise<void>;
+  openSample(sampleId: string): Promise<void>;
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  static readonly viewType = 'crucible.results';
+  private static current: ResultsPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private pushing = false;
+  private again = false;
+
+  static isOpen(): boolean {
+    return !!ResultsPanel.current;
+  }
+
+  static show(host: PanelHost, runId: string, opts: { preserveFocus?: boolean } = {}): ResultsPanel {
+    const cur = ResultsPanel.current;
+    if (cur) {
+      cur.runId = runId;
+      cur.panel.reveal(undefined, opts.preserveFocus);
+      cur.push(true);
+      return cur;
+    }
+    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Crucible Results',
+      { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: opts.preserveFocus },
+      {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(host.extensionUri, 'media')],
+      });
+    ResultsPanel.current = new ResultsPanel(panel, host, runId);
+    return ResultsPanel.current;
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost, private runId: string) {
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'crucible.svg');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      // Live updates: the state's change event is already throttled to ~4/s.
+      host.state.onDidChange(() => { if (host.state.isStale(this.runId)) this.push(); }),
+    );
+  }
+
+  get shownRunId(): string {
+    return this.runId;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseFromResultsWebview(raw);
+    if (!m) return; // untrusted page: drop anything that is not a valid message
+    try {
+      switch (m.type) {
+        case 'ready': this.push(true); break;
+        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.model); break;
+        case 'openSample': await this.host.openSample(m.sampleId); break;
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Crucible: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Sends the shown run's detail to the page; coalesces calls made while a fetch is under way. */
+  private async push(force = false): Promise<void> {
+    if (this.pushing) { this.again = true; return; }
+    this.pushing = true;
+    try {
+      if (!force && !this.host.state.isStale(this.runId)) return;
+      const runId = this.runId;
+      const detail = await this.host.state.detail(runId);
+      if (runId !== this.runId) { this.again = true; return; }
+      this.panel.title = `Crucible: ${detail.run.label || runLabel(detail.run)}`;
+      const msg: ToResultsWebview = { type: 'runDetail', detail };
+      await this.panel.webview.postMessage(msg);
+      if (!isTerminal(detail.run.status) && this.host.state.isStale(runId)) this.again = true;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.pushing = false;
+      if (this.again) { this.again = false; setTimeout(() => void this.push(true), 250); }
+    }
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const script = w.asWebviewUri(vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview', 'results.js'));
+    const css = w.asWebviewUri(vscode.Uri.joinPath(this.host.extensionUri, 'media', 'results.css'));
+    const csp = `default-src 'none'; img-src ${w.cspSource} data:; style-src ${w.cspSource}; script-src 'nonce-${nonce}';`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css}">
+<title>Crucible Results</title>
+</head>
+<body>
+<header>
+  <h1 id="run-title">Loading…</h1>
+  <div id="run-meta" class="meta"></div>
+  <div id="run-error" class="error" hidden></div>
+</header>
+<p id="summary" class="summary"></p>
+<section class="passk">
+  <h2>pass@k <span class="hint">(95% bootstrap CI over problems)</span></h2>
+  <table id="passk-table"><thead></thead><tbody></tbody></table>
+  <div class="chart-box"><canvas id="passk-chart" role="img" aria-label="pass@k per model with 95% confidence intervals"></canvas></div>
+</section>
+<section>
+  <h2>Problems <label class="filter"><input type="checkbox" id="only-failures"> only failures</label></h2>
+  <table id="problems">
+    <thead><tr><th>Problem</th><th>Model</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
+    <tbody></tbody>
+  </table>
+</section>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

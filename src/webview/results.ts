@@ -1,0 +1,233 @@
+// Browser code of the results panel. It only renders what the extension sends (RunDetail) and posts
+// back clicks; it computes no metric. All text goes in through textContent, never as HTML.
+import Chart from 'chart.js/auto';
+import type { Plugin } from 'chart.js';
+import type { FromResultsWebview, ModelMetrics, ProblemResult, RunDetail, ToResultsWebview } from '../protocol';
+import { firstLine, fmtDuration, fmtRate, modelDisplayName, passAt, problemStatus, runDescription, runLabel } from '../extension/format';
+
+declare function acquireVsCodeApi(): { postMessage(m: FromResultsWebview): void; getState(): unknown; setState(s: unknown): void };
+const vscode = acquireVsCodeApi();
+
+const $ = <T extends HTMLElement>(sel: string): T => {
+  const el = document.querySelector<T>(sel);
+  if (!el) throw new Error(`missing ${sel}`);
+  return el;
+};
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text != null) e.textContent = text;
+  return e;
+};
+
+let current: RunDetail | undefined;
+let chart: Chart<'bar'> | undefined;
+/** CI per dataset (one per k) and bar (one per model), read by the error-bar plugin. */
+let intervals: ([number, number] | null)[][] = [];
+
+const cssVar = (name: string, fallback: string): string =>
+  getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+
+function ciText(low: number | null, high: number | null): string {
+  return low == null || high == null ? '' : `[${fmtRate(low)}, ${fmtRate(high)}]`;
+}
+
+// ---------------------------------------------------------------- header and summary
+
+function renderHeader(d: RunDetail): void {
+  const r = d.run;
+  $('#run-title').textContent = r.label || runLabel(r);
+  const meta = [`${r.status}`, runDescription(r), `n = ${r.n}`, `sandbox: ${r.sandbox}`, `started ${new Date(r.createdAt).toLocaleString()}`];
+  $('#run-meta').textContent = meta.join(' · ');
+  const err = $('#run-error');
+  err.hidden = !r.error;
+  err.textContent = r.error ?? '';
+  document.body.dataset.status = r.status;
+}
+
+function summaryLine(m: ModelMetrics, multi: boolean): string {
+  const p = passAt(m, 1);
+  const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
+  const s = `pass@1 = ${fmtRate(p?.value)}${ci ? ` ${ci}` : ''} · ${m.passed}/${m.samples} passed`;
+  return multi ? `${modelDisplayName(m.model)}: ${s}` : s;
+}
+
+function renderSummary(d: RunDetail): void {
+  const ms = d.run.metrics;
+  $('#summary').textContent = ms.length ? ms.map((m) => summaryLine(m, ms.length > 1)).join(' | ') : 'No samples finished yet.';
+}
+
+// ---------------------------------------------------------------- pass@k table
+
+function renderPassK(d: RunDetail): void {
+  const table = $<HTMLTableElement>('#passk-table');
+  const ks = d.run.k.length ? d.run.k : [1];
+  const head = el('tr');
+  head.append(el('th', {}, 'Model'));
+  for (const k of ks) head.append(el('th', { class: 'num' }, `pass@${k}`));
+  for (const h of ['passed', 'failed', 'timeout', 'error', 'gen p50', 'exec p50']) head.append(el('th', { class: 'num' }, h));
+  table.tHead!.replaceChildren(head);
+
+  const rows = d.run.metrics.map((m) => {
+    const tr = el('tr', { 'data-model': m.model });
+    tr.append(el('td', { title: m.model }, modelDisplayName(m.model)));
+    for (const k of ks) {
+      const p = passAt(m, k);
+      const td = el('td', { class: 'passk num', 'data-k': String(k) });
+      td.append(el('span', { class: 'value' }, fmtRate(p?.value)));
+      const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
+      if (ci) td.append(' ', el('span', { class: 'ci' }, ci));
+      if (p?.value == null) td.title = `pass@${k} is undefined when fewer than ${k} samples per problem`;
+      tr.append(td);
+    }
+    tr.append(el('td', { class: 'num' }, `${m.passed}/${m.samples}`), el('td', { class: 'num' }, String(m.failed)),
+      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: 'num' }, String(m.errors)),
+      el('td', { class: 'num' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num' }, fmtDuration(m.exec.p50) || '—'));
+    return tr;
+  });
+  table.tBodies[0].replaceChildren(...rows);
+}
+
+// ---------------------------------------------------------------- chart
+
+const errorBars: Plugin<'bar'> = {
+  id: 'crucibleErrorBars',
+  afterDatasetsDraw(c) {
+    const y = c.scales.y;
+    const ctx = c.ctx;
+    ctx.save();
+    ctx.strokeStyle = cssVar('--vscode-foreground', '#888');
+    ctx.lineWidth = 1.5;
+    c.data.datasets.forEach((_, di) => {
+      const meta = c.getDatasetMeta(di);
+      if (meta.hidden) return;
+      meta.data.forEach((bar, i) => {
+        const ci = intervals[di]?.[i];
+        if (!ci) return;
+        const { x, width } = bar.getProps(['x', 'width'], true) as { x: number; width: number };
+        const top = y.getPixelForValue(ci[1]);
+        const bottom = y.getPixelForValue(ci[0]);
+        const cap = Math.max(3, Math.min(10, width / 4));
+        ctx.beginPath();
+        ctx.moveTo(x, top); ctx.lineTo(x, bottom);
+        ctx.moveTo(x - cap, top); ctx.lineTo(x + cap, top);
+        ctx.moveTo(x - cap, bottom); ctx.lineTo(x + cap, bottom);
+        ctx.stroke();
+      });
+    });
+    ctx.restore();
+  },
+};
+
+function renderChart(d: RunDetail): void {
+  const models = d.run.metrics.map((m) => m.model);
+  const ks = d.run.k.length ? d.run.k : [1];
+  const palette = ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-yellow']
+    .map((v, i) => cssVar(v, ['#3794ff', '#89d185', '#d18616', '#b180d7', '#cca700'][i]));
+  intervals = ks.map((k) => d.run.metrics.map((m) => {
+    const p = passAt(m, k);
+    return p && p.ciLow != null && p.ciHigh != null ? [p.ciLow, p.ciHigh] as [number, number] : null;
+  }));
+  const datasets = ks.map((k, i) => ({
+    label: `pass@${k}`,
+    data: d.run.metrics.map((m) => passAt(m, k)?.value ?? null),
+    backgroundColor: palette[i % palette.length],
+  }));
+  const labels = models.map(modelDisplayName);
+  if (chart) {
+    chart.data.labels = labels;
+    chart.data.datasets = datasets;
+    chart.update('none');
+    return;
+  }
+  const fg = cssVar('--vscode-foreground', '#ccc');
+  const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
+  chart = new Chart($<HTMLCanvasElement>('#passk-chart'), {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        y: { min: 0, max: 1, ticks: { color: fg }, grid: { color: grid }, title: { display: true, text: 'pass@k', color: fg } },
+        x: { ticks: { color: fg }, grid: { display: false } },
+      },
+      plugins: {
+        legend: { labels: { color: fg } },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const ci = intervals[item.datasetIndex]?.[item.dataIndex];
+              const v = item.raw as number | null;
+              return `${item.dataset.label}: ${fmtRate(v)}${ci ? ` ${ciText(ci[0], ci[1])}` : ''}`;
+            },
+          },
+        },
+      },
+    },
+    plugins: [errorBars],
+  });
+}
+
+// ---------------------------------------------------------------- problems table
+
+function firstFailure(p: ProblemResult): string {
+  const bad = [...p.samples].sort((a, b) => a.index - b.index).find((s) => s.status !== 'passed');
+  return bad ? firstLine(bad.detail, 160) : '';
+}
+
+function renderProblems(d: RunDetail): void {
+  const onlyFailures = $<HTMLInputElement>('#only-failures').checked;
+  const rows: HTMLTableRowElement[] = [];
+  for (const p of d.problems) {
+    const status = problemStatus(p);
+    if (onlyFailures && (status === 'passed' || status === 'pending')) continue;
+    const tr = el('tr', { 'data-problem': p.problemId, 'data-model': p.model, 'data-status': status, tabindex: '0', class: `status-${status}` });
+    tr.title = 'Open the problem and its first failing sample';
+    tr.append(el('td', {}, p.problemId), el('td', { title: p.model }, modelDisplayName(p.model)),
+      el('td', { class: 'num' }, `${p.c}/${p.n}`), el('td', { class: 'status' }, status), el('td', { class: 'detail' }, firstFailure(p)));
+    rows.push(tr);
+  }
+  $<HTMLTableElement>('#problems').tBodies[0].replaceChildren(...rows);
+}
+
+function openRow(tr: HTMLTableRowElement): void {
+  if (!current) return;
+  const problemId = tr.dataset.problem;
+  const model = tr.dataset.model;
+  if (problemId && model) vscode.postMessage({ type: 'openProblem', runId: current.run.id, problemId, model });
+}
+
+// ---------------------------------------------------------------- wiring
+
+function render(d: RunDetail): void {
+  current = d;
+  vscode.setState({ detail: d });
+  renderHeader(d);
+  renderSummary(d);
+  renderPassK(d);
+  renderChart(d);
+  renderProblems(d);
+}
+
+window.addEventListener('message', (ev: MessageEvent<ToResultsWebview>) => {
+  const m = ev.data;
+  if (m && m.type === 'runDetail' && m.detail?.run) render(m.detail);
+});
+
+const problems = $<HTMLTableElement>('#problems');
+problems.addEventListener('click', (ev) => {
+  const tr = (ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-problem]');
+  if (tr) openRow(tr);
+});
+problems.addEventListener('keydown', (ev) => {
+  const tr = (ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-problem]');
+  if (tr && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); openRow(tr); }
+});
+$<HTMLInputElement>('#only-failures').addEventListener('change', () => { if (current) renderProblems(current); });
+
+// Show the last state at once when the panel is re-shown, then ask for fresh data.
+const saved = vscode.getState() as { detail?: RunDetail } | undefined;
+if (saved?.detail) render(saved.detail);
+vscode.postMessage({ type: 'ready' });
