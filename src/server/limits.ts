@@ -1,0 +1,383 @@
+// Rate limits, retries and a circuit breaker for providers. Pure logic over an injectable clock so
+// every rule (full jitter, Retry-After, bucket refill, breaker probe) is unit-tested without waiting.
+// One Limiter per provider+model+endpoint is shared by all samples of a process (limiterFor).
+
+export interface Clock {
+  now(): number;
+  /** Resolves after ms; rejects with the signal's reason if aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    const onAbort = () => { clearTimeout(t); reject(abortReason(signal!)); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  }),
+};
+
+function abortReason(signal: AbortSignal): Error {
+  const r = signal.reason;
+  if (r instanceof Error) return r;
+  const e = new Error(typeof r === 'string' ? r : 'aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+// ---------- errors ----------
+
+export type FailureKind =
+  | 'auth' | 'permission' | 'not-found' | 'bad-request' | 'rate-limit' | 'server'
+  | 'connection' | 'timeout' | 'malformed' | 'aborted' | 'circuit-open' | 'other';
+
+/** A provider failure with a one-line cause that names provider and model, keys redacted. */
+export class ProviderError extends Error {
+  retries = 0;
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    readonly kind: FailureKind,
+    cause: string,
+    readonly status?: number,
+    /** Server-requested delay (Retry-After and friends), ms. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${provider}:${model}: ${cause}`);
+    this.name = 'ProviderError';
+  }
+  get retryable(): boolean {
+    return ['rate-limit', 'server', 'connection', 'timeout', 'malformed', 'circuit-open'].includes(this.kind);
+  }
+}
+
+export function kindForStatus(status: number): FailureKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limit';
+  if (status >= 500) return 'server';
+  if (status === 409) return 'server'; // OpenAI: "lock timeout", documented as retryable
+  return status >= 400 ? 'bad-request' : 'other';
+}
+
+/** Replaces secrets (and anything shaped like an API key) in text that may reach a log or the UI. */
+export function redact(text: string, secrets: (string | undefined)[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
+  return out
+    .replace(/\b(sk|sk-ant|sk-proj|pk|rk)-[A-Za-z0-9_*\-]{6,}/g, '$1-[REDACTED]')
+    .replace(/\bAIza[0-9A-Za-z_\-]{20,}/g, '[REDACTED]')
+    .replace(/(Bearer\s+)[^\s"']+/gi, '$1[REDACTED]');
+}
+
+// ---------- backoff ----------
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the sample fails with the cause. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+
+/** "Full jitter" (AWS architecture blog): uniform in [0, min(cap, base·2^retry)). */
+export function backoffMs(retry: number, p: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+  const ceiling = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** retry);
+  return Math.floor(random() * ceiling);
+}
+
+type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
+
+function header(h: HeaderBag, name: string): string | undefined {
+  if (!h) return undefined;
+  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null }).get(name) ?? undefined;
+  const rec = h as Record<string, string | string[] | undefined>;
+  const key = Object.keys(rec).find((k) => k.toLowerCase() === name);
+  const v = key === undefined ? undefined : rec[key];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Durations like OpenAI's x-ratelimit-reset-*: "1s", "6m0s", "20ms", "1h2m3.5s". */
+export function parseDuration(s: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  let total = 0, matched = '';
+  for (let m; (m = re.exec(s));) {
+    total += parseFloat(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
+    matched += m[0];
+  }
+  return matched && matched === s.trim() ? total : undefined;
+}
+
+/**
+ * How long the server asked us to wait, from (in order) retry-after-ms, Retry-After (seconds or an
+ * HTTP date), and on a 429 the rate-limit reset headers of OpenAI and Anthropic.
+ */
+export function retryAfterFromHeaders(h: HeaderBag, nowEpochMs = Date.now(), status?: number): number | undefined {
+  const ms = header(h, 'retry-after-ms');
+  if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(parseFloat(ms));
+  const ra = header(h, 'retry-after');
+  if (ra) {
+    if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.ceil(parseFloat(ra) * 1000);
+    const t = Date.parse(ra);
+    if (!Number.isNaN(t)) return Math.max(0, t - nowEpochMs);
+  }
+  if (status !== 429) return undefined;
+  const waits: number[] = [];
+  for (const n of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+    const v = header(h, n);
+    const d = v ? parseDuration(v) : undefined;
+    if (d !== undefined) waits.push(d);
+  }
+  for (const n of ['anthropic-ratelimit-requests-reset', 'anthropic-ratelimit-tokens-reset', 'anthropic-ratelimit-input-tokens-reset', 'anthropic-ratelimit-output-tokens-reset']) {
+    const v = header(h, n);
+    const t = v ? Date.parse(v) : NaN;
+    if (!Number.isNaN(t)) waits.push(Math.max(0, t - nowEpochMs));
+  }
+  return waits.length ? Math.max(...waits) : undefined;
+}
+
+// ---------- token bucket ----------
+
+/**
+ * Tokens refill continuously at ratePerMin/60 per second up to `capacity`. Takers are served in
+ * FIFO order. With capacity 1 requests are evenly spaced, so no 1-second window exceeds the rate.
+ * A take larger than the capacity is allowed once the bucket is full (it goes into debt), so a big
+ * request is slowed, never blocked forever.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private tail: Promise<void> = Promise.resolve();
+  constructor(readonly ratePerMin: number, readonly capacity: number, private readonly clock: Clock = realClock) {
+    if (!(ratePerMin > 0) || !(capacity > 0)) throw new Error(`token bucket needs a positive rate and capacity (got ${ratePerMin}/min, ${capacity})`);
+    this.tokens = capacity;
+    this.last = clock.now();
+  }
+  private refill(): void {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.ratePerMin) / 60_000);
+    this.last = now;
+  }
+  /** Ms until `n` tokens could be taken (0 = now). */
+  waitFor(n: number): number {
+    this.refill();
+    const need = Math.min(n, this.capacity) - this.tokens;
+    return need <= 1e-9 ? 0 : Math.ceil((need * 60_000) / this.ratePerMin);
+  }
+  available(): number { this.refill(); return this.tokens; }
+  take(n: number, signal?: AbortSignal): Promise<void> {
+    const run = async () => {
+      for (;;) {
+        if (signal?.aborted) throw abortReason(signal);
+        const w = this.waitFor(n);
+        if (w === 0) { this.tokens -= n; return; }
+        await this.clock.sleep(w, signal);
+      }
+    };
+    const p = this.tail.then(run);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
+  /** Corrects an estimate after the fact (positive = used more than taken). */
+  adjust(delta: number): void { this.refill(); this.tokens -= delta; }
+}
+
+// ---------- concurrency ----------
+
+export class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(readonly limit: number) {
+    if (!(limit >= 1)) throw new Error(`concurrency must be at least 1 (got ${limit})`);
+  }
+  get inFlight(): number { return this.active; }
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve, reject) => {
+        const go = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
+        const onAbort = () => { const i = this.waiters.indexOf(go); if (i >= 0) this.waiters.splice(i, 1); reject(abortReason(signal!)); };
+        if (signal?.aborted) return reject(abortReason(signal));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(go);
+      });
+    } else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.active--;
+    };
+  }
+}
+
+// ---------- circuit breaker ----------
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Opens after `threshold` consecutive failures; after `cooldownMs` lets exactly one probe through
+ * (half-open); the probe's success closes it, its failure reopens it with a doubled cooldown
+ * (up to maxCooldownMs).
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private state_: BreakerState = 'closed';
+  private openedAt = 0;
+  private cooldown: number;
+  private probing = false;
+  lastCause = '';
+  constructor(readonly threshold = 5, readonly cooldownMs = 10_000, readonly maxCooldownMs = 120_000, private readonly clock: Clock = realClock) {
+    this.cooldown = cooldownMs;
+  }
+  get state(): BreakerState {
+    if (this.state_ === 'open' && this.clock.now() - this.openedAt >= this.cooldown) this.state_ = 'half-open';
+    return this.state_;
+  }
+  /** null = go ahead (and, when half-open, you are the probe); else ms until a probe may be tried. */
+  admit(): number | null {
+    const s = this.state;
+    if (s === 'closed') return null;
+    if (s === 'half-open' && !this.probing) { this.probing = true; return null; }
+    return s === 'open' ? Math.max(1, this.cooldown - (this.clock.now() - this.openedAt)) : Math.max(1, Math.min(this.cooldown, 1000));
+  }
+  success(): void {
+    this.failures = 0;
+    this.probing = false;
+    this.state_ = 'closed';
+    this.cooldown = this.cooldownMs;
+  }
+  failure(cause: string): void {
+    this.lastCause = cause;
+    if (this.probing) {
+      this.probing = false;
+      this.cooldown = Math.min(this.maxCooldownMs, this.cooldown * 2);
+      this.trip();
+      return;
+    }
+    if (this.state_ !== 'closed') return; // a call that started before the breaker opened
+    if (++this.failures >= this.threshold) this.trip();
+  }
+  /** A failure that says nothing about the server's health (4xx, abort) ends a probe neutrally. */
+  neutral(): void { this.probing = false; }
+  private trip(): void { this.state_ = 'open'; this.openedAt = this.clock.now(); }
+}
+
+// ---------- the limiter ----------
+
+export interface LimitsConfig {
+  /** Requests per minute (token bucket); unset = unlimited. */
+  rpm?: number;
+  /** Tokens (in + out) per minute; unset = unlimited. */
+  tpm?: number;
+  /** Request bucket capacity; 1 (default) spaces requests evenly. */
+  burst?: number;
+  /** Requests in flight at once; unset = unlimited. */
+  concurrency?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxRetryAfterMs?: number;
+  breakerThreshold?: number;
+  breakerCooldownMs?: number;
+}
+
+export interface AttemptResult<T> { value: T; /** Actual tokens used, to correct the tpm estimate. */ tokens?: number }
+
+export interface RunOutcome<T> { value: T; retries: number }
+
+export class Limiter {
+  readonly policy: RetryPolicy;
+  readonly requests?: TokenBucket;
+  readonly tokens?: TokenBucket;
+  readonly slots?: Semaphore;
+  readonly breaker: CircuitBreaker;
+  constructor(cfg: LimitsConfig = {}, private readonly clock: Clock = realClock, private readonly random: () => number = Math.random) {
+    this.policy = {
+      maxAttempts: cfg.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+      baseDelayMs: cfg.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+      maxDelayMs: cfg.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+      maxRetryAfterMs: cfg.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs,
+    };
+    if (cfg.rpm) this.requests = new TokenBucket(cfg.rpm, cfg.burst ?? 1, clock);
+    // Ten seconds' worth of tokens: smooth, yet a single large request fits.
+    if (cfg.tpm) this.tokens = new TokenBucket(cfg.tpm, Math.max(1, cfg.tpm / 6), clock);
+    if (cfg.concurrency) this.slots = new Semaphore(cfg.concurrency);
+    this.breaker = new CircuitBreaker(cfg.breakerThreshold ?? 5, cfg.breakerCooldownMs ?? 10_000, 120_000, clock);
+  }
+
+  /**
+   * Runs `attempt` under the limits, retrying retryable ProviderErrors with full-jitter backoff
+   * (never shorter than the server's Retry-After). Non-retryable errors (bad key, unknown model)
+   * fail at once: no retry storm. The thrown error carries `retries`.
+   */
+  async run<T>(estTokens: number, signal: AbortSignal | undefined, attempt: (n: number) => Promise<AttemptResult<T>>, classify: (e: unknown) => ProviderError): Promise<RunOutcome<T>> {
+    for (let n = 0; ; n++) {
+      let err: ProviderError;
+      const wait = this.breaker.admit();
+      if (wait !== null) {
+        err = classify(new CircuitOpenError(this.breaker.lastCause, wait));
+      } else {
+        const release = this.slots ? await this.slots.acquire(signal) : () => undefined;
+        try {
+          if (this.requests) await this.requests.take(1, signal);
+          if (this.tokens) await this.tokens.take(estTokens, signal);
+          const r = await attempt(n);
+          if (this.tokens && r.tokens !== undefined) this.tokens.adjust(r.tokens - estTokens);
+          this.breaker.success();
+          return { value: r.value, retries: n };
+        } catch (e) {
+          err = classify(e);
+          if (err.kind === 'aborted' || !err.retryable || err.kind === 'rate-limit') this.breaker.neutral();
+          else this.breaker.failure(err.message);
+        } finally {
+          release();
+        }
+      }
+      err.retries = n;
+      if (err.kind === 'aborted' || !err.retryable || n + 1 >= this.policy.maxAttempts) throw err;
+      if (err.retryAfterMs !== undefined && err.retryAfterMs > this.policy.maxRetryAfterMs) throw err;
+      const delay = Math.max(err.retryAfterMs ?? 0, backoffMs(n, this.policy, this.random));
+      await this.clock.sleep(delay, signal);
+    }
+  }
+}
+
+/** Raised inside Limiter.run when the breaker refuses a call; providers classify it. */
+export class CircuitOpenError extends Error {
+  constructor(readonly lastCause: string, readonly retryInMs: number) {
+    super(`circuit open after repeated failures (last: ${lastCause.replace(/^[^:]+:[^:]*: /, '')})`);
+    this.name = 'CircuitOpenError';
+  }
+}
+
+const limiters = new Map<string, Limiter>();
+
+/** The process-wide limiter for a provider+model+endpoint; created with the first caller's config. */
+export function limiterFor(key: string, cfg: LimitsConfig): Limiter {
+  let l = limiters.get(key);
+  if (!l) limiters.set(key, (l = new Limiter(cfg)));
+  return l;
+}
+
+/** Picks the limit fields out of a provider's config object (numbers only). */
+export function limitsFromConfig(config: Record<string, unknown>): LimitsConfig {
+  const out: LimitsConfig = {};
+  const keys: (keyof LimitsConfig)[] = ['rpm', 'tpm', 'burst', 'concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'breakerThreshold', 'breakerCooldownMs'];
+  for (const k of keys) {
+    const v = config[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`provider setting "${k}" must be a non-negative number (got ${JSON.stringify(v)})`);
+    out[k] = v;
+  }
+  // Spelled the way the OpenAI SDK spells it.
+  if (typeof config.maxRetries === 'number' && out.maxAttempts === undefined) out.maxAttempts = config.maxRetries + 1;
+  return out;
+}

@@ -1,0 +1,166 @@
+// A real HTTP server on 127.0.0.1 speaking OpenAI's wire protocol (chat completions and legacy
+// completions, streaming as SSE and not), with injectable faults. The official SDK talks to it
+// exactly as it talks to api.openai.com, vLLM or llama.cpp.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  /** Reply with this HTTP status and an OpenAI-style error body. */
+  | { status: number; message?: string; code?: string; headers?: Record<string, string> }
+  /** Stream this many content chunks, then destroy the socket. */
+  | { resetAfterChunks: number }
+  /** A 200 whose body (or, streaming, one event) is not valid JSON. */
+  | { malformed: true }
+  /** Send headers at once, then wait this long before the first token. */
+  | { firstTokenDelayMs: number };
+
+export interface RecordedRequest { path: string; body: Record<string, unknown>; authorization: string | undefined; at: number }
+
+export interface FakeOpenAIOptions {
+  /** Accepted key; other keys get a 401 that echoes the key they sent (a redaction test). */
+  apiKey?: string;
+  /** Known models; others get a 404 model_not_found. Unset = any. */
+  models?: string[];
+  /** The assistant text for a request (chat: body.messages; completions: body.prompt). */
+  answer(body: Record<string, unknown>): string;
+  /** Called with the 0-based request number; a returned fault replaces the normal reply. */
+  fault?(n: number, body: Record<string, unknown>): Fault | undefined;
+  /** Delay between streamed chunks (ms). */
+  chunkDelayMs?: number;
+  /** Characters per streamed chunk. */
+  chunkSize?: number;
+}
+
+export interface FakeServer {
+  baseURL: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
+
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function fakeTop(token: string): { token: string; logprob: number; bytes: number[] }[] {
+  return [token, token.toUpperCase() + '_', ' ', '\n', 'x'].slice(0, 5).map((t, i) => ({ token: t, logprob: -0.01 - i * 1.5, bytes: [...Buffer.from(t)] }));
+}
+
+export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServer> {
+  const requests: RecordedRequest[] = [];
+  const size = opts.chunkSize ?? 12;
+  let n = 0;
+
+  const error = (res: ServerResponse, status: number, message: string, code: string | null, type = 'invalid_request_error', headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify({ error: { message, type, param: null, code } }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const bodyText = await new Promise<string>((resolve) => {
+      let b = '';
+      req.on('data', (d) => (b += d));
+      req.on('end', () => resolve(b));
+    });
+    const path = (req.url ?? '').replace(/\?.*$/, '');
+    if (req.method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: (opts.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) }));
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      return error(res, 400, 'We could not parse the JSON body of your request.', null);
+    }
+    const auth = req.headers.authorization;
+    requests.push({ path, body, authorization: auth, at: Date.now() });
+    const index = n++;
+    const chat = path === '/v1/chat/completions';
+    if (!chat && path !== '/v1/completions') return error(res, 404, `Unknown path ${path}`, null);
+
+    const given = auth?.replace(/^Bearer\s+/i, '') ?? '';
+    // The real API masks the key; a proxy might not. Echo it whole to prove callers redact it.
+    if (opts.apiKey !== undefined && given !== opts.apiKey) return error(res, 401, `Incorrect API key provided: ${given}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_api_key');
+    const model = String(body.model ?? '');
+    if (opts.models && !opts.models.includes(model)) return error(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model_not_found');
+
+    const fault = opts.fault?.(index, body);
+    if (fault && 'status' in fault) {
+      const type = fault.status === 429 ? 'requests' : fault.status >= 500 ? 'server_error' : 'invalid_request_error';
+      return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request.'), fault.code ?? null, type, fault.headers);
+    }
+
+    const text = opts.answer(body);
+    const id = `chatcmpl-fake${index}`;
+    const created = Math.floor(Date.now() / 1000);
+    const promptText = chat ? (body.messages as { content: string }[]).map((m) => m.content).join('\n') : String(body.prompt ?? '');
+    const pieces = chunks(text, size);
+    const usage = { prompt_tokens: tok(promptText), completion_tokens: pieces.length, total_tokens: tok(promptText) + pieces.length };
+    const wantLogprobs = chat ? body.logprobs === true : typeof body.logprobs === 'number';
+    const topN = chat ? Number(body.top_logprobs ?? 0) : Number(body.logprobs ?? 0);
+
+    if (!body.stream) {
+      if (fault && 'malformed' in fault) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "x", "choices": [{"index": 0, "message": {"content": "trunc');
+        return;
+      }
+      if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${index}` });
+      const lp = wantLogprobs
+        ? chat
+          ? { content: pieces.map((p) => ({ token: p, logprob: -0.01, bytes: [...Buffer.from(p)], top_logprobs: fakeTop(p).slice(0, topN) })) }
+          : { tokens: pieces, token_logprobs: pieces.map(() => -0.01), top_logprobs: pieces.map((p) => Object.fromEntries(fakeTop(p).slice(0, topN).map((t) => [t.token, t.logprob]))), text_offset: [] }
+        : null;
+      res.end(JSON.stringify(chat
+        ? { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: lp, finish_reason: 'stop' }], usage }
+        : { id, object: 'text_completion', created, model, choices: [{ index: 0, text, logprobs: lp, finish_reason: 'stop' }], usage }));
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_${index}` });
+    const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
+    const chunkOf = (delta: Record<string, unknown>, finish: string | null, piece?: string) => chat
+      ? { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: wantLogprobs && piece ? { content: [{ token: piece, logprob: -0.01, bytes: [...Buffer.from(piece)], top_logprobs: fakeTop(piece).slice(0, topN) }] } : null, finish_reason: finish }] }
+      : { id, object: 'text_completion', created, model, choices: [{ index: 0, text: (delta.content as string) ?? '', logprobs: wantLogprobs && piece ? { tokens: [piece], token_logprobs: [-0.01], top_logprobs: [Object.fromEntries(fakeTop(piece).slice(0, topN).map((t) => [t.token, t.logprob]))], text_offset: [0] } : null, finish_reason: finish }] };
+    if (chat) send(chunkOf({ role: 'assistant', content: '' }, null));
+    if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+    for (let i = 0; i < pieces.length; i++) {
+      if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault && 'malformed' in fault && i === 1) res.write('data: {"id": "broken", "choices": [\n\n');
+      send(chunkOf({ content: pieces[i] }, null, pieces[i]));
+      if (opts.chunkDelayMs) await sleep(opts.chunkDelayMs);
+    }
+    send(chunkOf({}, 'stop'));
+    const so = body.stream_options as { include_usage?: boolean } | undefined;
+    if (so?.include_usage) send({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [], usage });
+    res.write('data: [DONE]\n\n');
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

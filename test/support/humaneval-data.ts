@@ -1,0 +1,42 @@
+// HumanEval problems for provider tests (from ../shared/datasets or $CRUCIBLE_DATA_DIR; never committed),
+// plus a python3 check that prompt + completion passes the problem's own tests.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Problem } from '../../src/server/plugins';
+
+export function humanEvalFile(): string {
+  const dir = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
+  const f = path.join(dir, 'humaneval', 'HumanEval.jsonl.gz');
+  if (!existsSync(f)) throw new Error(`HumanEval not found at ${f}: set CRUCIBLE_DATA_DIR`);
+  return f;
+}
+
+export function loadHumanEval(): Problem[] {
+  return gunzipSync(readFileSync(humanEvalFile())).toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
+    const r = JSON.parse(l);
+    return { id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution };
+  });
+}
+
+/**
+ * Runs prompt + completion + tests for each item in one local python3 process (the code is the
+ * dataset's own canonical solutions or our fixtures, so no sandbox is needed) and returns the
+ * ids that failed, with their error.
+ */
+export function pythonFailures(items: { id: string; problem: Problem; completion: string }[]): Record<string, string> {
+  const payload = JSON.stringify(items.map((i) => ({ id: i.id, program: i.problem.prompt + i.completion + '\n\n' + i.problem.tests + `\n\ncheck(${i.problem.entryPoint})\n` })));
+  const script = `
+import json, sys, traceback
+fails = {}
+for it in json.load(sys.stdin):
+    try:
+        exec(compile(it["program"], it["id"], "exec"), {"__name__": "candidate"})
+    except BaseException as e:
+        fails[it["id"]] = (type(e).__name__ + ": " + str(e))[:300]
+print(json.dumps(fails))
+`;
+  const out = execFileSync('python3', ['-c', script], { input: payload, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
