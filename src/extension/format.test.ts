@@ -18,7 +18,7 @@ const run = (over: Partial<RunSummary> = {}): RunSummary => ({
   id: 'r1', label: '', suite: '/data/humaneval/HumanEval.jsonl.gz', models: ['reference'], n: 1, k: [1], sandbox: 'docker',
   status: 'completed', createdAt: '2026-01-01T00:00:00Z', finishedAt: null, total: 5, done: 5, wallMs: 3200, error: null,
   metrics: [{
-    model: 'reference', problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0,
+    model: 'reference', problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn: 0, tokensOut: 0, cost: 0,
     passAtK: [{ k: 1, value: 1, ciLow: 1, ciHigh: 1 }],
     latency: { p50: null, p95: null, p99: null, mean: null }, exec: { p50: null, p95: null, p99: null, mean: null },
   }],

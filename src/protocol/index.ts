@@ -51,6 +51,10 @@ export interface ModelMetrics {
   timeouts: number;
   errors: number;
   passAtK: PassAtK[];
+  /** Tokens reported by the provider (or counted), and their cost in USD (null: price unknown). */
+  tokensIn: number;
+  tokensOut: number;
+  cost: number | null;
   /** Generation latency (provider), ms. */
   latency: LatencyStats;
   /** Execution time in the sandbox, ms. */
@@ -116,8 +120,13 @@ export interface SampleDetail extends SampleSummary {
 export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
 export interface ProblemInfo { id: string; suite: string; entryPoint: string; language: string; sourceFile: string | null; sourceLine: number | null }
 
+export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }
+/** Before a run: how many calls, tokens and dollars it will take (dollars null when a price is unknown). */
+export interface RunEstimate { problems: number; samples: number; models: ModelEstimate[]; dollars: number | null }
+
 // ---- requests (extension → engine) ----
 export const StartRun = req<RunPlan, { runId: string }>('crucible/startRun');
+export const EstimateRun = req<RunPlan, RunEstimate>('crucible/estimateRun');
 export const CancelRun = req<{ runId: string }, { cancelled: boolean }>('crucible/cancelRun');
 export const ListRuns = req<Record<string, never>, RunSummary[]>('crucible/listRuns');
 export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');
@@ -171,6 +180,8 @@ export interface EngineInit {
   sandboxes?: Record<string, Record<string, unknown>>;
   /** Per-provider settings (base URLs, …). Never secrets: those come through the environment. */
   providers?: Record<string, Record<string, unknown>>;
+  /** Price overrides, USD per million tokens, by model spec: { "openai:my-model": { input: 1, output: 2 } }. */
+  prices?: Record<string, { input: number; output: number }>;
   /** Extra suite files to list (workspace JSONL files). */
   suitePaths?: string[];
 }

@@ -35,6 +35,8 @@ Options:
   --base-url <url>    OpenAI-compatible server (vLLM, llama.cpp, LM Studio, …); key from OPENAI_API_KEY
   --db <file>         database                                                    [.crucible/crucible.db]
   --out <file>        write human-eval-format results JSONL here
+  --no-cache          call the provider even when this exact request was answered before
+  --max-cost <usd>    refuse to start when the estimated cost is higher (or unknown)
   --json              print the run summary as JSON instead of a table
 Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
 
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
     },
     strict: true,
   });
@@ -110,11 +113,21 @@ async function main(argv: string[]): Promise<number> {
       limit: int('limit', o.limit), problems,
       sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
       temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
+      noCache: o['no-cache'],
     };
     if (plan.sandbox === 'local') {
       console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
     }
 
+    const est = await engine.estimateRun(plan);
+    if (est.models.some((m) => m.calls > 0)) {
+      const usd = est.dollars === null ? 'unknown (no price for ' + est.models.filter((m) => m.dollars === null).map((m) => m.model).join(', ') + ')' : `$${est.dollars.toFixed(2)}`;
+      console.error(`estimate: ${est.models.reduce((a, m) => a + m.calls, 0)} calls, ~${est.models.reduce((a, m) => a + m.tokensIn, 0)} tokens in, ~${est.models.reduce((a, m) => a + m.tokensOut, 0)} out, ${usd} (before cache hits)`);
+      const max = num('max-cost', o['max-cost']);
+      if (max !== undefined && (est.dollars === null || est.dollars > max)) {
+        throw new UsageError(`the estimated cost ${usd} is over --max-cost $${max}; raise it, or lower --n/--limit`);
+      }
+    }
     const runId = await engine.startRun(plan);
     const tty = process.stderr.isTTY && !o.json;
     const bar = tty ? new SingleBar({ format: ' {bar} {value}/{total} samples · {passed} passed · {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : null;
@@ -169,8 +182,9 @@ function printSummary(r: RunSummary, outFile: string): void {
     ...m.passAtK.map((p) => `${fmt(p.value)} [${fmt(p.ciLow)}, ${fmt(p.ciHigh)}]`),
     `${m.passed}/${m.failed}/${m.timeouts}/${m.errors}`,
     ms(m.latency.p50), ms(m.exec.p50), ms(m.exec.p95),
+    `${m.tokensIn}/${m.tokensOut}`, m.cost === null ? '?' : `$${m.cost.toFixed(4)}`,
   ]);
-  const head = ['model', ...r.k.map((k) => `pass@${k} [95% CI]`), 'pass/fail/timeout/err', 'gen p50', 'exec p50', 'exec p95'];
+  const head = ['model', ...r.k.map((k) => `pass@${k} [95% CI]`), 'pass/fail/timeout/err', 'gen p50', 'exec p50', 'exec p95', 'tokens in/out', 'cost'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(head));

@@ -6,11 +6,12 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import type {
-  EngineInit, ModelMetrics, PassAtK, ProblemInfo, ProblemResult, RunDetail, RunPlan, RunStatus, RunSummary,
+  EngineInit, ModelMetrics, PassAtK, ProblemInfo, ProblemResult, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary,
   SampleDetail, SampleSummary, SuiteInfo,
 } from '../protocol';
 import { meanPassAtK, passAtK } from './metrics/passk';
 import { bootstrapMeanCI, percentiles } from './metrics/stats';
+import { cost, estimateRun, priceFor } from './pricing';
 import type { GenerateRequest, Generation, Problem, Provider, Sandbox, SamplingParams } from './plugins';
 import type { Plugins } from './registry';
 import type { ProblemRow, RunRow, SampleRow, Store } from './store/store';
@@ -106,8 +107,16 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Validates the plan and prepares everything that can fail up front (suite, providers, sandbox),
    * so a bad plan is an immediate, clear error; then runs in the background and returns the id.
    */
-  async startRun(plan: RunPlan): Promise<string> {
+  async estimateRun(plan: RunPlan): Promise<RunEstimate> {
     const norm = normalizePlan(plan);
+    const problems = await this.selectProblems(norm);
+    const strategy = this.plugins.strategies.get('complete-function');
+    const models = estimateRun(norm.models, problems, norm.n, (p) => strategy.messages(p), norm.maxTokens, this.init.prices);
+    const dollars = models.some((m) => m.dollars === null) ? null : models.reduce((a, m) => a + m.dollars!, 0);
+    return { problems: problems.length, samples: problems.length * norm.n * norm.models.length, models, dollars };
+  }
+
+  private async selectProblems(norm: RunPlan): Promise<Problem[]> {
     let problems = await this.loadSuite(norm.suite);
     if (norm.problems?.length) {
       const want = new Set(norm.problems);
@@ -117,6 +126,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     if (norm.limit !== undefined) problems = problems.slice(0, norm.limit);
     if (problems.length === 0) throw new Error(`suite ${norm.suite} selects no problems`);
+    return problems;
+  }
+
+  async startRun(plan: RunPlan): Promise<string> {
+    const norm = normalizePlan(plan);
+    const problems = await this.selectProblems(norm);
 
     const providers: Provider[] = [];
     try {
@@ -310,8 +325,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (withCI && value !== null) ci = bootstrapMeanCI(counts.map(({ n, c }) => passAtK(n, c, k)!), { seed: 12345 });
         return { k, value, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null };
       });
+      const tokensIn = mine.reduce((a, s) => a + (s.tokens_in ?? 0), 0);
+      const tokensOut = mine.reduce((a, s) => a + (s.tokens_out ?? 0), 0);
       return {
         model,
+        tokensIn,
+        tokensOut,
+        cost: cost(tokensIn, tokensOut, priceFor(model, this.init.prices)),
         problems: counts.length,
         samples: mine.length,
         passed: mine.filter((s) => s.status === 'passed').length,
