@@ -143,10 +143,16 @@ function splitTopLevel(scanned: PyLine[]): { lead: string[]; stmts: Stmt[] } {
     const starts = !l.cont && !isBlank(l.text) && indentOf(l.text) === 0 && !/^[)\]}]/.test(l.text);
     // A column-0 comment between a function's lines does not end the function.
     const comment = starts && l.text.startsWith('#');
-    if (starts && !comment) stmts.push({ lines: [l.text], head: l.text });
+    const last = stmts[stmts.length - 1];
+    // Decorators belong to the definition below them.
+    const decorated = last && last.lines.every((x) => /^@/.test(x) || isBlank(x));
+    if (starts && !comment && decorated) last.lines.push(l.text);
+    else if (starts && !comment) stmts.push({ lines: [l.text], head: l.text });
     else if (stmts.length) stmts[stmts.length - 1].lines.push(l.text);
     else lead.push(l.text);
   }
+  // A column-0 comment after a block ("# Test the function") introduces what follows, not the block.
+  for (const s of stmts) while (s.lines.length > 1 && /^(#.*)?\s*$/.test(s.lines[s.lines.length - 1])) s.lines.pop();
   return { lead, stmts };
 }
 
@@ -307,37 +313,59 @@ function shapePython(code: string, target: CleanTarget, notes: string[]): Cleane
 
 // ---------- brace languages (JS, TS, Java, C++, Go, Rust, …) ----------
 
-/**
- * If the code repeats the function whose header ends the prompt, keep what follows its opening
- * brace through the matching closing brace. Strings and comments are skipped only roughly
- * (quotes and // /* comments), which is enough for typical answers.
- */
-function extractBraceBody(code: string, target: CleanTarget, notes: string[]): Cleaned {
-  const promptEndsOpen = /\{\s*$/.test(target.prompt);
-  const e = escapeRe(target.entryPoint);
-  const m = new RegExp(`\\b${e}\\b`).exec(code);
-  if (!m) {
-    const status: ContentStatus = code.trim() ? 'no-entry-point' : 'no-code';
-    return { completion: code.trim() ? code.replace(/^\n+/, '') + (code.endsWith('\n') ? '' : '\n') : '', status, notes: [...notes, `no mention of ${target.entryPoint}`] };
-  }
-  if (!promptEndsOpen) return { completion: code.endsWith('\n') ? code : code + '\n', status: 'ok', notes: [...notes, 'code as is'] };
-  const open = code.indexOf('{', m.index);
-  if (open < 0) return { completion: code + '\n', status: 'no-entry-point', notes: [...notes, 'no function body'] };
-  let depth = 0;
-  let i = open;
-  for (; i < code.length; i++) {
+/** Walks code outside strings and comments (roughly: quotes, line and block comments), reporting each brace. */
+function walkBraces(code: string, onBrace: (c: '{' | '}', i: number) => boolean | void, rust = false): void {
+  for (let i = 0; i < code.length; i++) {
     const c = code[i];
-    if (c === '/' && code[i + 1] === '/') { i = code.indexOf('\n', i); if (i < 0) i = code.length; continue; }
-    if (c === '/' && code[i + 1] === '*') { i = code.indexOf('*/', i + 2); if (i < 0) i = code.length; else i++; continue; }
-    if (c === '"' || c === "'" || c === '`') {
+    if (c === '/' && code[i + 1] === '/') { i = code.indexOf('\n', i); if (i < 0) return; continue; }
+    if (c === '/' && code[i + 1] === '*') { i = code.indexOf('*/', i + 2); if (i < 0) return; i++; continue; }
+    // In Rust a lone ' starts a lifetime, not a string; char literals are 'x' or '\x'.
+    if (c === '"' || c === '`' || (c === "'" && (!rust || code[i + 2] === "'" || code[i + 1] === '\\'))) {
       let j = i + 1;
       while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
       i = j; continue;
     }
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) break;
+    if ((c === '{' || c === '}') && onBrace(c, i) === true) return;
   }
-  const body = code.slice(open + 1, Math.min(i + 1, code.length)).replace(/^[ \t]*\n/, '');
+}
+
+function braceDepth(code: string, rust: boolean): number {
+  let d = 0;
+  walkBraces(code, (c) => { d += c === '{' ? 1 : -1; }, rust);
+  return d;
+}
+
+/**
+ * The prompt of a brace language ends inside the function (and, for Java, its class): `open` braces
+ * are left for the completion to close. If the model repeated the function, keep what follows its
+ * opening brace until those braces are closed; helpers and includes it wrote outside are lost.
+ */
+function extractBraceBody(code: string, target: CleanTarget, notes: string[]): Cleaned {
+  const rust = target.language === 'rust';
+  const open = Math.max(0, braceDepth(target.prompt, rust));
+  const withNl = (s: string) => (s.endsWith('\n') ? s : s + '\n');
+  const e = escapeRe(target.entryPoint);
+  const m = new RegExp(`\\b${e}\\b\\s*(=\\s*(async\\s*)?\\(|\\()`).exec(code);
+  const start = m ? code.indexOf('{', m.index) : -1;
+  if (!m || start < 0 || open === 0) {
+    if (!code.trim()) return { completion: '', status: 'no-code', notes: [...notes, 'empty code'] };
+    if (open === 0) return { completion: withNl(code), status: 'ok', notes: [...notes, 'code as is'] };
+    // A body alone: close what the prompt left open unless the model already did.
+    const missing = Math.max(0, open + braceDepth(code, rust));
+    const looksLikeBody = /\breturn\b/.test(code);
+    return {
+      completion: withNl(code.replace(/^\n+/, '')) + '}\n'.repeat(missing),
+      status: looksLikeBody ? 'ok' : 'no-entry-point',
+      notes: [...notes, looksLikeBody ? 'body only' : `no definition of ${target.entryPoint}`],
+    };
+  }
+  let depth = 0;
+  let end = code.length;
+  walkBraces(code.slice(start), (c, i) => {
+    depth += c === '{' ? 1 : -1;
+    if (depth === 1 - open) { end = start + i + 1; return true; }
+  }, rust);
+  const body = code.slice(start + 1, end).replace(/^[ \t]*\n/, '');
   notes.push('whole function → body');
-  return { completion: body.endsWith('\n') ? body : body + '\n', status: 'ok', notes };
+  return { completion: withNl(body), status: 'ok', notes };
 }
