@@ -1,0 +1,178 @@
+// bench/sandbox: how close is Crucible's isolated scoring to the floor?
+//
+// HumanEval, 164 problems × 10 samples generated here from the dataset (canonical solutions and
+// deliberately wrong ones: wrong value, exception, another problem's body, syntax error), scored
+//   (a) by Crucible's Docker pool (warm hardened containers, a fork per sample),
+//   (b) process-per-sample on the host, the way openai/human-eval works (no isolation),
+//   (c) all programs in one bare Python process, no isolation: the floor.
+// Prints the three times and the ratios, and checks that (a) and (c) agree sample for sample.
+//   DOCKER_HOST=… node --import tsx bench/sandbox.ts [--samples 10] [--concurrency N] [--limit P]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { pythonLanguage } from '../src/server/languages/python';
+import type { Problem } from '../src/server/plugins';
+import { dockerSandbox } from '../src/server/sandboxes/docker';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const SAMPLES = arg('samples', 10);
+const CONCURRENCY = arg('concurrency', cpus().length);
+const LIMIT = arg('limit', 164);
+const TIMEOUT_MS = 3000;
+const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../shared/datasets');
+// The same interpreter the local image is built from, so (b) and (c) run what (a) runs.
+const PY = process.env.BENCH_PYTHON ?? '/usr/bin/python3.11';
+
+type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
+interface Sample { problem: Problem; completion: string; kind: string }
+
+function loadProblems(): Problem[] {
+  const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
+  return text.split('\n').filter(Boolean).slice(0, LIMIT).map((l) => {
+    const r = JSON.parse(l);
+    return { id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution };
+  });
+}
+
+/** 10 samples per problem: 5 canonical, 5 wrong in different ways (none of them loops forever). */
+function makeSamples(problems: Problem[]): Sample[] {
+  const out: Sample[] = [];
+  problems.forEach((p, i) => {
+    for (let k = 0; k < SAMPLES; k++) {
+      const m = k % 10;
+      let completion: string, kind: string;
+      if (m < 5) { completion = p.canonicalSolution!; kind = 'canonical'; }
+      else if (m === 5) { completion = '    return None\n'; kind = 'none'; }
+      else if (m === 6) { completion = '    raise ValueError("wrong on purpose")\n'; kind = 'exception'; }
+      else if (m === 7) { completion = problems[(i + 1) % problems.length].canonicalSolution!; kind = 'other-body'; }
+      else if (m === 8) { completion = '    return (\n'; kind = 'syntax'; }
+      else { completion = p.canonicalSolution!.replace(/return /, 'return 1 if False else '); kind = 'canonical-ish'; }
+      out.push({ problem: p, completion, kind });
+    }
+  });
+  return out;
+}
+
+async function pooled<T, R>(items: T[], n: number, f: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const res: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) { const i = next++; res[i] = await f(items[i], i); }
+  }));
+  return res;
+}
+
+async function runA(samples: Sample[]): Promise<{ ms: number; startMs: number; verdicts: Verdict[] }> {
+  const t0 = performance.now();
+  const sb = await dockerSandbox.create({ languages: ['python'], concurrency: CONCURRENCY, config: {} });
+  const startMs = performance.now() - t0;
+  try {
+    const t1 = performance.now();
+    const rs = await pooled(samples, CONCURRENCY, (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
+    return { ms: performance.now() - t1, startMs, verdicts: rs.map((r) => r.status) };
+  } finally {
+    await sb.close();
+  }
+}
+
+function runProcess(file: string, cwd: string): Promise<Verdict> {
+  return new Promise((resolve) => {
+    const child = spawn(PY, [file], { cwd, detached: true, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'ignore', 'ignore'] });
+    let timedOut = false;
+    const t = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, TIMEOUT_MS);
+    child.on('error', () => { clearTimeout(t); resolve('error'); });
+    child.on('close', (code) => { clearTimeout(t); resolve(timedOut ? 'timeout' : code === 0 ? 'passed' : 'failed'); });
+  });
+}
+
+async function runB(programs: string[]): Promise<{ ms: number; verdicts: Verdict[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crucible-bench-b-'));
+  try {
+    const t0 = performance.now();
+    const verdicts = await pooled(programs, CONCURRENCY, async (prog, i) => {
+      const d = path.join(dir, String(i));
+      spawnSync('mkdir', [d]);
+      writeFileSync(path.join(d, 'program.py'), prog);
+      const v = await runProcess('program.py', d);
+      rmSync(d, { recursive: true, force: true });
+      return v;
+    });
+    return { ms: performance.now() - t0, verdicts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// (c): one interpreter execs every program in a fresh namespace; a timer turns a runaway into 'timeout'.
+const FLOOR_PY = String.raw`
+import json, sys, signal, time
+class Timeout(BaseException): pass
+def on_alarm(*a): raise Timeout()
+signal.signal(signal.SIGALRM, on_alarm)
+progs = json.load(open(sys.argv[1]))
+out = []
+t0 = time.perf_counter()
+for src in progs:
+    signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
+    try:
+        exec(compile(src, 'program.py', 'exec'), {'__name__': '__main__'})
+        v = 'passed'
+    except Timeout:
+        v = 'timeout'
+    except BaseException:
+        v = 'failed'
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    out.append(v)
+json.dump({'verdicts': out, 'ms': (time.perf_counter() - t0) * 1000}, open(sys.argv[2], 'w'))
+`.replace('TIMEOUT', String(TIMEOUT_MS / 1000));
+
+function runC(programs: string[]): { ms: number; innerMs: number; verdicts: Verdict[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crucible-bench-c-'));
+  try {
+    writeFileSync(path.join(dir, 'progs.json'), JSON.stringify(programs));
+    writeFileSync(path.join(dir, 'floor.py'), FLOOR_PY);
+    const t0 = performance.now();
+    const r = spawnSync(PY, [path.join(dir, 'floor.py'), path.join(dir, 'progs.json'), path.join(dir, 'out.json')], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`floor run failed (exit ${r.status})`);
+    const o = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
+    return { ms, innerMs: o.ms, verdicts: o.verdicts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function tally(v: Verdict[]): string {
+  const c: Record<string, number> = {};
+  for (const x of v) c[x] = (c[x] ?? 0) + 1;
+  return Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+async function main(): Promise<void> {
+  const problems = loadProblems();
+  const samples = makeSamples(problems);
+  const programs = samples.map((s) => pythonLanguage.assemble(s.problem, s.completion));
+  console.log(`HumanEval: ${problems.length} problems × ${SAMPLES} samples = ${samples.length} programs; concurrency ${CONCURRENCY} (cores ${cpus().length}); ${PY}`);
+
+  const c = runC(programs);
+  console.log(`(c) one bare process (floor):      ${(c.ms / 1000).toFixed(2)} s  [${tally(c.verdicts)}]`);
+  const a = await runA(samples);
+  console.log(`(a) Crucible Docker pool:          ${(a.ms / 1000).toFixed(2)} s  (+ ${(a.startMs / 1000).toFixed(2)} s to start ${CONCURRENCY} containers)  [${tally(a.verdicts)}]`);
+  const b = await runB(programs);
+  console.log(`(b) process per sample (human-eval): ${(b.ms / 1000).toFixed(2)} s  [${tally(b.verdicts)}]`);
+
+  const pass = (v: Verdict) => v === 'passed';
+  const disagree = samples.map((s, i) => ({ s, i })).filter(({ i }) => pass(a.verdicts[i]) !== pass(c.verdicts[i]) || a.verdicts[i] === 'timeout' !== (c.verdicts[i] === 'timeout'));
+  console.log(`ratios: (a)/(c) = ${(a.ms / c.ms).toFixed(2)}× the floor (target ≤ 3); (b)/(a) = ${(b.ms / a.ms).toFixed(2)}× faster than process-per-sample (target ≥ 5)`);
+  console.log(`verdicts (a) vs (c): ${samples.length - disagree.length}/${samples.length} agree`);
+  for (const { s, i } of disagree.slice(0, 20)) console.log(`  ${s.problem.id} #${i % SAMPLES} ${s.kind}: pool ${a.verdicts[i]}, floor ${c.verdicts[i]}`);
+  if (disagree.length) process.exitCode = 1;
+}
+
+main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
