@@ -120,6 +120,14 @@ interface Limits { memoryMb: number; cpus: number; pidsLimit: number; tmpfsMb: n
 
 class WorkerDied extends Error {}
 
+/**
+ * RLIMIT_AS for a sample: below the container's memory limit, so a memory bomb meets a clean
+ * MemoryError/bad_alloc quickly instead of thrashing the cgroup until the OOM killer acts.
+ */
+function childAddressSpace(memoryMb: number): number {
+  return Math.max(64, Math.floor(memoryMb * 0.8) - 32) * 1024 * 1024;
+}
+
 /** One container and the worker inside it. */
 class Worker {
   private pending = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e: Error) => void }>();
@@ -380,7 +388,7 @@ export class DockerSandbox implements Sandbox {
       let timer: NodeJS.Timeout | undefined;
       try {
         const ans = await Promise.race([
-          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { as: this.limits.memoryMb * 1024 * 1024, fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256 } }),
+          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { as: childAddressSpace(this.limits.memoryMb), fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256 } }),
           new Promise<never>((_, rej) => { timer = setTimeout(() => { w.die(`no answer within ${budget} ms`); rej(new WorkerDied(w.deathReason)); }, budget); }),
         ]);
         pool.release(w);
