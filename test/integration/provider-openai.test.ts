@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
+import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { loadHumanEval, pythonFailures } from '../support/humaneval-data';
@@ -135,5 +136,114 @@ describe('openai provider against a fake OpenAI server', () => {
     } finally {
       faults = undefined;
     }
+  });
+});
+
+describe('openai provider under faults', () => {
+  let server: FakeServer;
+  // Per model: the fault for its k-th request (0-based).
+  const plans: Record<string, (k: number) => Fault | undefined> = {
+    'm-429': (k) => (k === 0 ? { status: 429, headers: { 'retry-after': '1' } } : undefined),
+    'm-429-ms': (k) => (k === 0 ? { status: 429, headers: { 'retry-after-ms': '300' } } : undefined),
+    'm-500-twice': (k) => (k < 2 ? { status: 500 } : undefined),
+    'm-500-always': () => ({ status: 503, message: 'The engine is currently overloaded, please try again later' }),
+    'm-reset': (k) => (k === 0 ? { resetAfterChunks: 3 } : undefined),
+    'm-reset-always': () => ({ resetAfterChunks: 2 }),
+    'm-malformed-stream': (k) => (k === 0 ? { malformed: true } : undefined),
+    'm-malformed-body': (k) => (k === 0 ? { malformed: true } : undefined),
+    'm-stream-error': (k) => (k === 0 ? { streamError: 'out of KV cache' } : undefined),
+  };
+  const counts: Record<string, number> = {};
+  before(async () => {
+    server = await startFakeOpenAI({
+      apiKey: KEY,
+      models: [...Object.keys(plans), 'm-ok'],
+      answer: chatAnswer,
+      fault: (_n, body) => {
+        const m = String(body.model);
+        const k = (counts[m] = (counts[m] ?? -1) + 1);
+        return plans[m]?.(k);
+      },
+    });
+  });
+  after(() => server.close());
+  const reqsFor = (m: string) => server.requests.filter((r) => r.body.model === m);
+  const p = () => problems[12];
+  const passes = (g: Generation) => assert.deepEqual(pythonFailures([{ id: 'x', problem: p(), completion: g.completion }]), {});
+
+  test('429 with Retry-After (seconds): waits at least that long, then succeeds; retries counted', async () => {
+    const g = await (await make(server, 'm-429')).generate(req(p()));
+    const r = reqsFor('m-429');
+    assert.equal(r.length, 2);
+    assert.ok(r[1].at - r[0].at >= 1000, `waited ${r[1].at - r[0].at} ms`);
+    assert.equal(g.retries, 1);
+    passes(g);
+  });
+
+  test('429 with retry-after-ms', async () => {
+    const g = await (await make(server, 'm-429-ms')).generate(req(p()));
+    const r = reqsFor('m-429-ms');
+    assert.ok(r[1].at - r[0].at >= 300);
+    assert.equal(g.retries, 1);
+  });
+
+  test('500s are retried with backoff; persistent 503 fails after maxAttempts with the cause', async () => {
+    const g = await (await make(server, 'm-500-twice')).generate(req(p()));
+    assert.equal(g.retries, 2);
+    passes(g);
+    const prov = await make(server, 'm-500-always', { maxAttempts: 3 });
+    await assert.rejects(prov.generate(req(p())), (e: ProviderError) => {
+      assert.equal(e.message, 'openai:m-500-always: 503 The engine is currently overloaded, please try again later');
+      assert.equal(e.kind, 'server');
+      assert.equal(e.retries, 2);
+      return true;
+    });
+    assert.equal(reqsFor('m-500-always').length, 3);
+  });
+
+  test('connection reset mid-stream: the partial reply is discarded and the retry is used whole', async () => {
+    const g = await (await make(server, 'm-reset')).generate(req(p()));
+    assert.equal(g.retries, 1);
+    assert.ok(g.raw.startsWith('Here is the solution') && g.raw.indexOf('Here is the solution', 1) < 0, 'no partial text from the broken attempt');
+    passes(g);
+    const prov = await make(server, 'm-reset-always', { maxAttempts: 2 });
+    await assert.rejects(prov.generate(req(p())), (e: ProviderError) => {
+      assert.equal(e.kind, 'connection');
+      assert.match(e.message, /^openai:m-reset-always: connection failed/);
+      return true;
+    });
+  });
+
+  test('malformed JSON (a broken SSE event, a truncated body) is a retryable malformed reply', async () => {
+    const g = await (await make(server, 'm-malformed-stream')).generate(req(p()));
+    assert.equal(g.retries, 1);
+    passes(g);
+    const g2 = await (await make(server, 'm-malformed-body', { stream: false })).generate(req(p()));
+    assert.equal(g2.retries, 1);
+    passes(g2);
+  });
+
+  test('an error event inside a 200 stream is retried like a server error', async () => {
+    const g = await (await make(server, 'm-stream-error')).generate(req(p()));
+    assert.equal(g.retries, 1);
+    passes(g);
+  });
+
+  test('unknown model: 404 named clearly, not retried', async () => {
+    const prov = await make(server, 'no-such-model');
+    await assert.rejects(prov.generate(req(p())), (e: ProviderError) => {
+      assert.equal(e.message, 'openai:no-such-model: 404 The model `no-such-model` does not exist or you do not have access to it.');
+      assert.equal(e.kind, 'not-found');
+      return true;
+    });
+    assert.equal(reqsFor('no-such-model').length, 1);
+  });
+
+  test('cancel: an aborted request rejects without retrying', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const before = server.requests.length;
+    await assert.rejects((await make(server, 'm-ok')).generate(req(p(), ac.signal)), (e: ProviderError) => e.kind === 'aborted');
+    assert.ok(server.requests.length - before <= 1);
   });
 });

@@ -12,7 +12,9 @@ export type Fault =
   /** A 200 whose body (or, streaming, one event) is not valid JSON. */
   | { malformed: true }
   /** Send headers at once, then wait this long before the first token. */
-  | { firstTokenDelayMs: number };
+  | { firstTokenDelayMs: number }
+  /** Streaming: after the first chunk, an `{"error": …}` event (how vLLM reports a failure mid-stream). */
+  | { streamError: string };
 
 export interface RecordedRequest { path: string; body: Record<string, unknown>; authorization: string | undefined; at: number }
 
@@ -137,6 +139,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
         return;
       }
       if (fault && 'malformed' in fault && i === 1) res.write('data: {"id": "broken", "choices": [\n\n');
+      if (fault && 'streamError' in fault && i === 1) {
+        send({ error: { message: fault.streamError, type: 'server_error', code: null } });
+        res.end();
+        return;
+      }
       send(chunkOf({ content: pieces[i] }, null, pieces[i]));
       if (opts.chunkDelayMs) await sleep(opts.chunkDelayMs);
     }

@@ -58,6 +58,9 @@ export const openaiProvider: ProviderFactory = {
       baseURL: cfg.baseURL,
       maxRetries: 0,
       timeout: cfg.timeoutMs ?? 600_000,
+      // The SDK would print unparsable SSE events (reply text) to the console; failures reach the
+      // sample's cause instead.
+      logLevel: 'off',
     });
     const limiter = limiterFor(`${NAME}|${cfg.baseURL ?? 'api.openai.com'}|${model}`, limitsFromConfig(cfg));
     return new OpenAIProvider(name, model, client, cfg, key, limiter);
@@ -202,6 +205,8 @@ class OpenAIProvider implements Provider {
       const ra = retryAfterFromHeaders(e.headers, Date.now(), e.status);
       return mk(kindForStatus(e.status), e.message, e.status, ra);
     }
+    // An error event inside a 200 stream (vLLM and others report overload this way).
+    if (e instanceof OpenAI.APIError) return mk('server', `error in stream: ${e.message}`);
     // A stream that breaks mid-way, or a body that is not JSON, surfaces as a plain error.
     const msg = e instanceof Error ? e.message : String(e);
     const code = (e as { code?: string })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
