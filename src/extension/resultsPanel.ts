@@ -119,15 +119,15 @@ export class ResultsPanel implements vscode.Disposable {
 <p id="summary" class="summary"></p>
 <section class="passk">
   <h2>pass@k <span class="hint">(95% bootstrap CI over problems)</span></h2>
-  <table id="passk-table"><thead></thead><tbody></tbody></table>
+  <div class="table-scroll"><table id="passk-table"><thead></thead><tbody></tbody></table></div>
   <div class="chart-box"><canvas id="passk-chart" role="img" aria-label="pass@k per model with 95% confidence intervals"></canvas></div>
 </section>
 <section>
   <h2>Problems <label class="filter"><input type="checkbox" id="only-failures"> only failures</label></h2>
-  <table id="problems">
+  <div class="table-scroll"><table id="problems">
     <thead><tr><th>Problem</th><th>Model</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
     <tbody></tbody>
-  </table>
+  </table></div>
 </section>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

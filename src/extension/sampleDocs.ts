@@ -14,7 +14,7 @@ const extFor = (language: string | undefined): string =>
 /** URI of a sample's document; the path gives the tab its title and language, the query the id. */
 export function sampleUri(s: Pick<SampleSummary, 'id' | 'problemId' | 'index' | 'model'>, part: Part = 'full', language = 'python'): vscode.Uri {
   const name = `${s.problemId} ${modelDisplayName(s.model)} #${s.index}${part === 'full' ? '' : part === 'code' ? ' (completion)' : ' (canonical)'}`
-    .replace(/[\\/:?#%]/g, '_');
+    .replace(/[\\/]/g, '_'); // a path separator would split the name
   return vscode.Uri.from({ scheme: SAMPLE_SCHEME, path: `/${name}.${extFor(language)}`, query: new URLSearchParams({ id: s.id, part }).toString() });
 }
 

@@ -145,9 +145,13 @@ export type SuiteNode =
   | { kind: 'problem'; problem: ProblemInfo; suiteRef: string; status: ProblemStatus | undefined; runLabel?: string }
   | { kind: 'message'; text: string; icon?: string };
 
-/** What to put in RunPlan.suite for a listed suite: its file path for workspace files, else its name. */
-export function suiteRef(info: SuiteInfo, workspaceFiles: string[]): string {
-  return info.path && workspaceFiles.includes(info.path) ? info.path : info.name;
+/**
+ * What to put in RunPlan.suite for a listed suite: a registered suite ("humaneval") by its name, a
+ * file suite by its path (the engine names file suites after the file: foo.jsonl → "foo").
+ */
+export function suiteRef(info: SuiteInfo): string {
+  const stem = path.basename(info.path || '').replace(/\.jsonl(\.gz)?$/i, '');
+  return info.path && (info.error || stem === info.name) ? info.path : info.name;
 }
 
 export function runMatchesSuite(run: RunSummary, info: SuiteInfo): boolean {
@@ -187,7 +191,7 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
       const key = info.path ? path.resolve(info.path) : info.name;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ info, ref: suiteRef(info, files) });
+      out.push({ info, ref: suiteRef(info) });
     }
     return out;
   }
