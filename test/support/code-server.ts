@@ -11,6 +11,7 @@ import { chromium, type Browser, type FrameLocator, type Locator, type Page } fr
 
 export const repoRoot = resolve(__dirname, '../..');
 export const resultsDir = join(repoRoot, 'test-results');
+const pidDir = join(resultsDir, '.pids');
 
 interface E2eConfig {
   codeServer: { version: string; entry: string; args: string[] };
@@ -86,6 +87,9 @@ export class CodeServer {
       env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, // own process group: dispose() kills it whole
     });
     proc.stdout!.pipe(log); proc.stderr!.pipe(log);
+    // A record for .ci/run to clean up after a test that dies before dispose().
+    mkdirSync(pidDir, { recursive: true });
+    writeFileSync(join(pidDir, String(proc.pid)), `${entry}\n`);
     let browser: Browser | undefined;
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, proc, logFile, 60_000);
@@ -102,7 +106,7 @@ export class CodeServer {
       return cs;
     } catch (err) {
       await browser?.close().catch(() => {});
-      killGroup(proc);
+      await killGroup(proc);
       throw new Error(`${(err as Error).message}\n--- code-server log ---\n${tail(logFile, 40)}`);
     }
   }
@@ -253,19 +257,24 @@ export class CodeServer {
 
   async dispose(keep = false): Promise<void> {
     await this.browser.close().catch(() => {});
-    killGroup(this.proc);
-    await new Promise<void>((r) => (this.proc.exitCode !== null || this.proc.signalCode !== null ? r() : this.proc.once('exit', () => r())));
+    await killGroup(this.proc);
     if (!keep) rmSync(this.root, { recursive: true, force: true });
   }
 }
 
-/** Kills code-server and everything it started (extension host, engine) via its process group. */
-function killGroup(proc: ChildProcess): void {
-  if (proc.pid === undefined || proc.exitCode !== null) return;
-  try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const t = setTimeout(() => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-  proc.once('exit', () => clearTimeout(t));
-  t.unref();
+/** Stops code-server and everything it started (extension host, engine) via its process group: SIGTERM,
+ *  then SIGKILL for whatever is left after 5 s. Also when code-server itself has already gone. */
+async function killGroup(proc: ChildProcess): Promise<void> {
+  const pid = proc.pid;
+  if (pid === undefined) return;
+  rmSync(join(pidDir, String(pid)), { force: true });
+  const signal = (s: NodeJS.Signals | 0) => { try { process.kill(-pid, s); return true; } catch { return false; } };
+  if (!signal('SIGTERM')) return;
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!signal(0)) return;
+  }
+  signal('SIGKILL');
 }
 
 async function isChecked(box: Locator): Promise<boolean> {
