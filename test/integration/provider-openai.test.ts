@@ -5,25 +5,15 @@ import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
-import { loadHumanEval, pythonFailures } from '../support/humaneval-data';
+import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 
 const KEY = 'sk-test-4f9a1c2b3d4e5f60718293a4b5c6d7e8';
 const problems = loadHumanEval();
 
-function messagesFor(p: Problem): GenerateRequest['messages'] {
-  return [
-    { role: 'system', content: 'You are an expert Python programmer.' },
-    { role: 'user', content: `Complete the following function. Reply with the whole function in a Python code block.\n\n\`\`\`python\n${p.prompt}\`\`\`` },
-  ];
-}
-
 /** Like a chat model: prose, the whole function (prompt + canonical solution) fenced, more prose. */
 function chatAnswer(body: Record<string, unknown>): string {
   const text = body.messages ? (body.messages as { content: string }[]).map((m) => m.content).join('\n') : String(body.prompt);
-  const p = problems.find((x) => text.includes(x.prompt));
-  if (!p) return "I'm not sure which function you mean.";
-  if (!body.messages) return p.canonicalSolution!; // legacy completions: a plain continuation
-  return `Here is the solution:\n\n\`\`\`python\n${p.prompt}${p.canonicalSolution}\n\nif __name__ == "__main__":\n    print(${p.entryPoint}.__name__)\n\`\`\`\n\nThis works because it follows the docstring step by step. Let me know if you need tests!`;
+  return chatStyleAnswer(problems, text, !body.messages);
 }
 
 function req(p: Problem, signal = new AbortController().signal): GenerateRequest {

@@ -40,3 +40,23 @@ print(json.dumps(fails))
   const out = execFileSync('python3', ['-c', script], { input: payload, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
+
+/** Messages a prompt strategy would send for a problem. */
+export function messagesFor(p: Problem): { role: 'system' | 'user'; content: string }[] {
+  return [
+    { role: 'system', content: 'You are an expert Python programmer.' },
+    { role: 'user', content: `Complete the following function. Reply with the whole function in a Python code block.\n\n\`\`\`python\n${p.prompt}\`\`\`` },
+  ];
+}
+
+/**
+ * What a chat model says to the problem found in `text`: prose, the whole function (prompt +
+ * canonical solution) fenced with a __main__ block, more prose. `continuation` gives just the
+ * canonical body (a base model on a completions endpoint).
+ */
+export function chatStyleAnswer(problems: Problem[], text: string, continuation = false): string {
+  const p = problems.find((x) => text.includes(x.prompt));
+  if (!p) return "I'm not sure which function you mean.";
+  if (continuation) return p.canonicalSolution!;
+  return `Here is the solution:\n\n\`\`\`python\n${p.prompt}${p.canonicalSolution}\n\nif __name__ == "__main__":\n    print(${p.entryPoint}.__name__)\n\`\`\`\n\nThis works because it follows the docstring step by step. Let me know if you need tests!`;
+}

@@ -1,0 +1,97 @@
+// A real HTTP server on 127.0.0.1 speaking Anthropic's Messages API (POST /v1/messages), streaming
+// as SSE events (message_start, content_block_start/delta/stop, ping, message_delta with usage,
+// message_stop) and not, with the same injectable faults as the fake OpenAI server.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Fault, FakeServer, RecordedRequest } from './fake-openai';
+
+export interface FakeAnthropicOptions {
+  apiKey: string;
+  models?: string[];
+  /** The assistant text for a request body ({model, system?, messages, max_tokens, …}). */
+  answer(body: Record<string, unknown>): string;
+  fault?(n: number, body: Record<string, unknown>): Fault | undefined;
+  chunkSize?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
+const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
+
+export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<FakeServer> {
+  const requests: RecordedRequest[] = [];
+  const size = opts.chunkSize ?? 12;
+  let n = 0;
+  const error = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_fake_${n}`, ...headers });
+    res.end(JSON.stringify({ type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const text = await new Promise<string>((resolve) => { let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => resolve(b)); });
+    const path = (req.url ?? '').replace(/\?.*$/, '');
+    if (req.method !== 'POST' || path !== '/v1/messages') return error(res, 404, `Not found: ${req.method} ${path}`);
+    let body: Record<string, unknown>;
+    try { body = JSON.parse(text); } catch { return error(res, 400, 'invalid JSON body'); }
+    // The API takes the key as x-api-key; SDK 1.x sends it as a bearer token. Accept both.
+    const key = String(req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '');
+    requests.push({ path, body, authorization: key, at: Date.now() });
+    const index = n++;
+    if (!req.headers['anthropic-version']) return error(res, 400, 'anthropic-version: header is required');
+    if (key !== opts.apiKey) return error(res, 401, `invalid x-api-key ${key}`);
+    const model = String(body.model ?? '');
+    if (opts.models && !opts.models.includes(model)) return error(res, 404, `model: ${model}`);
+    if (typeof body.max_tokens !== 'number') return error(res, 400, 'max_tokens: Field required');
+
+    const fault = opts.fault?.(index, body);
+    if (fault && 'status' in fault) return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'Number of request tokens has exceeded your per-minute rate limit' : fault.status === 529 ? 'Overloaded' : 'Internal server error'), fault.headers);
+
+    const answer = opts.answer(body);
+    const inputTokens = tok(JSON.stringify(body.messages) + String(body.system ?? ''));
+    const pieces: string[] = [];
+    for (let i = 0; i < answer.length; i += size) pieces.push(answer.slice(i, i + size));
+    const id = `msg_fake${index}`;
+
+    if (!body.stream) {
+      if (fault && 'malformed' in fault) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "msg_x", "content": [{"type": "text", "text": "trunc');
+        return;
+      }
+      if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
+      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: pieces.length } }));
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${index}` });
+    const ev = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    ev('message_start', { message: { id, type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } } });
+    ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    ev('ping', {});
+    if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+    for (let i = 0; i < pieces.length; i++) {
+      if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) { req.socket.destroy(); return; }
+      if (fault && 'malformed' in fault && i === 1) res.write('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {\n\n');
+      if (fault && 'streamError' in fault && i === 1) {
+        res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: fault.streamError } })}\n\n`);
+        res.end();
+        return;
+      }
+      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: pieces[i] } });
+    }
+    ev('content_block_stop', { index: 0 });
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: pieces.length } });
+    ev('message_stop', {});
+    res.end();
+  };
+
+  const server = createServer((req, res) => { handle(req, res).catch((e) => { if (!res.headersSent) res.writeHead(500); res.end(String(e)); }); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
