@@ -245,7 +245,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (signal.aborted) return; // cancelled, not failed: the sample is simply not done
         const msg = (e as Error).message || String(e);
         sample = { ...base, raw: '', completion: '', status: 'error', detail: firstLine(msg), output: msg, exec_ms: null, created_at: new Date().toISOString(), meta: null };
-        this.finishSample(sample);
+        await this.finishSample(sample);
         done++; progress();
         return;
       } finally {
@@ -270,7 +270,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         status: res.status, detail: res.detail, output: res.output, exec_ms: res.durationMs, created_at: new Date().toISOString(),
         meta: JSON.stringify({ ...rest, cached }),
       };
-      this.finishSample(sample);
+      await this.finishSample(sample);
       done++; progress();
     };
 
@@ -299,8 +299,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private finishSample(s: SampleRow): void {
+  /** Stores the sample and, once it is durable, tells the listeners. */
+  private async finishSample(s: SampleRow): Promise<void> {
     this.store.putSample(s);
+    await this.store.flush();
     this.emit('sample', toSummary(s));
   }
 
@@ -309,7 +311,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const run = this.store.run(runId);
     if (!run) return [];
     const plan = JSON.parse(run.plan) as RunPlan;
-    const samples = this.store.samples(runId);
+    const samples = this.store.outcomes(runId);
     return plan.models.map((model) => {
       const mine = samples.filter((s) => s.model === model);
       const perProblem = new Map<string, { n: number; c: number }>();

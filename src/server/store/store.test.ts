@@ -19,13 +19,20 @@ const sample = (runId: string, i: number): SampleRow => ({
 test('samples written before a SIGKILL survive, and a torn journal line is ignored', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crucible-store-'));
   const db = path.join(dir, 'c.db');
-  // A child process writes 25 samples (checkpointing every 10) and is then killed with SIGKILL.
+  // A child process writes 25 samples (checkpointing after ~2 KB of journal), waits until they are
+  // acknowledged (flushed), and is then killed with SIGKILL.
   const child = `
     const { Store } = require(${JSON.stringify(path.join(__dirname, 'store.ts'))});
     (async () => {
-      const s = await Store.open(${JSON.stringify(db)}, { checkpointEvery: 10 });
+      const s = await Store.open(${JSON.stringify(db)}, { checkpointBytes: 2000 });
       s.putRun(${JSON.stringify(run('r1'))});
-      for (let i = 0; i < 25; i++) s.putSample({ ...${JSON.stringify(sample('r1', 0))}, id: 'r1-' + i, problem_id: 'P/' + i });
+      for (let i = 0; i < 25; i++) {
+        s.putSample({ ...${JSON.stringify(sample('r1', 0))}, id: 'r1-' + i, problem_id: 'P/' + i });
+        if (i % 3 === 0) await s.flush();
+      }
+      s.checkpoint();
+      s.putSample({ ...${JSON.stringify(sample('r1', 0))}, id: 'r1-25', problem_id: 'P/25' }); // only in the journal
+      await s.flush();
       process.kill(process.pid, 'SIGKILL');
     })();`;
   const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', child], { encoding: 'utf8' });
@@ -34,7 +41,7 @@ test('samples written before a SIGKILL survive, and a torn journal line is ignor
   assert.ok(readFileSync(db + '.journal', 'utf8').length > 0, 'uncheckpointed samples are in the journal');
   appendFileSync(db + '.journal', '{"t":"sample","row":{"id":"torn'); // crash mid-write
   return Store.open(db).then((s) => {
-    assert.equal(s.sampleIds('r1').size, 25);
+    assert.equal(s.sampleIds('r1').size, 26);
     assert.equal(s.run('r1')?.status, 'running');
     s.close();
   });
