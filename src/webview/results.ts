@@ -37,7 +37,8 @@ function ciText(low: number | null, high: number | null): string {
 function renderHeader(d: RunDetail): void {
   const r = d.run;
   $('#run-title').textContent = r.label || runLabel(r);
-  const meta = [`${r.status}`, runDescription(r), `n = ${r.n}`, `sandbox: ${r.sandbox}`, `started ${new Date(r.createdAt).toLocaleString()}`];
+  const desc = runDescription(r);
+  const meta = [desc.startsWith(r.status) ? desc : `${r.status} · ${desc}`, `n = ${r.n}`, `sandbox: ${r.sandbox}`, `started ${new Date(r.createdAt).toLocaleString()}`];
   $('#run-meta').textContent = meta.join(' · ');
   const err = $('#run-error');
   err.hidden = !r.error;
@@ -132,6 +133,7 @@ function renderChart(d: RunDetail): void {
     label: `pass@${k}`,
     data: d.run.metrics.map((m) => passAt(m, k)?.value ?? null),
     backgroundColor: palette[i % palette.length],
+    maxBarThickness: 90,
   }));
   const labels = models.map(modelDisplayName);
   if (chart) {
