@@ -52,6 +52,10 @@ export class Engine implements vscode.Disposable {
     if (!this.starting) {
       this.starting = this.start().catch((e) => {
         this.starting = undefined;
+        // Reported once per failed start, however many views and commands were waiting for it.
+        const msg = e instanceof Error ? e.message : String(e);
+        void vscode.window.showErrorMessage(`Crucible: the engine did not start: ${msg}`, 'Show Output')
+          .then((b) => { if (b) this.output.show(); });
         throw e;
       });
     }

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import * as cmd from './commands';
-import { isTerminal } from './state';
 import { runLabel, throttle } from './format';
 import type { RunNode, SuiteNode } from './views';
 
@@ -60,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     status.command = { command: 'crucible.openResults', title: 'Open Results', arguments: [r.id] };
     status.show();
   };
-  sub(ctx.state.onRunUpdated((s) => { updateStatus(); if (isTerminal(s.status)) ctx.suites.refresh(); }));
+  sub(ctx.state.onRunUpdated(updateStatus));
 
   // Suite files come and go with the workspace.
   const filesChanged = throttle(() => ctx.invalidateSuiteFiles(), 1000);
@@ -82,11 +81,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   if (readConfig().sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
 
-  // Start the engine now so a missing build or a crash is reported once, clearly.
-  ctx.engine.ready().catch((e) => {
-    void vscode.window.showErrorMessage(`Crucible: the engine did not start: ${e instanceof Error ? e.message : String(e)}`, 'Show Output')
-      .then((b) => { if (b) ctx.engine.output.show(); });
-  });
+  // The engine process starts on first use (a visible view or a command), not at activation:
+  // `workspaceContains:**/*.jsonl` activates in many workspaces that never run an evaluation.
 }
 
 export function deactivate(): void {
