@@ -360,10 +360,14 @@ export class CircuitOpenError extends Error {
 
 const limiters = new Map<string, Limiter>();
 
-/** The process-wide limiter for a provider+model+endpoint; created with the first caller's config. */
+/**
+ * The process-wide limiter for a provider+endpoint+model, so every sample (and every run) of that
+ * model shares one set of buckets. Changed limit settings get a fresh limiter.
+ */
 export function limiterFor(key: string, cfg: LimitsConfig): Limiter {
-  let l = limiters.get(key);
-  if (!l) limiters.set(key, (l = new Limiter(cfg)));
+  const k = `${key}|${JSON.stringify(Object.entries(cfg).sort(([a], [b]) => a.localeCompare(b)))}`;
+  let l = limiters.get(k);
+  if (!l) limiters.set(k, (l = new Limiter(cfg)));
   return l;
 }
 
