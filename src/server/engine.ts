@@ -9,6 +9,7 @@ import type {
   EngineInit, ModelMetrics, PassAtK, ProblemInfo, ProblemResult, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary,
   SampleDetail, SampleSummary, SuiteInfo,
 } from '../protocol';
+import { Semaphore } from './limits';
 import { meanPassAtK, passAtK } from './metrics/passk';
 import { bootstrapMeanCI, percentiles } from './metrics/stats';
 import { cost, estimateRun, priceFor } from './pricing';
@@ -20,20 +21,6 @@ export interface EngineEvents {
   sample: [SampleSummary];
   progress: [RunSummary];
   finished: [RunSummary];
-}
-
-/** A counting semaphore: bounded concurrency without a dependency. */
-class Semaphore {
-  private waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-  async acquire(): Promise<void> {
-    if (this.free > 0) { this.free--; return; }
-    await new Promise<void>((r) => this.waiting.push(r));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next(); else this.free++;
-  }
 }
 
 interface ActiveRun { controller: AbortController; done: Promise<void> }
@@ -218,7 +205,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         ttft_ms: null, latency_ms: null, retries: 0,
       };
       let sample: SampleRow;
-      await genSem.acquire();
+      // Not abortable on purpose: on cancel the queue drains in O(n), each item returning at once.
+      let release = await genSem.acquire();
       let gen: Generation;
       let cached = false;
       try {
@@ -249,10 +237,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         done++; progress();
         return;
       } finally {
-        genSem.release();
+        release();
       }
       let res;
-      await execSem.acquire();
+      release = await execSem.acquire();
       try {
         if (signal.aborted) return;
         res = await sandbox.execute({ problem, completion: gen.completion, timeoutMs, signal });
@@ -260,7 +248,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         // A sandbox fault is this sample's verdict (error), never a lost sample.
         res = { status: 'error' as const, detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };
       } finally {
-        execSem.release();
+        release();
       }
       if (signal.aborted) return; // a verdict reached while cancelling is not a verdict
       const { raw, completion, tokensIn, tokensOut, ttftMs, latencyMs, retries, ...rest } = gen;
