@@ -46,13 +46,14 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
 
     await step('reference-results-panel', async () => {
       const web = cs.webviewFrame();
-      await web.locator('#problems tr[data-problem]').nth(N_PROBLEMS - 1).waitFor();
-      const summary = (await web.locator('#summary').textContent()) ?? '';
-      assert.match(summary, /pass@1 = 1\.000/, `results summary: ${summary}`);
-      const cell = web.locator('#passk-table tr[data-model="reference"] td.passk[data-k="1"]');
-      assert.match((await cell.textContent()) ?? '', /^\s*1\.000?\b/);
-      const rows = await problemRows(cs);
-      assert.deepEqual(rows, ids.map((id) => [id, 'passed']));
+      // The panel fills in as the engine's notifications arrive: read until it has settled.
+      await eventually(async () => {
+        const summary = (await web.locator('#summary').textContent()) ?? '';
+        assert.match(summary, /pass@1 = 1\.000/, `results summary: ${summary}`);
+        const cell = web.locator('#passk-table tr[data-model="reference"] td.passk[data-k="1"]');
+        assert.match((await cell.textContent()) ?? '', /^\s*1\.000?\b/);
+        assert.deepEqual(await problemRows(cs), ids.map((id) => [id, 'passed']));
+      });
       await cs.screenshot('06-reference-results');
     });
 
@@ -72,10 +73,14 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
 
     await step('replay-results-panel', async () => {
       const web = cs.webviewFrame();
-      await web.locator('#summary', { hasText: /pass@1 = 0\.000/ }).waitFor();
-      await web.locator('#problems tr[data-problem]').nth(N_PROBLEMS - 1).waitFor();
-      const rows = await problemRows(cs);
-      assert.deepEqual(rows, ids.map((id) => [id, 'failed']));
+      await eventually(async () => {
+        const summary = (await web.locator('#summary').textContent()) ?? '';
+        assert.match(summary, /pass@1 = 0\.000/, `results summary: ${summary}`);
+        const model = 'replay:wrong_samples.jsonl';
+        const cell = web.locator(`#passk-table tr[data-model$="wrong_samples.jsonl"] td.passk[data-k="1"]`);
+        assert.match((await cell.textContent()) ?? '', /^\s*0\.000?\b/, `pass@1 cell of ${model}`);
+        assert.deepEqual(await problemRows(cs), ids.map((id) => [id, 'failed']));
+      });
       // The failing test's output is shown, not just a status.
       const detail = (await web.locator('#problems tr[data-status="failed"]').first().textContent()) ?? '';
       assert.match(detail, /assert|Error/i, `detail of a failed row: ${detail}`);
@@ -100,9 +105,7 @@ async function runSuite(cs: CodeServer, model: string, shot: string): Promise<vo
   await cs.waitForQuickInput(/Suite to evaluate/);
   await cs.screenshot(`${shot}-suite`);
   await cs.pickQuickItem('humaneval', /Suite to evaluate/);
-  await cs.waitForQuickInput(/Models/);
-  await cs.screenshot(`${shot}-models`);
-  await cs.pickQuickItem(model, /Models/);
+  await cs.pickQuickItem(model, /Models/, () => cs.screenshot(`${shot}-models`));
   await cs.typeInput('1', /Samples per problem \(n\)/);
   await cs.waitForQuickInput(/How many problems\?/);
   await cs.screenshot(`${shot}-problems`);
@@ -110,6 +113,17 @@ async function runSuite(cs: CodeServer, model: string, shot: string): Promise<vo
   await cs.page.locator('.notifications-toasts .monaco-progress-container, .notifications-toasts', { hasText: /Crucible/ }).first()
     .waitFor({ timeout: 30_000 }).catch(() => {}); // the progress toast may come and go before we look
   await cs.screenshot(`${shot}-running`);
+}
+
+/** Retries `check` (assertions) until it passes or `ms` run out; then throws its last error. */
+async function eventually(check: () => Promise<void>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try { return await check(); } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** [problem, status] of the results panel's problem table, in order. */

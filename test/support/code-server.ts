@@ -181,8 +181,9 @@ export class CodeServer {
 
   /** Picks the item labelled exactly `label` in the open QuickPick (optionally waiting for its prompt).
    *  In a multi-select QuickPick it ticks the item's checkbox and accepts with Enter (what Space + Enter
-   *  does for a user). Pass several labels to tick several items. */
-  async pickQuickItem(label: string | string[], prompt?: RegExp | string): Promise<void> {
+   *  does for a user). Pass several labels to tick several items; `beforeAccept` runs once they are ticked
+   *  (e.g. a screenshot). */
+  async pickQuickItem(label: string | string[], prompt?: RegExp | string, beforeAccept?: () => Promise<unknown>): Promise<void> {
     const labels = Array.isArray(label) ? label : [label];
     await this.waitForQuickInput(prompt);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
@@ -197,6 +198,7 @@ export class CodeServer {
       if (!(await isChecked(box))) throw new Error(`could not tick "${l}"`);
     }
     await input.fill('');
+    await beforeAccept?.();
     await input.press('Enter');
   }
 
