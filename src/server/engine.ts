@@ -119,7 +119,28 @@ export class Engine extends EventEmitter<EngineEvents> {
   async startRun(plan: RunPlan): Promise<string> {
     const norm = normalizePlan(plan);
     const problems = await this.selectProblems(norm);
+    return this.launch(norm, problems, null, false);
+  }
 
+  /**
+   * Continues a run that did not finish (engine stopped, cancelled): the samples it has are kept and
+   * only the missing ones are made. With `retryErrors`, samples that ended in error (provider or
+   * sandbox faults) are made again too.
+   */
+  async resumeRun(runId: string, opts: { retryErrors?: boolean } = {}): Promise<string> {
+    if (this.active.has(runId)) throw new Error(`run ${runId} is still running`);
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    const plan = JSON.parse(row.plan) as RunPlan;
+    // The run's own snapshot of its problems: the suite file may have changed since.
+    const problems: Problem[] = this.store.problems(runId).map((p) => ({
+      id: p.problem_id, suite: p.suite, language: p.language, prompt: p.prompt, tests: p.tests, entryPoint: p.entry_point,
+      canonicalSolution: p.canonical ?? undefined, sourceFile: p.source_file ?? undefined, sourceLine: p.source_line ?? undefined,
+    }));
+    return this.launch(plan, problems, row, opts.retryErrors ?? false);
+  }
+
+  private async launch(norm: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
     const providers: Provider[] = [];
     try {
       for (const spec of norm.models) {
@@ -138,19 +159,26 @@ export class Engine extends EventEmitter<EngineEvents> {
         concurrency: execConcurrency(),
         config: { images: this.init.images ?? {}, ...(this.init.sandboxes?.[norm.sandbox!] ?? {}) },
       });
-      const id = newRunId();
-      const label = norm.label ?? `${norm.suite === 'humaneval' ? 'humaneval' : path.basename(norm.suite)} · ${norm.models.map(shortModel).join(', ')}`;
-      const row: RunRow = {
-        id, label, suite: norm.suite, plan: JSON.stringify(norm), status: 'running', created_at: new Date().toISOString(),
-        finished_at: null, total: problems.length * norm.models.length * norm.n, done: 0, wall_ms: null, error: null, metrics: null,
-      };
-      this.store.putRun(row);
-      this.store.putProblems(problems.map((p, ord): ProblemRow => ({
-        run_id: id, problem_id: p.id, suite: p.suite, language: p.language, entry_point: p.entryPoint, prompt: p.prompt,
-        tests: p.tests, canonical: p.canonicalSolution ?? null, source_file: p.sourceFile ?? null, source_line: p.sourceLine ?? null, ord,
-      })));
+      let row: RunRow;
+      if (existing) {
+        row = { ...existing, status: 'running', finished_at: null, error: null, metrics: null };
+        this.store.putRun(row);
+      } else {
+        const label = norm.label ?? `${norm.suite === 'humaneval' ? 'humaneval' : path.basename(norm.suite)} · ${norm.models.map(shortModel).join(', ')}`;
+        row = {
+          id: newRunId(), label, suite: norm.suite, plan: JSON.stringify(norm), status: 'running', created_at: new Date().toISOString(),
+          finished_at: null, total: problems.length * norm.models.length * norm.n, done: 0, wall_ms: null, error: null, metrics: null,
+        };
+        this.store.putRun(row);
+        this.store.putProblems(problems.map((p, ord): ProblemRow => ({
+          run_id: row.id, problem_id: p.id, suite: p.suite, language: p.language, entry_point: p.entryPoint, prompt: p.prompt,
+          tests: p.tests, canonical: p.canonicalSolution ?? null, source_file: p.sourceFile ?? null, source_line: p.sourceLine ?? null, ord,
+        })));
+      }
+      const id = row.id;
+      const skip = retryErrors ? this.store.sampleIds(id, 'error') : this.store.sampleIds(id);
       const controller = new AbortController();
-      const done = this.execute(row, norm, problems, providers, sandbox, controller.signal)
+      const done = this.execute(row, norm, problems, providers, sandbox, skip, controller.signal)
         .finally(() => this.active.delete(id));
       this.active.set(id, { controller, done });
       return id;
@@ -178,7 +206,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
   }
 
-  private async execute(row: RunRow, plan: RunPlan, problems: Problem[], providers: Provider[], sandbox: Sandbox, signal: AbortSignal): Promise<void> {
+  private async execute(row: RunRow, plan: RunPlan, problems: Problem[], providers: Provider[], sandbox: Sandbox, already: Set<string>, signal: AbortSignal): Promise<void> {
     const t0 = performance.now();
     const strategy = this.plugins.strategies.get('complete-function');
     const genSem = new Semaphore(Math.max(1, plan.concurrency ?? 8));
@@ -186,7 +214,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     const execSem = new Semaphore(execConcurrency());
     setMaxListeners(0, signal); // every in-flight item listens for cancellation
     const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const already = this.store.sampleIds(row.id);
     let done = already.size;
     let lastProgress = 0;
     const progress = (force = false) => {

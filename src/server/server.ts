@@ -2,7 +2,7 @@
 // extension over IPC or stdio. It owns all logic; the extension is a thin client.
 import { createConnection, ProposedFeatures, ResponseError } from 'vscode-languageserver/node';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, ListProblems, ListRuns, ListSuites, RunFinished, RunProgress, SampleFinished, StartRun,
+  CancelRun, EstimateRun, GetRun, ResumeRun, GetSample, ListProblems, ListRuns, ListSuites, RunFinished, RunProgress, SampleFinished, StartRun,
   type EngineInit, type NotificationDef, type RequestDef,
 } from '../protocol';
 import { createBuiltins } from './builtins';
@@ -39,6 +39,7 @@ connection.onInitialize(async (params) => {
 
 handle(StartRun, async (e, plan) => ({ runId: await e.startRun(plan) }));
 handle(EstimateRun, (e, plan) => e.estimateRun(plan));
+handle(ResumeRun, async (e, p) => ({ runId: await e.resumeRun(p.runId, { retryErrors: p.retryErrors }) }));
 handle(CancelRun, (e, p) => ({ cancelled: e.cancelRun(p.runId) }));
 handle(ListRuns, (e) => e.listRuns());
 handle(GetRun, (e, p) => e.getRun(p.runId));

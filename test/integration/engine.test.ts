@@ -107,3 +107,53 @@ test('cancelling a run stops it, keeps finished samples and marks it cancelled',
   assert.ok(r.done >= 1 && r.done < r.total, `${r.done}/${r.total}`);
   assert.equal(store.sampleIds(runId).size, r.done);
 });
+
+test('a cancelled run resumes: finished samples are kept, only the missing ones are made', async () => {
+  const runId = await engine.startRun({ suite: 'humaneval', limit: 20, models: ['reference'], n: 2, k: [1, 2], concurrency: 1 });
+  await new Promise<void>((resolve) => {
+    const on = (s: { runId: string }) => { if (s.runId === runId) { engine.off('sample', on); resolve(); } };
+    engine.on('sample', on);
+  });
+  engine.cancelRun(runId);
+  const cancelled = await engine.waitForRun(runId);
+  assert.equal(cancelled.status, 'cancelled');
+  const kept = store.sampleIds(runId);
+  let made = 0;
+  const count = (s: { runId: string }) => { if (s.runId === runId) made++; };
+  engine.on('sample', count);
+  await engine.resumeRun(runId);
+  const r = await engine.waitForRun(runId);
+  engine.off('sample', count);
+  assert.equal(r.status, 'completed');
+  assert.equal(r.done, 40);
+  assert.equal(made, 40 - kept.size, 'only the missing samples were made');
+  assert.equal(r.metrics[0].passAtK[1].value, 1);
+});
+
+test('error samples can be retried later: a provider that failed, once it recovers', async () => {
+  let healthy = false;
+  const plugins = createBuiltins();
+  plugins.providers.register({
+    name: 'flaky',
+    create: (model) => ({
+      name: 'flaky', model, cacheable: false,
+      async generate({ problem }) {
+        if (!healthy) throw new Error(`flaky:${model}: 503 service unavailable`);
+        return { raw: problem.canonicalSolution!, completion: problem.canonicalSolution!, latencyMs: 1 };
+      },
+    }),
+  });
+  const e2 = new Engine(plugins, store, { dbPath: '', dataDir: DATA_DIR, cacheDir: path.join(dir, 'cache') });
+  const runId = await e2.startRun({ suite: 'humaneval', limit: 3, models: ['flaky:m'], n: 1, k: [1] });
+  const first = await e2.waitForRun(runId);
+  assert.equal(first.metrics[0].errors, 3);
+  assert.match(e2.getRun(runId).problems[0].samples[0].detail, /flaky:m: 503 service unavailable/);
+  healthy = true;
+  await e2.resumeRun(runId); // without retryErrors nothing is missing: nothing changes
+  assert.equal((await e2.waitForRun(runId)).metrics[0].errors, 3);
+  await e2.resumeRun(runId, { retryErrors: true });
+  const r = await e2.waitForRun(runId);
+  assert.equal(r.metrics[0].errors, 0);
+  assert.equal(r.metrics[0].passed, 3);
+  assert.equal(r.done, 3);
+});

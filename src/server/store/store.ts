@@ -266,7 +266,12 @@ export class Store {
     return this.all(`SELECT s.problem_id, s.model, o.status, s.latency_ms, o.duration_ms AS exec_ms, s.tokens_in, s.tokens_out
       FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests' WHERE s.run_id = ?`, [runId]);
   }
-  sampleIds(runId: string): Set<string> {
-    return new Set(this.all<{ id: string }>('SELECT id FROM samples WHERE run_id = ?', [runId]).map((r) => r.id));
+  /** Ids of the run's samples, optionally all but those with the given verdict. */
+  sampleIds(runId: string, exceptStatus?: Verdict): Set<string> {
+    const rows = exceptStatus
+      ? this.all<{ id: string }>(`SELECT s.id FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests'
+          WHERE s.run_id = ? AND o.status != ?`, [runId, exceptStatus])
+      : this.all<{ id: string }>('SELECT id FROM samples WHERE run_id = ?', [runId]);
+    return new Set(rows.map((r) => r.id));
   }
 }
