@@ -140,6 +140,14 @@ export interface Language {
   command(fileName: string): string[];
   /** The one-line reason a failed run failed (exception/assertion line), read from its output. */
   failureDetail?(output: string): string | undefined;
+  /** Compiled languages: argv of the compile step, run in the scratch dir before `command`. */
+  compile?(fileName: string): string[];
+  /** Time limit of the compile step (ms); the run keeps the sample's own limit. */
+  compileTimeoutMs?: number;
+  /** Lower bound of the run's time limit (ms), for runtimes with a slow start (the JVM). */
+  minTimeoutMs?: number;
+  /** False for runtimes that reserve far more address space than they use (V8, the JVM, Go): no RLIMIT_AS. */
+  limitAddressSpace?: boolean;
 }
 
 export interface SuiteSource {

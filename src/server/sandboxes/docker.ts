@@ -36,8 +36,16 @@ export interface DockerSandboxConfig {
 }
 
 export const LABEL = 'crucible.sandbox';
+// Local images (scripts/build-images.sh) first. The fallbacks are what a registry offers; any image
+// works that has python3 (the worker) and the language's toolchain.
 const DEFAULT_IMAGES: Record<string, string[]> = {
   python: ['crucible-python:local', 'python:3.12-slim'],
+  javascript: ['crucible-javascript:local'],
+  typescript: ['crucible-typescript:local'],
+  java: ['crucible-java:local'],
+  cpp: ['crucible-cpp:local'],
+  go: ['crucible-go:local'],
+  rust: ['crucible-rust:local'],
 };
 /** How long past the sample's own limits the host waits for the worker before declaring it wedged. */
 const HOST_GRACE_MS = 10_000;
@@ -105,10 +113,21 @@ export async function resolveImage(docker: Docker, lang: string, images: Record<
   }
 }
 
-/** How a language's program is run by the worker: python forks the warm interpreter. */
-function stepsFor(lang: Language, timeoutMs: number): WorkerStep[] {
+/**
+ * The worker steps for one sample: an optional compile step (its own limit, no address-space limit:
+ * compilers map a lot), then the run. A Python run forks the warm worker instead of exec'ing python3.
+ */
+export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number): WorkerStep[] {
+  const steps: WorkerStep[] = [];
+  if (lang.compile) steps.push({ argv: lang.compile(lang.fileName), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
   const argv = lang.command(lang.fileName);
-  return [{ argv, timeoutMs, py: lang.name === 'python' && argv[0].startsWith('python') }];
+  steps.push({
+    argv,
+    timeoutMs: Math.max(timeoutMs, lang.minTimeoutMs ?? 0),
+    py: lang.name === 'python' && /^python3?$/.test(argv[0]),
+    rl: { as: lang.limitAddressSpace === false ? 0 : addressSpace },
+  });
+  return steps;
 }
 
 /** Command that starts the worker in a container of this language's image. */
@@ -360,14 +379,14 @@ export class DockerSandbox implements Sandbox {
       return w;
     } catch (e) {
       await container.remove({ force: true }).catch(() => undefined);
-      throw new Error(`cannot start a ${lang} sandbox container from ${image}: ${(e as Error).message}`);
+      throw new Error(`cannot start a ${lang} sandbox container from ${image} (it needs python3 for the sandbox worker): ${(e as Error).message.split('\n')[0]}`);
     }
   }
 
   async execute(req: ExecRequest): Promise<ExecResult> {
     if (this.closed) throw new Error('sandbox closed');
     const lang = this.language(req.problem.language);
-    const steps = stepsFor(lang, req.timeoutMs);
+    const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb));
     const files = { [lang.fileName]: lang.assemble(req.problem, req.completion) };
     const budget = steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;
     const pool = this.pool(lang.name);
@@ -388,7 +407,7 @@ export class DockerSandbox implements Sandbox {
       let timer: NodeJS.Timeout | undefined;
       try {
         const ans = await Promise.race([
-          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { as: childAddressSpace(this.limits.memoryMb), fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256 } }),
+          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256 } }),
           new Promise<never>((_, rej) => { timer = setTimeout(() => { w.die(`no answer within ${budget} ms`); rej(new WorkerDied(w.deathReason)); }, budget); }),
         ]);
         pool.release(w);

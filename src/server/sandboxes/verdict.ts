@@ -23,6 +23,8 @@ export interface WorkerStep {
   py?: boolean;
   /** Name shown when this step fails ("compile"). */
   label?: string;
+  /** Per-step rlimits over the request's (as: 0 = no address-space limit). */
+  rl?: { as?: number; cpu?: number; fsize?: number; nofile?: number };
 }
 
 const SIGNALS: Record<number, string> = {
@@ -42,14 +44,22 @@ function lastLine(s: string): string {
 export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer): ExecResult {
   const base = { output: a.output, durationMs: Math.round(a.ms) };
   const step = steps[a.step];
-  const prefix = step?.label ? `${step.label}: ` : '';
-  if (a.timedOut) return { ...base, status: 'timeout', detail: `${prefix}timed out after ${step?.timeoutMs ?? '?'} ms` };
+  const compiling = step?.label === 'compile';
+  const prefix = compiling ? 'compile error: ' : '';
+  if (a.timedOut) return { ...base, status: 'timeout', detail: `${compiling ? 'compile ' : ''}timed out after ${step?.timeoutMs ?? '?'} ms` };
+  if (a.exit === 0 && a.signal === null) return { ...base, status: 'passed', detail: '' };
+  const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : lang.failureDetail?.(a.output);
   if (a.signal !== null) {
     const why = a.signal === 9 ? ' (out of memory?)' : a.signal === 24 ? ' (CPU time limit)' : a.signal === 25 ? ' (file size limit)' : '';
-    return { ...base, status: 'failed', detail: `${prefix}killed by ${signalName(a.signal)}${why}` };
+    const sig = `killed by ${signalName(a.signal)}${why}`;
+    return { ...base, status: 'failed', detail: `${prefix}${found ? `${found} (${sig})` : sig}`.slice(0, 500) };
   }
-  if (a.exit === 0) return { ...base, status: 'passed', detail: '' };
-  const found = step?.label ? undefined : lang.failureDetail?.(a.output);
   const detail = found ?? (lastLine(a.output) ? `exit code ${a.exit}: ${lastLine(a.output)}` : `exit code ${a.exit}`);
   return { ...base, status: 'failed', detail: `${prefix}${detail}`.slice(0, 500) };
+}
+
+/** The first diagnostic: "file:line:col: error: …", "error[E0425]: …", Go's "./x.go:3:5: undefined: y". */
+function compilerError(output: string): string | undefined {
+  const ls = output.split('\n').map((l) => l.trim());
+  return ls.find((l) => /\berror\b/i.test(l)) ?? ls.find((l) => /^\S+:\d+:\d+: /.test(l));
 }

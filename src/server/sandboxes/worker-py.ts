@@ -41,7 +41,8 @@ else:
     SCRATCH_BASE = tempfile.mkdtemp(prefix='crucible-worker-')
 PROTO_OUT = sys.stdout
 PROTO_IN = sys.stdin.buffer
-CHILD_ENV = {'PATH': '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG': 'C.UTF-8',
+# Samples get this environment and nothing else (the image's PATH, so toolchains under /opt are found).
+CHILD_ENV = {'PATH': os.environ.get('PATH') or '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG': 'C.UTF-8',
              'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0'}
 
 def reply(obj):
@@ -311,7 +312,9 @@ def handle(req):
     res = {'id': req['id'], 'exit': None, 'signal': None, 'timedOut': False, 'step': 0}
     for i, step in enumerate(req['steps']):
         timeout_s = step.get('timeoutMs', 3000) / 1000.0
-        pid, r = spawn(step, cwd, rl, timeout_s)
+        srl = dict(rl)
+        srl.update(step.get('rl') or {})
+        pid, r = spawn(step, cwd, srl, timeout_s)
         status, timed_out = collect(pid, r, timeout_s, out)
         kill_all(pid)
         res['step'] = i

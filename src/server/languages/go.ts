@@ -1,0 +1,51 @@
+// Go (HumanEval-X convention, as CodeGeeX assembles it): test_setup (package main, testing, testify)
+// + the standard packages the completion uses + prompt without its own import block + completion +
+// "\n" + tests (func TestX(t *testing.T)); compiled with `go test -c` in GOPATH mode (testify comes
+// from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
+// writable cache would let one sample poison the next.
+import type { Language, Problem } from '../plugins';
+import { firstMatch, lines } from './detail';
+
+// CodeGeeX's IMPORT_HELPER["go"].
+const PACKAGES = ['math', 'strings', 'fmt', 'strconv', 'time', 'bytes', 'regexp', 'sort', 'math/rand', 'crypto/md5'];
+const DEFAULT_SETUP = 'package main\n\nimport (\n    "testing"\n    "github.com/stretchr/testify/assert"\n)\n';
+
+function label(p: Problem, key: string): string | undefined {
+  const v = p.labels?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export const goLanguage: Language = {
+  name: 'go',
+  fileName: 'main_test.go',
+  assemble(problem, completion) {
+    const setup = label(problem, 'testSetup') ?? DEFAULT_SETUP;
+    const own = label(problem, 'import');
+    const prompt = own ? problem.prompt.replace(own, '') : problem.prompt;
+    const other = PACKAGES.filter((pkg) => !setup.includes(pkg) && completion.includes(pkg.split('/').pop()! + '.'));
+    const imports = other.length ? `import (\n${other.map((p) => `    "${p}"\n`).join('')})\n` : '';
+    return `${setup}\n${imports}${prompt}${completion}\n${problem.tests}\n`;
+  },
+  compile(fileName) {
+    return ['sh', '-c', `cp -r /opt/go-cache "$HOME/.gocache" 2>/dev/null; GOCACHE="$HOME/.gocache" GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= exec go test -c -o prog ${fileName}`];
+  },
+  compileTimeoutMs: 60_000,
+  command() {
+    return ['./prog', '-test.count=1'];
+  },
+  failureDetail(output) {
+    const panic = firstMatch(output, /^(panic: .*)$/);
+    if (panic) return panic;
+    const ls = lines(output);
+    const i = ls.findIndex((l) => /^\s+Error:\s/.test(l));
+    if (i >= 0) {
+      // testify: "Error: Not equal:" then "expected: …" / "actual  : …"
+      const what = ls[i].replace(/^\s+Error:\s+/, '').trim();
+      const exp = ls.slice(i + 1, i + 4).find((l) => /expected:/.test(l))?.replace(/^.*expected:\s*/, '');
+      const act = ls.slice(i + 1, i + 4).find((l) => /actual\s*:/.test(l))?.replace(/^.*actual\s*:\s*/, '');
+      return exp !== undefined ? `${what} expected ${exp}, actual ${act}` : what;
+    }
+    return firstMatch(output, /^(--- FAIL: \S+)/) ?? firstMatch(output, /^(\S+\.go:\d+:\d+: .*)$/);
+  },
+  limitAddressSpace: false,
+};

@@ -1,0 +1,29 @@
+// JavaScript (HumanEval-X convention): prompt + completion + "\n" + tests, run with `node`.
+// HumanEval-X's tests use console.assert, which only prints in Node: a failed assertion must fail the
+// sample, so the program starts by making console.assert throw (and unwritable, so a completion
+// cannot switch it back off).
+import type { Language } from '../plugins';
+import { firstMatch } from './detail';
+
+export const CONSOLE_ASSERT_THROWS =
+  "(() => { class AssertionError extends Error {} AssertionError.prototype.name = 'AssertionError'; " +
+  "Object.defineProperty(console, 'assert', { writable: false, configurable: false, value: function (ok, ...m) { " +
+  "if (!ok) throw new AssertionError('console.assert failed' + (m.length ? ': ' + m.join(' ') : '')); } }); })();";
+
+/** "AssertionError: …", "TypeError: …", "SyntaxError: …" from Node's report of an uncaught error. */
+export function jsFailureDetail(output: string): string | undefined {
+  return firstMatch(output, /^((?:[A-Z][\w$]*)?(?:Error|Exception)(?: \[[\w$]+\])?(?::.*)?)$/) ?? firstMatch(output, /^(Uncaught .*)$/);
+}
+
+export const javascriptLanguage: Language = {
+  name: 'javascript',
+  fileName: 'program.js',
+  assemble(problem, completion) {
+    return `${CONSOLE_ASSERT_THROWS}\n${problem.prompt}${completion}\n${problem.tests}\n`;
+  },
+  command(fileName) {
+    return ['node', '--stack-size=8192', fileName];
+  },
+  failureDetail: jsFailureDetail,
+  limitAddressSpace: false,
+};
