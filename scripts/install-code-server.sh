@@ -15,6 +15,11 @@ export CI=${CI:-true} npm_config_yes=true npm_config_audit=false npm_config_fund
 [[ -z ${npm_config_nodedir:-} && -f /usr/include/node/node.h ]] && export npm_config_nodedir=/usr
 
 if [[ -f $MARKER && -f $ENTRY ]]; then echo "$ENTRY"; exit 0; fi
+# One installer at a time (test runs may start together); the winner's install is then reused.
+mkdir -p "$(dirname "$D")"
+exec 9>"$D.lock"
+flock 9
+if [[ -f $MARKER && -f $ENTRY ]]; then echo "$ENTRY"; exit 0; fi
 
 # Build tools and headers for the native modules, ripgrep for search, Chromium to drive it.
 need=()
@@ -24,7 +29,7 @@ done
 if ((${#need[@]})); then
   [[ $(id -u) -eq 0 ]] || { echo "missing Debian packages: ${need[*]} (run as root or apt-get install them)" >&2; exit 1; }
   apt-get update -qq </dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${need[@]}" </dev/null >/dev/null
 fi
 
 rm -rf "$D"; mkdir -p "$D"; cd "$D"

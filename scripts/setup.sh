@@ -37,7 +37,7 @@ apt_packages() {
   [[ $(id -u) -eq 0 ]] || { echo "missing Debian packages: ${missing[*]}; install them (as root): apt-get install ${missing[*]}"; return 1; }
   echo "installing: ${missing[*]}"
   apt-get update -qq || return
-  apt-get install -y -qq "${missing[@]}"
+  apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"
 }
 
 docker_engine() {
