@@ -40,12 +40,16 @@ export class Ctx implements PanelHost, vscode.Disposable {
     this.suites.refresh();
   }
 
-  async openSample(sampleId: string): Promise<void> {
-    await this.samples.open(sampleId, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+  /** Opens a sample as a preview tab in the active group, keeping focus where it was (tree navigation). */
+  async openSample(sampleId: string, column?: vscode.ViewColumn): Promise<void> {
+    await this.samples.open(sampleId, { viewColumn: column ?? vscode.ViewColumn.Active, preserveFocus: column === undefined, preview: true });
   }
 
-  /** Reveals a problem of a run: the suite file at its line (when readable) and its first failing sample. */
-  async openProblem(runId: string, problemId: string, model: string): Promise<void> {
+  /**
+   * Reveals a problem of a run in `column` (the results panel passes the group beside itself): the
+   * suite file at the problem's line when it is readable text, then its first failing sample on top.
+   */
+  async openProblem(runId: string, problemId: string, model: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<void> {
     const detail = await this.state.detail(runId);
     const result = detail.problems.find((p) => p.problemId === problemId && p.model === model);
     if (!result) throw new Error(`${problemId} (${model}) is not part of this run.`);
@@ -57,10 +61,11 @@ export class Ctx implements PanelHost, vscode.Disposable {
     }
     const d = await this.samples.get(sample.id);
     if (d.sourceFile && !d.sourceFile.endsWith('.gz')) {
+      // Not a preview: the sample opened next would otherwise replace it.
       await vscode.window.showTextDocument(vscode.Uri.file(d.sourceFile),
-        { viewColumn: vscode.ViewColumn.One, preserveFocus: true, preview: true, ...lineSelection(d.sourceLine) });
+        { viewColumn: column, preserveFocus: true, preview: false, ...lineSelection(d.sourceLine) });
     }
-    await this.samples.open(sample.id, { viewColumn: vscode.ViewColumn.Beside });
+    await this.samples.open(sample.id, { viewColumn: column, preview: true });
   }
 
   dispose(): void {

@@ -119,6 +119,10 @@ export class Engine implements vscode.Disposable {
       outputChannel: this.output,
       initializationOptions: await this.init(),
     };
+    const init = clientOptions.initializationOptions as EngineInit;
+    // Settings only, never secrets (those stay in the environment).
+    this.output.info(`starting ${serverModule}: ${JSON.stringify({ ...init, suitePaths: init.suitePaths?.length })}` +
+      `${cfg.dockerHost ? ` DOCKER_HOST=${cfg.dockerHost}` : ''}`);
     const client = new LanguageClient('crucible', 'Crucible Engine', serverOptions, clientOptions);
     for (const h of this.handlers) client.onNotification(h.method, h.fn);
     client.onDidChangeState((e) => { if (e.newState === State.Stopped) this.stopped.fire(); });

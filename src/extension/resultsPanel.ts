@@ -10,9 +10,9 @@ import { runLabel } from './format';
 export interface PanelHost {
   state: RunState;
   extensionUri: vscode.Uri;
-  /** Reveal a problem of a run: its source and its (first failing) sample. */
-  openProblem(runId: string, problemId: string, model: string): Promise<void>;
-  openSample(sampleId: string): Promise<void>;
+  /** Reveal a problem of a run in `column`: its source and its (first failing) sample. */
+  openProblem(runId: string, problemId: string, model: string, column: vscode.ViewColumn): Promise<void>;
+  openSample(sampleId: string, column: vscode.ViewColumn): Promise<void>;
 }
 
 export class ResultsPanel implements vscode.Disposable {
@@ -56,6 +56,11 @@ export class ResultsPanel implements vscode.Disposable {
     );
   }
 
+  /** The editor group next to the panel, so what it opens does not cover it (and does not cascade). */
+  private besideColumn(): vscode.ViewColumn {
+    return this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
   get shownRunId(): string {
     return this.runId;
   }
@@ -66,8 +71,8 @@ export class ResultsPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready': this.push(true); break;
-        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.model); break;
-        case 'openSample': await this.host.openSample(m.sampleId); break;
+        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.model, this.besideColumn()); break;
+        case 'openSample': await this.host.openSample(m.sampleId, this.besideColumn()); break;
       }
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: ${e instanceof Error ? e.message : String(e)}`);
