@@ -40,7 +40,7 @@ describe('hostile programs are contained', () => {
   });
   after(async () => { await sb?.close(); });
 
-  it(`has at least 40 programs (${cases.length})`, () => assert.ok(cases.length >= 40));
+  it(`has at least 40 programs (${cases.length})`, { skip: !!ONLY }, () => assert.ok(cases.length >= 40));
 
   it('gives each its expected verdict', async () => {
     let next = 0;
@@ -59,7 +59,7 @@ describe('hostile programs are contained', () => {
     assert.deepEqual(wrong, []);
   });
 
-  it('caps the output of a flood', () => {
+  it('caps the output of a flood', { skip: !!ONLY && !ONLY.includes('python') }, () => {
     const r = results.get('python/output-flood.py');
     assert.ok(r, 'the flood ran');
     assert.ok(r.output.length < 80 * 1024, `output ${r.output.length} chars`);

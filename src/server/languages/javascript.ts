@@ -22,7 +22,7 @@ export const javascriptLanguage: Language = {
     return `${CONSOLE_ASSERT_THROWS}\n${problem.prompt}${completion}\n${problem.tests}\n`;
   },
   command(fileName) {
-    return ['node', '--stack-size=8192', fileName];
+    return ['node', '--max-old-space-size=256', fileName];
   },
   failureDetail: jsFailureDetail,
   limitAddressSpace: false,

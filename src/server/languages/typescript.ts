@@ -14,7 +14,7 @@ export const typescriptLanguage: Language = {
   },
   compileTimeoutMs: 10_000,
   command() {
-    return ['node', '--stack-size=8192', 'program.js'];
+    return ['node', '--max-old-space-size=256', 'program.js'];
   },
   failureDetail: jsFailureDetail,
   limitAddressSpace: false,
