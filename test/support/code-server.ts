@@ -92,17 +92,17 @@ export class CodeServer {
     writeFileSync(join(pidDir, String(proc.pid)), `${entry}\n`);
     let browser: Browser | undefined;
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, proc, logFile, 60_000);
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, proc, logFile, 120_000);
       browser = await chromium.launch({ executablePath: cfg.chromium.executablePath, args: cfg.chromium.args });
       const page = await browser.newPage({ viewport: cfg.chromium.viewport });
-      page.setDefaultTimeout(30_000);
+      page.setDefaultTimeout(60_000); // generous: CI machines are small and shared
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
       const cs = new CodeServer(root, workspace, userDataDir, port, logFile, proc, browser, page, opts.name ?? 'e2e');
       // The extension's contributions register a few seconds after the workbench shows; until then its
       // commands are missing from the palette. Its activity-bar entry is the sign they are in.
       const container = pkg.contributes?.viewsContainers?.activitybar?.[0]?.title;
-      if (container) await cs.activityBarItem(container).waitFor({ timeout: 60_000 });
+      if (container) await cs.activityBarItem(container).waitFor({ timeout: 120_000 });
       return cs;
     } catch (err) {
       await browser?.close().catch(() => {});
