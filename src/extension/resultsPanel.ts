@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
 import { parseFromResultsWebview, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
-import { isTerminal } from './state';
 import { runLabel } from './format';
 
 export interface PanelHost {
@@ -91,7 +90,6 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.title = `Crucible: ${detail.run.label || runLabel(detail.run)}`;
       const msg: ToResultsWebview = { type: 'runDetail', detail };
       await this.panel.webview.postMessage(msg);
-      if (!isTerminal(detail.run.status) && this.host.state.isStale(runId)) this.again = true;
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -13,6 +13,8 @@ export class RunState implements vscode.Disposable {
   private readonly details = new Map<string, RunDetail>();
   private readonly inflight = new Map<string, Promise<RunDetail>>();
   private readonly stale = new Set<string>();
+  private readonly fetched = new Map<string, { at: number; ms: number }>();
+  private readonly pendingRedraw = new Set<string>();
   private loaded: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -79,11 +81,26 @@ export class RunState implements vscode.Disposable {
   async detail(runId: string): Promise<RunDetail> {
     const cached = this.details.get(runId);
     if (cached && !this.stale.has(runId)) return cached;
+    // A big run's detail is expensive to build and ship: refetch it at most once per 4× its last
+    // fetch time, so live views cost the engine at most ~20% of its time; redraw when it is due.
+    const last = this.fetched.get(runId);
+    if (cached && last) {
+      const due = last.at + Math.max(250, 4 * last.ms) - Date.now();
+      if (due > 0) {
+        if (!this.pendingRedraw.has(runId)) {
+          this.pendingRedraw.add(runId);
+          setTimeout(() => { this.pendingRedraw.delete(runId); this.changed.fire(); }, due);
+        }
+        return cached;
+      }
+    }
     let p = this.inflight.get(runId);
     if (!p) {
       this.stale.delete(runId);
+      const t0 = Date.now();
       p = this.engine.request(GetRun, { runId }).then(
         (d) => {
+          this.fetched.set(runId, { at: Date.now(), ms: Date.now() - t0 });
           this.inflight.delete(runId);
           this.details.set(runId, d);
           // A finished run's summary from GetRun is final; a notification may not have been seen.
