@@ -7,13 +7,15 @@ import {
 /** A clock that only moves when told to; sleepers wake in time order. */
 class FakeClock implements Clock {
   t = 0;
+  /** Every sleeper wakes this much late, like real timers under load. */
+  lateness = 0;
   sleeps: number[] = [];
   private timers: { at: number; resolve: () => void }[] = [];
   now() { return this.t; }
   sleep(ms: number, signal?: AbortSignal) {
     this.sleeps.push(ms);
     return new Promise<void>((resolve, reject) => {
-      const timer = { at: this.t + Math.max(0, ms), resolve };
+      const timer = { at: this.t + Math.max(0, ms) + this.lateness, resolve };
       this.timers.push(timer);
       signal?.addEventListener('abort', () => { this.timers = this.timers.filter((x) => x !== timer); reject(new Error('aborted')); }, { once: true });
     });
@@ -90,6 +92,15 @@ describe('token bucket', () => {
     await c.drive(Promise.all(Array.from({ length: 100 }, () => b.take(1).then(() => times.push(c.now())))));
     for (const t of times) assert.ok(times.filter((x) => x >= t && x < t + 1000).length <= 10);
     assert.equal(times.at(-1), 9900);
+  });
+  test('late timers do not slow the rate down (no drift)', async () => {
+    const c = new FakeClock();
+    c.lateness = 3;
+    const b = new TokenBucket(600, 1, c);
+    const times: number[] = [];
+    await c.drive(Promise.all(Array.from({ length: 61 }, () => b.take(1).then(() => times.push(c.now())))));
+    assert.ok(times.at(-1)! <= 6000 + 3, `60 intervals took ${times.at(-1)} ms`);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 97);
   });
   test('a take larger than capacity waits for a full bucket and goes into debt; adjust corrects estimates', async () => {
     const c = new FakeClock();

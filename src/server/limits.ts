@@ -159,25 +159,30 @@ export class TokenBucket {
     this.tokens = capacity;
     this.last = clock.now();
   }
-  private refill(): void {
+  /** `uncapped` while a taker waits: a timer that fires late must not lose the tokens it waited for. */
+  private refill(uncapped = false): void {
     const now = this.clock.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.ratePerMin) / 60_000);
+    const t = this.tokens + ((now - this.last) * this.ratePerMin) / 60_000;
+    this.tokens = uncapped ? t : Math.min(this.capacity, t);
     this.last = now;
   }
   /** Ms until `n` tokens could be taken (0 = now). */
-  waitFor(n: number): number {
-    this.refill();
+  waitFor(n: number, keepExcess = false): number {
+    if (!keepExcess) this.refill();
     const need = Math.min(n, this.capacity) - this.tokens;
     return need <= 1e-9 ? 0 : Math.ceil((need * 60_000) / this.ratePerMin);
   }
   available(): number { this.refill(); return this.tokens; }
   take(n: number, signal?: AbortSignal): Promise<void> {
     const run = async () => {
+      let waited = false;
       for (;;) {
         if (signal?.aborted) throw abortReason(signal);
-        const w = this.waitFor(n);
-        if (w === 0) { this.tokens -= n; return; }
+        if (waited) this.refill(true);
+        const w = this.waitFor(n, waited);
+        if (w === 0) { this.tokens = Math.min(this.capacity, this.tokens - n); return; }
         await this.clock.sleep(w, signal);
+        waited = true;
       }
     };
     const p = this.tail.then(run);
@@ -186,6 +191,35 @@ export class TokenBucket {
   }
   /** Corrects an estimate after the fact (positive = used more than taken). */
   adjust(delta: number): void { this.refill(); this.tokens -= delta; }
+}
+
+// ---------- sliding window ----------
+
+/**
+ * At most `max` takes in any window of `windowMs` (a log of the last `max` take times). Guards
+ * the token bucket's smooth spacing against bursts: when timers fire late (a busy event loop), the
+ * bucket lets the next requests catch up, and this keeps the catch-up within the per-window limit.
+ */
+export class SlidingWindow {
+  private readonly times: number[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  constructor(readonly max: number, readonly windowMs: number, private readonly clock: Clock = realClock) {
+    if (!(max >= 1) || !(windowMs > 0)) throw new Error(`sliding window needs max ≥ 1 and a positive window (got ${max}, ${windowMs})`);
+  }
+  take(signal?: AbortSignal): Promise<void> {
+    const run = async () => {
+      for (;;) {
+        if (signal?.aborted) throw abortReason(signal);
+        const now = this.clock.now();
+        while (this.times.length && now - this.times[0] >= this.windowMs) this.times.shift();
+        if (this.times.length < this.max) { this.times.push(now); return; }
+        await this.clock.sleep(this.times[0] + this.windowMs - now, signal);
+      }
+    };
+    const p = this.tail.then(run);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
 }
 
 // ---------- concurrency ----------
@@ -279,6 +313,8 @@ export interface LimitsConfig {
   tpm?: number;
   /** Request bucket capacity; 1 (default) spaces requests evenly. */
   burst?: number;
+  /** The per-second guard counts over 1 s × (1 + rateMargin), against network jitter (default 0.02). */
+  rateMargin?: number;
   /** Requests in flight at once; unset = unlimited. */
   concurrency?: number;
   maxAttempts?: number;
@@ -296,9 +332,12 @@ export interface RunOutcome<T> { value: T; retries: number }
 export class Limiter {
   readonly policy: RetryPolicy;
   readonly requests?: TokenBucket;
+  readonly perSecond?: SlidingWindow;
   readonly tokens?: TokenBucket;
   readonly slots?: Semaphore;
   readonly breaker: CircuitBreaker;
+  /** Called with clock.now() each time a request is let through (benchmarks, live rate display). */
+  onAdmit?: (at: number) => void;
   constructor(cfg: LimitsConfig = {}, private readonly clock: Clock = realClock, private readonly random: () => number = Math.random) {
     this.policy = {
       maxAttempts: cfg.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
@@ -306,7 +345,12 @@ export class Limiter {
       maxDelayMs: cfg.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
       maxRetryAfterMs: cfg.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs,
     };
-    if (cfg.rpm) this.requests = new TokenBucket(cfg.rpm, cfg.burst ?? 1, clock);
+    if (cfg.rpm) {
+      this.requests = new TokenBucket(cfg.rpm, cfg.burst ?? 1, clock);
+      // The per-second share of the limit, over a window a little longer than a second: arrivals at
+      // the server jitter by some ms, and exact spacing would let a window there see one too many.
+      this.perSecond = new SlidingWindow(Math.max(1, Math.floor(cfg.rpm / 60)), 1000 * (1 + (cfg.rateMargin ?? 0.02)), clock);
+    }
     // Ten seconds' worth of tokens: smooth, yet a single large request fits.
     if (cfg.tpm) this.tokens = new TokenBucket(cfg.tpm, Math.max(1, cfg.tpm / 6), clock);
     if (cfg.concurrency) this.slots = new Semaphore(cfg.concurrency);
@@ -328,6 +372,8 @@ export class Limiter {
         const release = this.slots ? await this.slots.acquire(signal) : () => undefined;
         try {
           if (this.requests) await this.requests.take(1, signal);
+          if (this.perSecond) await this.perSecond.take(signal);
+          this.onAdmit?.(this.clock.now());
           if (this.tokens) await this.tokens.take(estTokens, signal);
           const r = await attempt(n);
           if (this.tokens && r.tokens !== undefined) this.tokens.adjust(r.tokens - estTokens);
@@ -374,7 +420,7 @@ export function limiterFor(key: string, cfg: LimitsConfig): Limiter {
 /** Picks the limit fields out of a provider's config object (numbers only). */
 export function limitsFromConfig(config: Record<string, unknown>): LimitsConfig {
   const out: LimitsConfig = {};
-  const keys: (keyof LimitsConfig)[] = ['rpm', 'tpm', 'burst', 'concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'breakerThreshold', 'breakerCooldownMs'];
+  const keys: (keyof LimitsConfig)[] = ['rpm', 'tpm', 'burst', 'rateMargin', 'concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'breakerThreshold', 'breakerCooldownMs'];
   for (const k of keys) {
     const v = config[k];
     if (v === undefined) continue;

@@ -63,6 +63,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const at = Date.now(); // arrival: before the body is read
     const bodyText = await new Promise<string>((resolve) => {
       let b = '';
       req.on('data', (d) => (b += d));
@@ -81,7 +82,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
       return error(res, 400, 'We could not parse the JSON body of your request.', null);
     }
     const auth = req.headers.authorization;
-    requests.push({ path, body, authorization: auth, at: Date.now() });
+    requests.push({ path, body, authorization: auth, at });
     const index = n++;
     const chat = path === '/v1/chat/completions';
     if (!chat && path !== '/v1/completions') return error(res, 404, `Unknown path ${path}`, null);
