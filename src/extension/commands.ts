@@ -139,7 +139,9 @@ export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
   try {
     ({ runId } = await ctx.engine.request(StartRun, plan));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Crucible: could not start the run: ${errText(e)}`);
+    // The engine's message says what to do; the settings are where an editor user does it.
+    void vscode.window.showErrorMessage(`Crucible: could not start the run: ${errText(e)}`, 'Open Settings')
+      .then((b) => { if (b) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:crucible-dev.crucible'); });
     return;
   }
   ctx.runs.refresh();
