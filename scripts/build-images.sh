@@ -7,7 +7,7 @@
 #
 # python     → crucible-python:local   (~50 MB: Debian's python3.11 and its libraries)
 # the others → crucible-polyglot:local (~2.5 GB: python3 for the worker, node + esbuild, OpenJDK 17,
-#              g++ + libssl, Go 1.19 + testify, Rust (rustup's stable) + prebuilt rand/regex/md5),
+#              g++ + libssl + boost headers, Go 1.19 + testify, Rust (rustup's stable) + prebuilt rand/regex/md5),
 #              tagged crucible-<language>:local for each language. Missing Debian packages are
 #              installed when run as root.
 set -euo pipefail
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 want=${*:-python}
 [[ $want == all ]] && want="python javascript typescript java cpp go rust"
 # Bump when an image's recipe changes, so stale local images get rebuilt.
-RECIPE=5
+RECIPE=6
 have() { [[ $(docker image inspect -f '{{index .Config.Labels "crucible.recipe"}}' "$1" 2>/dev/null) == "$RECIPE" ]]; }
 
 copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
@@ -48,7 +48,7 @@ build_python() {
 
 ensure_packages() { # installs the Debian packages the polyglot image copies from, when missing
   local missing=()
-  for p in python3.11 openjdk-17-jdk-headless g++ libssl-dev golang-go golang-github-stretchr-testify-dev \
+  for p in python3.11 openjdk-17-jdk-headless g++ libssl-dev libboost-dev golang-go golang-github-stretchr-testify-dev \
            librust-rand-dev librust-regex-dev librust-md5-dev; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done

@@ -106,6 +106,8 @@ export interface ExecResult {
   /** stdout+stderr, capped. */
   output: string;
   durationMs: number;
+  /** Time of the run alone (no compile step, no sandbox overhead), when the sandbox knows it. */
+  runMs?: number;
 }
 
 export interface Sandbox {

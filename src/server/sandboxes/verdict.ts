@@ -13,6 +13,8 @@ export interface WorkerAnswer {
   output: string;
   bytes: number;
   ms: number;
+  /** Wall time of each step that ran. */
+  stepMs?: number[];
   error?: string;
 }
 
@@ -42,7 +44,8 @@ function lastLine(s: string): string {
 }
 
 export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer): ExecResult {
-  const base = { output: a.output, durationMs: Math.round(a.ms) };
+  const ran = a.stepMs?.length === steps.length ? a.stepMs[steps.length - 1] : undefined;
+  const base = { output: a.output, durationMs: Math.round(a.ms), ...(ran !== undefined ? { runMs: Math.round(ran * 10) / 10 } : {}) };
   const step = steps[a.step];
   const compiling = step?.label === 'compile';
   const prefix = compiling ? 'compile error: ' : '';

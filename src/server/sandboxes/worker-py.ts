@@ -314,8 +314,10 @@ def handle(req):
         timeout_s = step.get('timeoutMs', 3000) / 1000.0
         srl = dict(rl)
         srl.update(step.get('rl') or {})
+        ts = time.monotonic()
         pid, r = spawn(step, cwd, srl, timeout_s)
         status, timed_out = collect(pid, r, timeout_s, out)
+        res.setdefault('stepMs', []).append((time.monotonic() - ts) * 1000.0)
         kill_all(pid)
         res['step'] = i
         res['timedOut'] = timed_out
