@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  backoffMs, CircuitBreaker, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
+  backoffMs, CircuitBreaker, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
 } from './limits';
 
 /** A clock that only moves when told to; sleepers wake in time order. */
@@ -116,6 +116,16 @@ describe('token bucket', () => {
   });
   test('rejects nonsense', () => {
     assert.throws(() => new TokenBucket(0, 1), /positive/);
+  });
+});
+
+describe('sliding window', () => {
+  test('never more than max in any window, even when everyone arrives at once', async () => {
+    const c = new FakeClock();
+    const w = new SlidingWindow(3, 1000, c);
+    const times: number[] = [];
+    await c.drive(Promise.all(Array.from({ length: 10 }, () => w.take().then(() => times.push(c.now())))));
+    assert.deepEqual(times, [0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000, 3000]);
   });
 });
 
