@@ -13,10 +13,10 @@
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { cpus, hostname } from 'node:os';
-import { PassThrough } from 'node:stream';
-import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
+import { PassThrough, type Writable } from 'node:stream';
+import type { Language, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
-import { verdictOf, type WorkerAnswer, type WorkerStep } from './verdict';
+import { Worker, WorkerPoolSandbox, type Limits } from './pool';
 import { WORKER_PY } from './worker-py';
 
 export interface DockerSandboxConfig {
@@ -49,8 +49,6 @@ const DEFAULT_IMAGES: Record<string, string[]> = {
   go: ['crucible-go:local'],
   rust: ['crucible-rust:local'],
 };
-/** How long past the sample's own limits the host waits for the worker before declaring it wedged. */
-const HOST_GRACE_MS = 10_000;
 
 /** Builds a dockerode client for a DOCKER_HOST-style URL, and the URL to show in messages. */
 export function connectDocker(host?: string): { docker: Docker; display: string } {
@@ -115,179 +113,9 @@ export async function resolveImage(docker: Docker, lang: string, images: Record<
   }
 }
 
-/**
- * The worker steps for one sample: an optional compile step (its own limit, no address-space limit:
- * compilers map a lot), then the run. A Python run forks the warm worker instead of exec'ing python3.
- */
-export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number): WorkerStep[] {
-  const steps: WorkerStep[] = [];
-  if (lang.compile) steps.push({ argv: lang.compile(lang.fileName), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
-  const argv = lang.command(lang.fileName);
-  steps.push({
-    argv,
-    timeoutMs: Math.max(timeoutMs, lang.minTimeoutMs ?? 0),
-    py: lang.name === 'python' && /^python3?$/.test(argv[0]),
-    rl: { as: lang.limitAddressSpace === false ? 0 : addressSpace },
-  });
-  return steps;
-}
-
 /** Command that starts the worker in a container of this language's image. */
 function workerCommand(_lang: string): string[] {
   return ['python3', '-u', '-c', WORKER_PY];
-}
-
-interface Limits { memoryMb: number; cpus: number; pidsLimit: number; tmpfsMb: number; outputCap: number }
-
-class WorkerDied extends Error {}
-
-/**
- * RLIMIT_AS for a sample: below the container's memory limit, so a memory bomb meets a clean
- * MemoryError/bad_alloc quickly instead of thrashing the cgroup until the OOM killer acts.
- */
-function childAddressSpace(memoryMb: number): number {
-  return Math.max(64, Math.floor(memoryMb * 0.8) - 32) * 1024 * 1024;
-}
-
-/** One container and the worker inside it. */
-class Worker {
-  private pending = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e: Error) => void }>();
-  private buf = '';
-  private stderr = '';
-  private helloResolve!: (h: Record<string, unknown>) => void;
-  private helloReject!: (e: Error) => void;
-  readonly hello = new Promise<Record<string, unknown>>((res, rej) => { this.helloResolve = res; this.helloReject = rej; });
-  dead = false;
-  deathReason = '';
-
-  constructor(readonly container: Docker.Container, private readonly stream: NodeJS.ReadWriteStream) {
-    this.hello.catch(() => undefined);
-    const out = new PassThrough();
-    const err = new PassThrough();
-    container.modem.demuxStream(stream, out, err);
-    out.on('data', (b: Buffer) => this.onStdout(b.toString('utf8')));
-    err.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-4000); });
-    const end = () => this.die('the worker exited');
-    stream.on('end', end);
-    stream.on('close', end);
-    stream.on('error', (e: Error) => this.die(`stream error: ${e.message}`));
-  }
-
-  private onStdout(s: string): void {
-    this.buf += s;
-    let i: number;
-    while ((i = this.buf.indexOf('\n')) >= 0) {
-      const line = this.buf.slice(0, i);
-      this.buf = this.buf.slice(i + 1);
-      if (!line.trim()) continue;
-      let msg: Record<string, unknown>;
-      try { msg = JSON.parse(line); } catch { this.stderr += `\n[unparsable worker line] ${line.slice(0, 200)}`; continue; }
-      if (msg.hello) { this.helloResolve(msg); continue; }
-      const p = this.pending.get(msg.id as number);
-      if (p) { this.pending.delete(msg.id as number); p.resolve(msg as unknown as WorkerAnswer); }
-    }
-  }
-
-  die(reason: string): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.deathReason = reason + (this.stderr.trim() ? `; worker stderr: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '');
-    const e = new WorkerDied(this.deathReason);
-    this.helloReject(e);
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  run(req: { id: number } & Record<string, unknown>): Promise<WorkerAnswer> {
-    if (this.dead) return Promise.reject(new WorkerDied(this.deathReason));
-    return new Promise((resolve, reject) => {
-      this.pending.set(req.id, { resolve, reject });
-      this.stream.write(JSON.stringify(req) + '\n');
-    });
-  }
-
-  /** Why the container ended, when Docker knows (OOM kill). */
-  async exitState(): Promise<{ oomKilled: boolean; exitCode: number | null }> {
-    try {
-      const s = (await this.container.inspect()).State;
-      return { oomKilled: !!s.OOMKilled, exitCode: s.Running ? null : s.ExitCode };
-    } catch { return { oomKilled: false, exitCode: null }; }
-  }
-
-  async remove(): Promise<void> {
-    this.die('removed');
-    try { this.stream.end(); } catch { /* already closed */ }
-    try { await this.container.remove({ force: true }); } catch { /* already gone */ }
-  }
-}
-
-/** Warm containers for one language. */
-class Pool {
-  private idle: Worker[] = [];
-  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
-  private count = 0;
-  readonly all = new Set<Worker>();
-  closed = false;
-
-  constructor(private readonly start: () => Promise<Worker>, readonly size: number) {}
-
-  async warm(): Promise<void> {
-    const ws = await Promise.all(Array.from({ length: this.size - this.count }, () => this.spawn()));
-    for (const w of ws) this.release(w);
-  }
-
-  private async spawn(): Promise<Worker> {
-    this.count++;
-    try {
-      const w = await this.start();
-      this.all.add(w);
-      if (this.closed) { await w.remove(); throw new Error('sandbox closed'); }
-      return w;
-    } catch (e) {
-      this.count--;
-      throw e;
-    }
-  }
-
-  async acquire(signal?: AbortSignal): Promise<Worker> {
-    if (this.closed) throw new Error('sandbox closed');
-    const w = this.idle.pop();
-    if (w) return w;
-    if (this.count < this.size) return this.spawn();
-    return new Promise<Worker>((resolve, reject) => {
-      const entry = { resolve, reject };
-      this.waiters.push(entry);
-      signal?.addEventListener('abort', () => {
-        const i = this.waiters.indexOf(entry);
-        if (i >= 0) { this.waiters.splice(i, 1); reject(new Error('cancelled')); }
-      }, { once: true });
-    });
-  }
-
-  release(w: Worker): void {
-    if (w.dead) { void this.discard(w); return; }
-    const next = this.waiters.shift();
-    if (next) next.resolve(w); else this.idle.push(w);
-  }
-
-  /** Removes a broken worker; a waiter, if any, gets a fresh one. */
-  async discard(w: Worker): Promise<void> {
-    this.all.delete(w);
-    this.count--;
-    await w.remove();
-    if (this.waiters.length && !this.closed) {
-      const next = this.waiters.shift()!;
-      this.spawn().then(next.resolve, next.reject);
-    }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const wt of this.waiters.splice(0)) wt.reject(new Error('sandbox closed'));
-    this.idle = [];
-    await Promise.all([...this.all].map((w) => w.remove()));
-    this.all.clear();
-  }
 }
 
 /** Removes containers left by Crucible processes that no longer exist on this host (crashed engines). */
@@ -308,18 +136,13 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-export class DockerSandbox implements Sandbox {
+export class DockerSandbox extends WorkerPoolSandbox {
   readonly name = 'docker';
   readonly id = randomBytes(6).toString('hex');
-  private readonly pools = new Map<string, Pool>();
   private readonly images = new Map<string, Promise<string>>();
-  private nextId = 1;
-  private closed = false;
 
-  constructor(readonly docker: Docker, readonly display: string, private readonly cfg: DockerSandboxConfig, private readonly limits: Limits, private readonly poolSize: number) {}
-
-  language(name: string): Language {
-    return this.cfg.languages ? this.cfg.languages.get(name) : languageFor(name);
+  constructor(readonly docker: Docker, readonly display: string, private readonly cfg: DockerSandboxConfig, limits: Limits, poolSize: number) {
+    super(limits, poolSize, cfg.retryTimeouts ?? 1, cfg.languages ?? { get: languageFor });
   }
 
   private image(lang: string): Promise<string> {
@@ -339,16 +162,7 @@ export class DockerSandbox implements Sandbox {
     return `docker ${this.display} ${image}@${info.Id} mem=${this.limits.memoryMb} cpus=${this.limits.cpus}`;
   }
 
-  pool(lang: string): Pool {
-    let p = this.pools.get(lang);
-    if (!p) {
-      p = new Pool(() => this.startWorker(lang), this.poolSize);
-      this.pools.set(lang, p);
-    }
-    return p;
-  }
-
-  private async startWorker(lang: string): Promise<Worker> {
+  protected async startWorker(lang: string): Promise<Worker> {
     const image = await this.image(lang);
     const l = this.limits;
     const mem = l.memoryMb * 1024 * 1024;
@@ -381,7 +195,22 @@ export class DockerSandbox implements Sandbox {
     });
     try {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
-      const w = new Worker(container, stream);
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      container.modem.demuxStream(stream, stdout, stderr);
+      const w = new Worker({
+        stdin: stream as unknown as Writable,
+        stdout, stderr,
+        onClose(cb) {
+          stream.on('end', () => cb('the worker exited'));
+          stream.on('close', () => cb('the worker exited'));
+          stream.on('error', (e: Error) => cb(`stream error: ${e.message}`));
+        },
+        async remove() { await container.remove({ force: true }).catch(() => undefined); },
+        async exitState() {
+          try { return { oomKilled: !!(await container.inspect()).State.OOMKilled }; } catch { return { oomKilled: false }; }
+        },
+      });
       await container.start();
       const hello = await withTimeout(w.hello, 30_000, 'sandbox worker start');
       if (hello.init !== true) throw new Error('the sandbox worker is not PID 1 of its container (does the image set an ENTRYPOINT?)');
@@ -392,78 +221,14 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  /**
-   * Runs a sample. A timeout is retried once before it is final (a busy machine should not decide a
-   * verdict); `retryTimeouts: 0` turns that off.
-   */
-  async execute(req: ExecRequest): Promise<ExecResult> {
-    const first = await this.executeOnce(req);
-    if (first.status !== 'timeout' || (this.cfg.retryTimeouts ?? 1) < 1 || req.signal?.aborted) return first;
-    const again = await this.executeOnce(req);
-    if (again.status === 'timeout') return again;
-    return { ...again, output: `[crucible] the first run ${first.detail}; this is the retry\n${again.output}` };
-  }
-
-  private async executeOnce(req: ExecRequest): Promise<ExecResult> {
-    if (this.closed) throw new Error('sandbox closed');
-    const lang = this.language(req.problem.language);
-    const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb));
-    const files = { [lang.fileName]: lang.assemble(req.problem, req.completion) };
-    const budget = steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;
-    const pool = this.pool(lang.name);
-    const deaths: string[] = [];
-    let oomKills = 0;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (req.signal?.aborted) return cancelled();
-      let w: Worker;
-      try {
-        w = await pool.acquire(req.signal);
-      } catch (e) {
-        if (req.signal?.aborted) return cancelled();
-        return { status: 'error', detail: (e as Error).message.split('\n')[0], output: String((e as Error).message), durationMs: 0 };
-      }
-      const id = this.nextId++;
-      const onAbort = () => w.die('cancelled');
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const ans = await Promise.race([
-          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256 } }),
-          new Promise<never>((_, rej) => { timer = setTimeout(() => { w.die(`no answer within ${budget} ms`); rej(new WorkerDied(w.deathReason)); }, budget); }),
-        ]);
-        pool.release(w);
-        if (ans.error) return { status: 'error', detail: `sandbox worker: ${ans.error}`, output: ans.error, durationMs: 0 };
-        return verdictOf(lang, steps, ans);
-      } catch (e) {
-        const st = await w.exitState();
-        if (st.oomKilled) oomKills++;
-        deaths.push(`${(e as Error).message}${st.oomKilled ? ' (container OOM-killed)' : ''}`);
-        await pool.discard(w);
-        if (req.signal?.aborted) return cancelled();
-      } finally {
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
-      }
-    }
-    if (oomKills === 2) {
-      return { status: 'failed', detail: `out of memory: the sample exceeded ${this.limits.memoryMb} MB and its container was OOM-killed`, output: deaths.join('\n'), durationMs: 0 };
-    }
-    return { status: 'error', detail: `sandbox container died twice running this sample: ${deaths[deaths.length - 1]}`.slice(0, 500), output: deaths.join('\n'), durationMs: 0 };
-  }
-
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    await super.close();
     // Also anything of ours that a half-finished start left behind.
     try {
       const list = await this.docker.listContainers({ all: true, filters: { label: [`crucible.sandbox.id=${this.id}`] } });
       await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     } catch { /* engine gone: nothing more we can do */ }
   }
-}
-
-function cancelled(): ExecResult {
-  return { status: 'error', detail: 'cancelled', output: '', durationMs: 0 };
 }
 
 export async function createDockerSandbox(opts: SandboxOptions): Promise<DockerSandbox> {

@@ -1,0 +1,280 @@
+// What every worker-based sandbox shares (docker, bubblewrap): the client side of the worker
+// protocol (worker-py.ts), a pool of warm workers per language, and running one sample on the pool
+// with retries: a worker that dies mid-sample is replaced and the sample re-run once (so it is
+// reported, never lost), and a timeout is re-run once before it is final.
+import type { Readable, Writable } from 'node:stream';
+import type { ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
+import { verdictOf, type WorkerAnswer, type WorkerStep } from './verdict';
+
+/** How long past the sample's own limits the host waits for the worker before declaring it wedged. */
+const HOST_GRACE_MS = 10_000;
+
+/** The pipes to one worker process and how to get rid of it. */
+export interface WorkerTransport {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Calls back once when the worker is gone (exited, stream closed). */
+  onClose(cb: (reason: string) => void): void;
+  /** Ends the worker and everything under it. */
+  remove(): Promise<void>;
+  exitState(): Promise<{ oomKilled: boolean }>;
+}
+
+export class WorkerDied extends Error {}
+
+export interface Limits { memoryMb: number; cpus: number; pidsLimit: number; tmpfsMb: number; outputCap: number }
+
+/**
+ * RLIMIT_AS for a sample: below the memory limit, so a memory bomb meets a clean MemoryError /
+ * bad_alloc quickly instead of thrashing the cgroup until the OOM killer acts.
+ */
+export function childAddressSpace(memoryMb: number): number {
+  return Math.max(64, Math.floor(memoryMb * 0.8) - 32) * 1024 * 1024;
+}
+
+/**
+ * The worker steps for one sample: an optional compile step (its own limit, no address-space limit:
+ * compilers map a lot), then the run. A Python run forks the warm worker instead of exec'ing python3.
+ */
+export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number): WorkerStep[] {
+  const steps: WorkerStep[] = [];
+  if (lang.compile) steps.push({ argv: lang.compile(lang.fileName), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
+  const argv = lang.command(lang.fileName);
+  steps.push({
+    argv,
+    timeoutMs: Math.max(timeoutMs, lang.minTimeoutMs ?? 0),
+    py: lang.name === 'python' && /^python3?$/.test(argv[0]),
+    rl: { as: lang.limitAddressSpace === false ? 0 : addressSpace },
+  });
+  return steps;
+}
+
+/** One worker (in a container, a bwrap sandbox, …) and the protocol client that talks to it. */
+export class Worker {
+  private pending = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e: Error) => void }>();
+  private buf = '';
+  private stderr = '';
+  private helloResolve!: (h: Record<string, unknown>) => void;
+  private helloReject!: (e: Error) => void;
+  readonly hello = new Promise<Record<string, unknown>>((res, rej) => { this.helloResolve = res; this.helloReject = rej; });
+  dead = false;
+  deathReason = '';
+
+  constructor(private readonly t: WorkerTransport) {
+    this.hello.catch(() => undefined);
+    t.stdout.on('data', (b: Buffer) => this.onStdout(b.toString('utf8')));
+    t.stderr.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-4000); });
+    t.onClose((why) => this.die(why));
+    t.stdin.on('error', (e: Error) => this.die(`stdin error: ${e.message}`));
+  }
+
+  private onStdout(s: string): void {
+    this.buf += s;
+    let i: number;
+    while ((i = this.buf.indexOf('\n')) >= 0) {
+      const line = this.buf.slice(0, i);
+      this.buf = this.buf.slice(i + 1);
+      if (!line.trim()) continue;
+      let msg: Record<string, unknown>;
+      try { msg = JSON.parse(line); } catch { this.stderr += `\n[unparsable worker line] ${line.slice(0, 200)}`; continue; }
+      if (msg.hello) { this.helloResolve(msg); continue; }
+      const p = this.pending.get(msg.id as number);
+      if (p) { this.pending.delete(msg.id as number); p.resolve(msg as unknown as WorkerAnswer); }
+    }
+  }
+
+  die(reason: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.deathReason = reason + (this.stderr.trim() ? `; worker stderr: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '');
+    const e = new WorkerDied(this.deathReason);
+    this.helloReject(e);
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  run(req: { id: number } & Record<string, unknown>): Promise<WorkerAnswer> {
+    if (this.dead) return Promise.reject(new WorkerDied(this.deathReason));
+    return new Promise((resolve, reject) => {
+      this.pending.set(req.id, { resolve, reject });
+      this.t.stdin.write(JSON.stringify(req) + '\n');
+    });
+  }
+
+  /** Why the worker's home ended, when known (a container's OOM kill). */
+  exitState(): Promise<{ oomKilled: boolean }> {
+    return this.t.exitState();
+  }
+
+  async remove(): Promise<void> {
+    this.die('removed');
+    try { this.t.stdin.end(); } catch { /* already closed */ }
+    await this.t.remove().catch(() => undefined);
+  }
+}
+
+/** Warm workers for one language. */
+export class Pool {
+  private idle: Worker[] = [];
+  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  private count = 0;
+  readonly all = new Set<Worker>();
+  closed = false;
+
+  constructor(private readonly start: () => Promise<Worker>, readonly size: number) {}
+
+  async warm(): Promise<void> {
+    const ws = await Promise.all(Array.from({ length: this.size - this.count }, () => this.spawn()));
+    for (const w of ws) this.release(w);
+  }
+
+  private async spawn(): Promise<Worker> {
+    this.count++;
+    try {
+      const w = await this.start();
+      this.all.add(w);
+      if (this.closed) { await w.remove(); throw new Error('sandbox closed'); }
+      return w;
+    } catch (e) {
+      this.count--;
+      throw e;
+    }
+  }
+
+  async acquire(signal?: AbortSignal): Promise<Worker> {
+    if (this.closed) throw new Error('sandbox closed');
+    const w = this.idle.pop();
+    if (w) return w;
+    if (this.count < this.size) return this.spawn();
+    return new Promise<Worker>((resolve, reject) => {
+      const entry = { resolve, reject };
+      this.waiters.push(entry);
+      signal?.addEventListener('abort', () => {
+        const i = this.waiters.indexOf(entry);
+        if (i >= 0) { this.waiters.splice(i, 1); reject(new Error('cancelled')); }
+      }, { once: true });
+    });
+  }
+
+  release(w: Worker): void {
+    if (w.dead) { void this.discard(w); return; }
+    const next = this.waiters.shift();
+    if (next) next.resolve(w); else this.idle.push(w);
+  }
+
+  /** Removes a broken worker; a waiter, if any, gets a fresh one. */
+  async discard(w: Worker): Promise<void> {
+    this.all.delete(w);
+    this.count--;
+    await w.remove();
+    if (this.waiters.length && !this.closed) {
+      const next = this.waiters.shift()!;
+      this.spawn().then(next.resolve, next.reject);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wt of this.waiters.splice(0)) wt.reject(new Error('sandbox closed'));
+    this.idle = [];
+    await Promise.all([...this.all].map((w) => w.remove()));
+    this.all.clear();
+  }
+}
+
+export function cancelled(): ExecResult {
+  return { status: 'error', detail: 'cancelled', output: '', durationMs: 0 };
+}
+
+/** A sandbox made of per-language pools of workers. Subclasses say how to start one worker. */
+export abstract class WorkerPoolSandbox implements Sandbox {
+  abstract readonly name: string;
+  protected readonly pools = new Map<string, Pool>();
+  private nextId = 1;
+  protected closed = false;
+
+  constructor(protected readonly limits: Limits, protected readonly poolSize: number, protected readonly retryTimeouts: number,
+    private readonly languages: { get(name: string): Language }) {}
+
+  protected abstract startWorker(lang: string): Promise<Worker>;
+  /** Extra rlimits every sample gets (bubblewrap has no cgroup, so it adds nproc). */
+  protected extraLimits(): Record<string, number> { return {}; }
+
+  language(name: string): Language {
+    return this.languages.get(name);
+  }
+
+  pool(lang: string): Pool {
+    let p = this.pools.get(lang);
+    if (!p) {
+      p = new Pool(() => this.startWorker(lang), this.poolSize);
+      this.pools.set(lang, p);
+    }
+    return p;
+  }
+
+  /**
+   * Runs a sample. A timeout is retried once before it is final (a busy machine should not decide a
+   * verdict); `retryTimeouts: 0` turns that off.
+   */
+  async execute(req: ExecRequest): Promise<ExecResult> {
+    const first = await this.executeOnce(req);
+    if (first.status !== 'timeout' || (this.retryTimeouts ?? 1) < 1 || req.signal?.aborted) return first;
+    const again = await this.executeOnce(req);
+    if (again.status === 'timeout') return again;
+    return { ...again, output: `[crucible] the first run ${first.detail}; this is the retry\n${again.output}` };
+  }
+
+  protected async executeOnce(req: ExecRequest): Promise<ExecResult> {
+    if (this.closed) throw new Error('sandbox closed');
+    const lang = this.language(req.problem.language);
+    const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb));
+    const files = { [lang.fileName]: lang.assemble(req.problem, req.completion) };
+    const budget = steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;
+    const pool = this.pool(lang.name);
+    const deaths: string[] = [];
+    let oomKills = 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (req.signal?.aborted) return cancelled();
+      let w: Worker;
+      try {
+        w = await pool.acquire(req.signal);
+      } catch (e) {
+        if (req.signal?.aborted) return cancelled();
+        return { status: 'error', detail: (e as Error).message.split('\n')[0], output: String((e as Error).message), durationMs: 0 };
+      }
+      const id = this.nextId++;
+      const onAbort = () => w.die('cancelled');
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const ans = await Promise.race([
+          w.run({ id, files, steps, cap: this.limits.outputCap, rl: { fsize: this.limits.tmpfsMb * 1024 * 1024, nofile: 256, ...this.extraLimits() } }),
+          new Promise<never>((_, rej) => { timer = setTimeout(() => { w.die(`no answer within ${budget} ms`); rej(new WorkerDied(w.deathReason)); }, budget); }),
+        ]);
+        pool.release(w);
+        if (ans.error) return { status: 'error', detail: `sandbox worker: ${ans.error}`, output: ans.error, durationMs: 0 };
+        return verdictOf(lang, steps, ans);
+      } catch (e) {
+        const st = await w.exitState();
+        if (st.oomKilled) oomKills++;
+        deaths.push(`${(e as Error).message}${st.oomKilled ? ' (container OOM-killed)' : ''}`);
+        await pool.discard(w);
+        if (req.signal?.aborted) return cancelled();
+      } finally {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+      }
+    }
+    if (oomKills === 2) {
+      return { status: 'failed', detail: `out of memory: the sample exceeded ${this.limits.memoryMb} MB and its container was OOM-killed`, output: deaths.join('\n'), durationMs: 0 };
+    }
+    return { status: 'error', detail: `the sandbox worker died twice running this sample: ${deaths[deaths.length - 1]}`.slice(0, 500), output: deaths.join('\n'), durationMs: 0 };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+  }
+}
