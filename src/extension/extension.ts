@@ -5,6 +5,7 @@ import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import * as cmd from './commands';
 import { runLabel, throttle } from './format';
+import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -43,6 +44,15 @@ export function activate(context: vscode.ExtensionContext): void {
     ctx.invalidateSuiteFiles();
     ctx.state.refresh();
   });
+
+  // Restore the results panel after a window reload; its state holds only the run id.
+  sub(vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      const runId = (state as { runId?: unknown } | undefined)?.runId;
+      if (typeof runId === 'string' && runId.length > 0 && runId.length < 512) ResultsPanel.revive(ctx, panel, runId);
+      else panel.dispose();
+    },
+  }));
 
   // Status bar: the newest running run's progress; click opens its results.
   const status = vscode.window.createStatusBarItem('crucible.status', vscode.StatusBarAlignment.Left, 10);

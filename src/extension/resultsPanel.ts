@@ -36,12 +36,23 @@ export class ResultsPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Crucible Results',
       { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: opts.preserveFocus },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(host.extensionUri, 'media')],
-      });
+      ResultsPanel.options(host));
     ResultsPanel.current = new ResultsPanel(panel, host, runId);
     return ResultsPanel.current;
+  }
+
+  /** Takes over a panel VS Code restored after a reload (see the serializer in extension.ts). */
+  static revive(host: PanelHost, panel: vscode.WebviewPanel, runId: string): void {
+    panel.webview.options = ResultsPanel.options(host);
+    if (ResultsPanel.current) { panel.dispose(); return; } // one results panel at a time
+    ResultsPanel.current = new ResultsPanel(panel, host, runId);
+  }
+
+  private static options(host: PanelHost): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(host.extensionUri, 'media')],
+    };
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost, private runId: string) {

@@ -205,7 +205,10 @@ function openRow(tr: HTMLTableRowElement): void {
 
 function render(d: RunDetail): void {
   current = d;
-  vscode.setState({ detail: d });
+  // The run id lets VS Code restore the panel after a reload; a finished run's detail also shows at
+  // once when the panel is re-shown (a running one changes too fast to be worth serialising).
+  const done = d.run.status !== 'running' && d.run.status !== 'queued';
+  vscode.setState({ runId: d.run.id, detail: done ? d : undefined });
   renderHeader(d);
   renderSummary(d);
   renderPassK(d);
