@@ -46,7 +46,18 @@ async function pickSuite(ctx: Ctx): Promise<string | undefined> {
     quick.busy = false;
   }
   const picked = await new Promise<Item | undefined>((resolve) => {
-    quick.onDidAccept(() => { resolve(quick.selectedItems[0] ?? quick.activeItems[0]); quick.hide(); });
+    quick.onDidAccept(() => {
+      let item = quick.selectedItems[0] ?? quick.activeItems[0];
+      // A typed path to a suite file works too (relative to the first workspace folder).
+      const typed = quick.value.trim();
+      if (!item && /\.jsonl(\.gz)?$/i.test(typed)) {
+        const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+        item = { label: typed, ref: path.isAbsolute(typed) || !base ? typed : path.join(base, typed) };
+      }
+      if (!item) return;
+      resolve(item);
+      quick.hide();
+    });
     quick.onDidHide(() => resolve(undefined));
   });
   quick.dispose();
