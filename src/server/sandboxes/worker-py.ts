@@ -109,6 +109,9 @@ def set_limits(rl, timeout_s):
         lim(resource.RLIMIT_FSIZE, int(rl['fsize']))
     if rl.get('nofile'):
         lim(resource.RLIMIT_NOFILE, int(rl['nofile']))
+    if rl.get('nproc'):
+        # Counted per user namespace: where there is no pids cgroup (bubblewrap) this bounds fork bombs.
+        lim(resource.RLIMIT_NPROC, int(rl['nproc']))
     cpu = rl.get('cpu') or (int(timeout_s) + 2)
     try:
         resource.setrlimit(resource.RLIMIT_CPU, (int(cpu), int(cpu) + 1))
