@@ -5,7 +5,8 @@
 // leftover of a sample and empty /tmp between samples.
 //
 // Weaker than docker: there is no cgroup, so memory is bounded per sample by RLIMIT_AS only where a
-// language allows it (python, C++, Rust: not node, the JVM or Go) and processes by RLIMIT_NPROC; and
+// language allows it (python, C++, Rust: not node, the JVM or Go) and processes by RLIMIT_NPROC (which
+// is why root starts bwrap as nobody: root is exempt from RLIMIT_NPROC); and
 // the toolchains are the host's (no prebuilt Rust crates, Go cache or C++ PCH unless the host has them).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,6 +52,14 @@ export function bwrapArgs(cfg: { tmpfsMb: number }): string[] {
   return a;
 }
 
+/**
+ * Started by root, bwrap maps the sandbox's uid to root outside, and root is exempt from
+ * RLIMIT_NPROC: a fork bomb would be bounded by nothing. So root starts bwrap as nobody.
+ */
+function asNobody(): { uid?: number; gid?: number; cwd?: string } {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534, cwd: '/' } : {};
+}
+
 export function bwrapUnavailableMessage(why: string): string {
   return `bubblewrap cannot run sandboxes here (${why}): install it (apt-get install bubblewrap) and allow unprivileged user namespaces, ` +
     `or choose another sandbox with --sandbox docker|local`;
@@ -67,7 +76,7 @@ class BubblewrapSandbox extends WorkerPoolSandbox {
   }
 
   protected async startWorker(lang: string): Promise<Worker> {
-    const child = spawn(this.bwrap, [...bwrapArgs({ tmpfsMb: this.tmpfsMb }), 'python3', '-u', '-c', WORKER_PY], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.bwrap, [...bwrapArgs({ tmpfsMb: this.tmpfsMb }), 'python3', '-u', '-c', WORKER_PY], { stdio: ['pipe', 'pipe', 'pipe'], ...asNobody() });
     let exited = false;
     const w = new Worker({
       stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!,
@@ -99,7 +108,7 @@ export const bubblewrapSandbox: SandboxFactory = {
   async create(opts: SandboxOptions) {
     const cfg = (opts.config ?? {}) as BubblewrapConfig;
     const bwrap = cfg.bwrap ?? 'bwrap';
-    const probe = spawnSync(bwrap, [...bwrapArgs({ tmpfsMb: 1 }), 'true'], { encoding: 'utf8', timeout: 10_000 });
+    const probe = spawnSync(bwrap, [...bwrapArgs({ tmpfsMb: 1 }), 'true'], { encoding: 'utf8', timeout: 10_000, ...asNobody() });
     if (probe.error || probe.status !== 0) {
       const why = probe.error ? ((probe.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${bwrap} not found` : probe.error.message) : (probe.stderr.trim().split('\n')[0] || `exit ${probe.status}`);
       throw new Error(bwrapUnavailableMessage(why));
