@@ -26,6 +26,33 @@ function abortReason(signal: AbortSignal): Error {
   return e;
 }
 
+// ---------- idle timeout ----------
+
+export class IdleTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`no data for ${ms} ms`);
+    this.name = 'IdleTimeoutError';
+  }
+}
+
+/**
+ * Aborts its signal when reset() has not been called for `ms`: a stream that stalls after its
+ * headers (which SDK timeouts no longer cover) fails as a timeout instead of hanging.
+ */
+export class IdleTimer {
+  private readonly ac = new AbortController();
+  private t: ReturnType<typeof setTimeout> | undefined;
+  fired = false;
+  constructor(readonly ms: number) { this.reset(); }
+  get signal(): AbortSignal { return this.ac.signal; }
+  reset(): void {
+    clearTimeout(this.t);
+    this.t = setTimeout(() => { this.fired = true; this.ac.abort(new IdleTimeoutError(this.ms)); }, this.ms);
+    this.t.unref?.();
+  }
+  stop(): void { clearTimeout(this.t); }
+}
+
 // ---------- errors ----------
 
 export type FailureKind =

@@ -28,6 +28,7 @@ describe('anthropic provider against a fake Messages API', () => {
     'c-malformed-body': (k) => (k === 0 ? { malformed: true } : undefined),
     'c-overloaded-event': (k) => (k === 0 ? { streamError: 'Overloaded' } : undefined),
     'c-slow': () => ({ firstTokenDelayMs: 150 }),
+    'c-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
   };
   const counts: Record<string, number> = {};
   before(async () => {
@@ -119,6 +120,12 @@ describe('anthropic provider against a fake Messages API', () => {
       assert.equal(g.raw.split('Here is the solution').length, 2, `${m}: no partial text`);
       passing([{ p, g }]);
     }
+  });
+
+  test('a stalled stream times out and is retried', async () => {
+    const g = await (await make(server, 'c-stall', { idleTimeoutMs: 200 })).generate(req(problems[3]));
+    assert.equal(g.retries, 1);
+    passing([{ p: problems[3], g }]);
   });
 
   test('slow first token is measured', async () => {

@@ -142,6 +142,8 @@ describe('openai provider under faults', () => {
     'm-malformed-stream': (k) => (k === 0 ? { malformed: true } : undefined),
     'm-malformed-body': (k) => (k === 0 ? { malformed: true } : undefined),
     'm-stream-error': (k) => (k === 0 ? { streamError: 'out of KV cache' } : undefined),
+    'm-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
+    'm-stall-always': () => ({ firstTokenDelayMs: 1000 }),
   };
   const counts: Record<string, number> = {};
   before(async () => {
@@ -217,6 +219,17 @@ describe('openai provider under faults', () => {
     const g = await (await make(server, 'm-stream-error')).generate(req(p()));
     assert.equal(g.retries, 1);
     passes(g);
+  });
+
+  test('a stream that stalls after its headers times out and is retried; one that always stalls fails as a timeout', async () => {
+    const g = await (await make(server, 'm-stall', { idleTimeoutMs: 200 })).generate(req(p()));
+    assert.equal(g.retries, 1);
+    passes(g);
+    await assert.rejects((await make(server, 'm-stall-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(p())), (e: ProviderError) => {
+      assert.equal(e.message, 'openai:m-stall-always: stream stalled: no data for 150 ms');
+      assert.equal(e.kind, 'timeout');
+      return true;
+    });
   });
 
   test('unknown model: 404 named clearly, not retried', async () => {

@@ -4,7 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
 import { cleanResponse } from '../cleaning';
-import { CircuitOpenError, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
 export interface AnthropicConfig {
@@ -15,6 +15,8 @@ export interface AnthropicConfig {
   /** Sent when the run sets no maxTokens (the API requires one). */
   defaultMaxTokens?: number;
   timeoutMs?: number;
+  /** A stream with no event for this long is abandoned and retried (default 120000). */
+  idleTimeoutMs?: number;
 }
 
 const NAME = 'anthropic';
@@ -57,8 +59,19 @@ class AnthropicProvider implements Provider {
     const input = req.messages.map((m) => m.content).join('\n');
     const est = estimateTokens(input) + (params.max_tokens as number);
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
-      const r = (this.cfg.stream ?? true) ? await this.streamed(body, req.signal) : await this.whole(body, req.signal);
-      return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      const stream = this.cfg.stream ?? true;
+      // Only streams go idle between events; a whole reply is bounded by timeoutMs.
+      const idle = new IdleTimer(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1);
+      const signal = AbortSignal.any([req.signal, idle.signal]);
+      try {
+        const r = stream ? await this.streamed(body, signal, idle) : await this.whole(body, signal);
+        return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      } catch (e) {
+        if (idle.fired && !req.signal.aborted) throw new IdleTimeoutError(idle.ms);
+        throw e;
+      } finally {
+        idle.stop();
+      }
     }, (e) => this.classify(e, req.signal));
     const cleaned = cleanResponse(value.raw, req.problem);
     return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
@@ -77,7 +90,7 @@ class AnthropicProvider implements Provider {
     };
   }
 
-  private async streamed(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {
+  private async streamed(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal, idle: IdleTimer): Promise<Partial_> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const s = await this.client.messages.create({ ...body, stream: true }, { signal });
@@ -88,6 +101,7 @@ class AnthropicProvider implements Provider {
     let finish: string | undefined;
     let stopped = false;
     for await (const ev of s) {
+      idle.reset();
       switch (ev.type) {
         case 'message_start':
           tokensIn = ev.message.usage?.input_tokens;
@@ -126,6 +140,7 @@ class AnthropicProvider implements Provider {
     if (signal.aborted || e instanceof Anthropic.APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
     if (e instanceof CircuitOpenError) return mk('circuit-open', e.message, undefined, e.retryInMs);
     if (e instanceof MalformedReply) return mk('malformed', `malformed reply: ${e.message}`);
+    if (e instanceof IdleTimeoutError) return mk('timeout', `stream stalled: ${e.message}`);
     if (e instanceof Anthropic.APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
     if (e instanceof Anthropic.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;

@@ -5,7 +5,7 @@
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
 import { cleanResponse } from '../cleaning';
-import { limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, kindForStatus, CircuitOpenError } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
 
@@ -22,6 +22,8 @@ export interface OpenAIConfig {
   /** Stop sequences; for `api: "completions"` HumanEval's usual ones are the default. */
   stop?: string[];
   timeoutMs?: number;
+  /** A stream with no data for this long is abandoned and retried (default 120000). */
+  idleTimeoutMs?: number;
   /** A named preset (gemini, vllm, llamacpp, lmstudio, tgi) supplying baseURL/apiKeyEnv defaults. */
   preset?: string;
   /** Fail before calling when no key is set, even with a baseURL (hosted services). */
@@ -84,8 +86,18 @@ class OpenAIProvider implements Provider {
     const inputText = api === 'chat' ? req.messages.map((m) => m.content).join('\n') : req.problem.prompt;
     const est = estimateTokens(inputText) + (req.params.maxTokens ?? 1024);
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
-      const r = api === 'chat' ? await this.chat(req, params, stream) : await this.completions(req, params, stream);
-      return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      // Only streams go idle between chunks; a whole reply is bounded by timeoutMs.
+      const idle = new IdleTimer(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1);
+      const sub = { ...req, signal: AbortSignal.any([req.signal, idle.signal]) };
+      try {
+        const r = api === 'chat' ? await this.chat(sub, params, stream, idle) : await this.completions(sub, params, stream, idle);
+        return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      } catch (e) {
+        if (idle.fired && !req.signal.aborted) throw new IdleTimeoutError(idle.ms);
+        throw e;
+      } finally {
+        idle.stop();
+      }
     }, (e) => this.classify(e, req.signal));
     const cleaned = cleanResponse(value.raw, req.problem);
     return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
@@ -103,7 +115,7 @@ class OpenAIProvider implements Provider {
     return p;
   }
 
-  private async chat(req: GenerateRequest, params: Record<string, unknown>, stream: boolean): Promise<Omit<Generation, 'completion'>> {
+  private async chat(req: GenerateRequest, params: Record<string, unknown>, stream: boolean, idle: IdleTimer): Promise<Omit<Generation, 'completion'>> {
     const started = new Date();
     const t0 = performance.now();
     const lp = this.cfg.logprobs ? { logprobs: true, top_logprobs: 5 } : {};
@@ -123,6 +135,7 @@ class OpenAIProvider implements Provider {
     let finish: string | undefined;
     const logprobs: TokenLogprob[] = [];
     for await (const chunk of s) {
+      idle.reset();
       if (chunk.usage) usage = chunk.usage;
       const c = chunk.choices?.[0];
       if (!c) continue;
@@ -138,7 +151,7 @@ class OpenAIProvider implements Provider {
     return this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined);
   }
 
-  private async completions(req: GenerateRequest, params: Record<string, unknown>, stream: boolean): Promise<Omit<Generation, 'completion'>> {
+  private async completions(req: GenerateRequest, params: Record<string, unknown>, stream: boolean, idle: IdleTimer): Promise<Omit<Generation, 'completion'>> {
     const started = new Date();
     const t0 = performance.now();
     const lp = this.cfg.logprobs ? { logprobs: 5 } : {};
@@ -156,6 +169,7 @@ class OpenAIProvider implements Provider {
     let finish: string | undefined;
     const logprobs: TokenLogprob[] = [];
     for await (const chunk of s) {
+      idle.reset();
       if (chunk.usage) usage = chunk.usage;
       const c = chunk.choices?.[0];
       if (!c) continue;
@@ -195,6 +209,7 @@ class OpenAIProvider implements Provider {
     if (signal.aborted || e instanceof OpenAI.APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
     if (e instanceof CircuitOpenError) return mk('circuit-open', e.message, undefined, e.retryInMs);
     if (e instanceof MalformedReply) return mk('malformed', `malformed reply: ${e.message}`);
+    if (e instanceof IdleTimeoutError) return mk('timeout', `stream stalled: ${e.message}`);
     if (e instanceof OpenAI.APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
     if (e instanceof OpenAI.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
