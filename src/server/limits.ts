@@ -340,7 +340,7 @@ export interface LimitsConfig {
   tpm?: number;
   /** Request bucket capacity; 1 (default) spaces requests evenly. */
   burst?: number;
-  /** The per-second guard counts over 1 s × (1 + rateMargin), against network jitter (default 0.02). */
+  /** The per-second guard counts over 1 s × (1 + rateMargin), against network and scheduling jitter (default 0.04). */
   rateMargin?: number;
   /** Requests in flight at once; unset = unlimited. */
   concurrency?: number;
@@ -376,7 +376,7 @@ export class Limiter {
       this.requests = new TokenBucket(cfg.rpm, cfg.burst ?? 1, clock);
       // The per-second share of the limit, over a window a little longer than a second: arrivals at
       // the server jitter by some ms, and exact spacing would let a window there see one too many.
-      this.perSecond = new SlidingWindow(Math.max(1, Math.floor(cfg.rpm / 60)), 1000 * (1 + (cfg.rateMargin ?? 0.02)), clock);
+      this.perSecond = new SlidingWindow(Math.max(1, Math.floor(cfg.rpm / 60)), 1000 * (1 + (cfg.rateMargin ?? 0.04)), clock);
     }
     // Ten seconds' worth of tokens: smooth, yet a single large request fits.
     if (cfg.tpm) this.tokens = new TokenBucket(cfg.tpm, Math.max(1, cfg.tpm / 6), clock);
