@@ -149,8 +149,9 @@ describe('openai provider under faults', () => {
   before(async () => {
     server = await startFakeOpenAI({
       apiKey: KEY,
-      models: [...Object.keys(plans), 'm-ok'],
+      models: [...Object.keys(plans), 'm-ok', 'o-fake'],
       answer: chatAnswer,
+      maxCompletionOnly: ['o-fake'],
       fault: (_n, body) => {
         const m = String(body.model);
         const k = (counts[m] = (counts[m] ?? -1) + 1);
@@ -230,6 +231,17 @@ describe('openai provider under faults', () => {
       assert.equal(e.kind, 'timeout');
       return true;
     });
+  });
+
+  test('a model that refuses max_tokens gets max_completion_tokens from then on', async () => {
+    const prov = await make(server, 'o-fake');
+    const g1 = await prov.generate(req(p()));
+    assert.deepEqual(g1.paramsSent, { temperature: 0, max_completion_tokens: 512, seed: 7 });
+    assert.equal(g1.retries, 0);
+    const n = reqsFor('o-fake').length;
+    const g2 = await prov.generate(req(p()));
+    assert.equal(reqsFor('o-fake').length, n + 1, 'no second refusal');
+    passes(g2);
   });
 
   test('unknown model: 404 named clearly, not retried', async () => {

@@ -31,6 +31,8 @@ export interface FakeOpenAIOptions {
   chunkDelayMs?: number;
   /** Characters per streamed chunk. */
   chunkSize?: number;
+  /** Models that, like OpenAI's reasoning models, refuse max_tokens and want max_completion_tokens. */
+  maxCompletionOnly?: string[];
 }
 
 export interface FakeServer {
@@ -93,6 +95,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
     const model = String(body.model ?? '');
     if (opts.models && !opts.models.includes(model)) return error(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'model_not_found');
 
+    if (opts.maxCompletionOnly?.includes(model) && body.max_tokens !== undefined) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } }));
+      return;
+    }
     const fault = opts.fault?.(index, body);
     if (fault && 'status' in fault) {
       const type = fault.status === 429 ? 'requests' : fault.status >= 500 ? 'server_error' : 'invalid_request_error';

@@ -17,7 +17,7 @@ export interface OpenAIConfig {
   stream?: boolean;
   /** Ask for top-5 logprobs per token (not every model/server accepts it). */
   logprobs?: boolean;
-  /** Send max_completion_tokens instead of max_tokens (OpenAI's reasoning models need it). */
+  /** Send max_completion_tokens instead of max_tokens (OpenAI's reasoning models need it; also switched to automatically when the API asks). */
   maxCompletionTokens?: boolean;
   /** Stop sequences; for `api: "completions"` HumanEval's usual ones are the default. */
   stop?: string[];
@@ -70,6 +70,7 @@ export const openaiProvider: ProviderFactory = {
 };
 
 class OpenAIProvider implements Provider {
+  private maxCompletion: boolean;
   constructor(
     readonly name: string,
     readonly model: string,
@@ -77,20 +78,33 @@ class OpenAIProvider implements Provider {
     private readonly cfg: OpenAIConfig,
     private readonly key: string | undefined,
     private readonly limiter: ReturnType<typeof limiterFor>,
-  ) {}
+  ) {
+    this.maxCompletion = cfg.maxCompletionTokens ?? false;
+  }
 
   async generate(req: GenerateRequest): Promise<Generation> {
     const api = this.cfg.api ?? 'chat';
     const stream = this.cfg.stream ?? true;
-    const params = this.paramsFor(req);
+    let params = this.paramsFor(req);
     const inputText = api === 'chat' ? req.messages.map((m) => m.content).join('\n') : req.problem.prompt;
     const est = estimateTokens(inputText) + (req.params.maxTokens ?? 1024);
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
       // Only streams go idle between chunks; a whole reply is bounded by timeoutMs.
       const idle = new IdleTimer(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1);
       const sub = { ...req, signal: AbortSignal.any([req.signal, idle.signal]) };
+      const call = () => (api === 'chat' ? this.chat(sub, params, stream, idle) : this.completions(sub, params, stream, idle));
       try {
-        const r = api === 'chat' ? await this.chat(sub, params, stream, idle) : await this.completions(sub, params, stream, idle);
+        let r;
+        try {
+          r = await call();
+        } catch (e) {
+          // Newer OpenAI models refuse max_tokens and name its replacement: switch once for this
+          // model (same meaning; paramsSent shows what went out).
+          if (!(e instanceof OpenAI.BadRequestError && e.param === 'max_tokens' && /max_completion_tokens/.test(e.message))) throw e;
+          this.maxCompletion = true;
+          params = this.paramsFor(req);
+          r = await call();
+        }
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       } catch (e) {
         if (idle.fired && !req.signal.aborted) throw new IdleTimeoutError(idle.ms);
@@ -108,7 +122,7 @@ class OpenAIProvider implements Provider {
     const s = req.params;
     if (s.temperature !== undefined) p.temperature = s.temperature;
     if (s.topP !== undefined) p.top_p = s.topP;
-    if (s.maxTokens !== undefined) p[this.cfg.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] = s.maxTokens;
+    if (s.maxTokens !== undefined) p[this.maxCompletion ? 'max_completion_tokens' : 'max_tokens'] = s.maxTokens;
     if (s.seed !== undefined) p.seed = s.seed;
     const stop = this.cfg.stop ?? ((this.cfg.api ?? 'chat') === 'completions' && req.problem.language === 'python' ? ['\ndef ', '\nclass ', '\nif __name__', '\nprint(', '\n#'] : undefined);
     if (stop) p.stop = stop;
