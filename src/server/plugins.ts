@@ -62,6 +62,8 @@ export interface Generation {
   finishedAt?: string;
   /** True when tokensIn/tokensOut are estimates (the API reported no usage). */
   tokensEstimated?: boolean;
+  /** The model's separate reasoning text (reasoning_content / thinking), when the API returns it apart from the answer. */
+  reasoning?: string;
 }
 
 export interface TokenLogprob {

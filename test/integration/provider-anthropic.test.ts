@@ -34,8 +34,9 @@ describe('anthropic provider against a fake Messages API', () => {
   before(async () => {
     server = await startFakeAnthropic({
       apiKey: KEY,
-      models: ['claude-fake', ...Object.keys(plans)],
+      models: ['claude-fake', 'claude-think', ...Object.keys(plans)],
       answer,
+      reasoning: (b) => (b.model === 'claude-think' ? 'First, restate the problem.' : undefined),
       fault: (_n, body) => {
         const m = String(body.model);
         return plans[m]?.((counts[m] = (counts[m] ?? -1) + 1));
@@ -66,6 +67,15 @@ describe('anthropic provider against a fake Messages API', () => {
       assert.deepEqual(g.paramsSent, { max_tokens: 700, temperature: 0.2 });
     }
     passing(some.map((p, i) => ({ p, g: gens[i] })));
+  });
+
+  test('extended thinking is kept apart from the answer, streaming and not', async () => {
+    for (const stream of [true, false]) {
+      const g = await (await make(server, 'claude-think', { stream })).generate(req(problems[6]));
+      assert.equal(g.reasoning, 'First, restate the problem.');
+      assert.ok(g.raw.startsWith('Here is the solution'));
+      passing([{ p: problems[6], g }]);
+    }
   });
 
   test('non-streaming', async () => {

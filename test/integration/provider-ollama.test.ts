@@ -33,8 +33,9 @@ describe('ollama provider against a fake Ollama server', () => {
   const counts: Record<string, number> = {};
   before(async () => {
     server = await startFakeOllama({
-      models: ['qwen-fake:7b', ...Object.keys(plans)],
+      models: ['qwen-fake:7b', 'qwen3-think', ...Object.keys(plans)],
       answer,
+      reasoning: (b) => (b.model === 'qwen3-think' ? 'Okay, the user wants a function that…' : undefined),
       fault: (_n, body) => {
         const m = String(body.model);
         return plans[m]?.((counts[m] = (counts[m] ?? -1) + 1));
@@ -78,6 +79,16 @@ describe('ollama provider against a fake Ollama server', () => {
       assert.ok(Array.isArray((sent.body.options as { stop?: string[] }).stop));
       assert.equal(g.raw, p.canonicalSolution);
       passing([{ p, g }]);
+    }
+  });
+
+  test('thinking is kept apart from the answer, streaming and not', async () => {
+    for (const stream of [true, false]) {
+      const g = await (await make(server, 'qwen3-think', { stream })).generate(req(problems[73]));
+      assert.equal(g.reasoning, 'Okay, the user wants a function that…');
+      assert.ok(g.raw.startsWith('Here is the solution'));
+      assert.ok(stream ? g.ttftMs !== undefined : g.ttftMs === undefined);
+      passing([{ p: problems[73], g }]);
     }
   });
 

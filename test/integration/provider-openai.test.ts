@@ -8,6 +8,7 @@ import { startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-op
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 
 const KEY = 'sk-test-4f9a1c2b3d4e5f60718293a4b5c6d7e8';
+const THINK = 'Let me think. The docstring asks for a comparison of every pair; sorting first is simpler.';
 const problems = loadHumanEval();
 
 /** Like a chat model: prose, the whole function (prompt + canonical solution) fenced, more prose. */
@@ -28,7 +29,10 @@ describe('openai provider against a fake OpenAI server', () => {
   let server: FakeServer;
   let faults: ((n: number) => Fault | undefined) | undefined;
   before(async () => {
-    server = await startFakeOpenAI({ apiKey: KEY, models: ['gpt-fake', 'gpt-fake-nostream', 'gpt-fake-lp', 'gpt-fake-401', 'babbage-fake', 'gpt-fake-slow'], answer: chatAnswer, fault: (n) => faults?.(n) });
+    server = await startFakeOpenAI({
+      apiKey: KEY, models: ['gpt-fake', 'gpt-fake-nostream', 'gpt-fake-lp', 'gpt-fake-401', 'babbage-fake', 'gpt-fake-slow', 'r1-fake'], answer: chatAnswer, fault: (n) => faults?.(n),
+      reasoning: (b) => (b.model === 'r1-fake' ? THINK : undefined),
+    });
   });
   after(() => server.close());
 
@@ -83,6 +87,15 @@ describe('openai provider against a fake OpenAI server', () => {
       assert.ok(g.logprobs && g.logprobs.length === Math.ceil(g.raw.length / 12), `one entry per token (stream=${stream})`);
       assert.equal(g.logprobs[0].top.length, 5);
       assert.equal(g.logprobs.map((t) => t.token).join(''), g.raw);
+    }
+  });
+
+  test('reasoning_content is kept apart from the answer, streaming and not', async () => {
+    for (const stream of [true, false]) {
+      const g = await (await make(server, 'r1-fake', { stream })).generate(req(problems[0]));
+      assert.equal(g.reasoning, THINK);
+      assert.ok(g.raw.startsWith('Here is the solution'), 'raw is the answer only');
+      assert.equal(g.contentStatus, 'ok');
     }
   });
 

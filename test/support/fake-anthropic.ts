@@ -12,6 +12,8 @@ export interface FakeAnthropicOptions {
   answer(body: Record<string, unknown>): string;
   fault?(n: number, body: Record<string, unknown>): Fault | undefined;
   chunkSize?: number;
+  /** Extended-thinking text, sent as a thinking block before the text block. */
+  reasoning?(body: Record<string, unknown>): string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,6 +49,7 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
     if (fault && 'status' in fault) return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'Number of request tokens has exceeded your per-minute rate limit' : fault.status === 529 ? 'Overloaded' : 'Internal server error'), fault.headers);
 
     const answer = opts.answer(body);
+    const thought = opts.reasoning?.(body);
     const inputTokens = tok(JSON.stringify(body.messages) + String(body.system ?? ''));
     const pieces: string[] = [];
     for (let i = 0; i < answer.length; i += size) pieces.push(answer.slice(i, i + size));
@@ -60,14 +63,21 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
       }
       if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${index}` });
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: pieces.length } }));
+      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [...(thought ? [{ type: 'thinking', thinking: thought, signature: 'sig' }] : []), { type: 'text', text: answer }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: pieces.length } }));
       return;
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${index}` });
     const ev = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     ev('message_start', { message: { id, type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } } });
-    ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    const ti = thought ? 1 : 0; // the text block's index
+    if (thought) {
+      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      for (let i = 0; i < thought.length; i += size) ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: thought.slice(i, i + size) } });
+      ev('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'sig' } });
+      ev('content_block_stop', { index: 0 });
+    }
+    ev('content_block_start', { index: ti, content_block: { type: 'text', text: '' } });
     ev('ping', {});
     if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
     for (let i = 0; i < pieces.length; i++) {
@@ -78,9 +88,9 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
         res.end();
         return;
       }
-      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: pieces[i] } });
+      ev('content_block_delta', { index: ti, delta: { type: 'text_delta', text: pieces[i] } });
     }
-    ev('content_block_stop', { index: 0 });
+    ev('content_block_stop', { index: ti });
     ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: pieces.length } });
     ev('message_stop', {});
     res.end();

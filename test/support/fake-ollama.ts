@@ -13,6 +13,8 @@ export interface FakeOllamaOptions {
   answer(body: Record<string, unknown>): string;
   fault?(n: number, body: Record<string, unknown>): Fault | undefined;
   chunkSize?: number;
+  /** Thinking text (message.thinking / thinking) sent before the answer, as thinking models do. */
+  reasoning?(body: Record<string, unknown>): string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +52,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
     if (fault && 'status' in fault) return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'too many requests' : 'llama runner process has terminated: exit status 2'), fault.headers);
 
     const answer = opts.answer(body);
+    const thought = opts.reasoning?.(body);
     const promptText = chat ? JSON.stringify(body.messages) : String(body.prompt ?? '');
     const pieces: string[] = [];
     for (let i = 0; i < answer.length; i += size) pieces.push(answer.slice(i, i + size));
@@ -70,8 +73,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       const full = wantLp ? { logprobs: pieces.flatMap((p) => lpFor(p).logprobs ?? []) } : {};
       res.end(JSON.stringify(chat
-        ? { model, created_at: now(), message: { role: 'assistant', content: answer }, done: true, ...stats, ...full }
-        : { model, created_at: now(), response: answer, done: true, context: [1, 2, 3], ...stats, ...full }));
+        ? { model, created_at: now(), message: { role: 'assistant', content: answer, ...(thought ? { thinking: thought } : {}) }, done: true, ...stats, ...full }
+        : { model, created_at: now(), response: answer, ...(thought ? { thinking: thought } : {}), done: true, context: [1, 2, 3], ...stats, ...full }));
       return;
     }
 
@@ -79,6 +82,10 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const line = (o: unknown) => res.write(JSON.stringify(o) + '\n');
     if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+    for (let i = 0; thought && i < thought.length; i += size) {
+      const t = thought.slice(i, i + size);
+      line(chat ? { model, created_at: now(), message: { role: 'assistant', content: '', thinking: t }, done: false } : { model, created_at: now(), response: '', thinking: t, done: false });
+    }
     for (let i = 0; i < pieces.length; i++) {
       if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) { req.socket.destroy(); return; }
       if (fault && 'malformed' in fault && i === 1) res.write('{"model": "broken", "message": {\n');

@@ -31,6 +31,8 @@ export interface FakeOpenAIOptions {
   chunkDelayMs?: number;
   /** Characters per streamed chunk. */
   chunkSize?: number;
+  /** Reasoning text sent apart from the answer, as DeepSeek/vLLM do (`reasoning_content`). */
+  reasoning?(body: Record<string, unknown>): string | undefined;
   /** Models that, like OpenAI's reasoning models, refuse max_tokens and want max_completion_tokens. */
   maxCompletionOnly?: string[];
 }
@@ -107,6 +109,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
     }
 
     const text = opts.answer(body);
+    const thought = chat ? opts.reasoning?.(body) : undefined;
     const id = `chatcmpl-fake${index}`;
     const created = Math.floor(Date.now() / 1000);
     const promptText = chat ? (body.messages as { content: string }[]).map((m) => m.content).join('\n') : String(body.prompt ?? '');
@@ -129,7 +132,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
           : { tokens: pieces, token_logprobs: pieces.map(() => -0.01), top_logprobs: pieces.map((p) => Object.fromEntries(fakeTop(p).slice(0, topN).map((t) => [t.token, t.logprob]))), text_offset: [] }
         : null;
       res.end(JSON.stringify(chat
-        ? { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: lp, finish_reason: 'stop' }], usage }
+        ? { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, ...(thought ? { reasoning_content: thought } : {}) }, logprobs: lp, finish_reason: 'stop' }], usage }
         : { id, object: 'text_completion', created, model, choices: [{ index: 0, text, logprobs: lp, finish_reason: 'stop' }], usage }));
       return;
     }
@@ -141,6 +144,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
       : { id, object: 'text_completion', created, model, choices: [{ index: 0, text: (delta.content as string) ?? '', logprobs: wantLogprobs && piece ? { tokens: [piece], token_logprobs: [-0.01], top_logprobs: [Object.fromEntries(fakeTop(piece).slice(0, topN).map((t) => [t.token, t.logprob]))], text_offset: [0] } : null, finish_reason: finish }] };
     if (chat) send(chunkOf({ role: 'assistant', content: '' }, null));
     if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
+    if (thought) for (const r of chunks(thought, size)) send(chunkOf({ reasoning_content: r }, null));
     for (let i = 0; i < pieces.length; i++) {
       if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) {
         req.socket.destroy();

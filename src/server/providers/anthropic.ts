@@ -74,6 +74,7 @@ class AnthropicProvider implements Provider {
       }
     }, (e) => this.classify(e, req.signal));
     const cleaned = cleanResponse(value.raw, req.problem);
+    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
     return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
   }
 
@@ -83,10 +84,11 @@ class AnthropicProvider implements Provider {
     const r = await this.client.messages.create(body, { signal });
     if (!Array.isArray(r.content)) throw new MalformedReply('reply has no content array');
     const raw = r.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    const reasoning = r.content.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
     return {
       raw, latencyMs: performance.now() - t0, ttftMs: undefined,
       tokensIn: r.usage?.input_tokens, tokensOut: r.usage?.output_tokens, tokensEstimated: r.usage ? undefined : true,
-      finishReason: r.stop_reason ?? undefined, startedAt, finishedAt: new Date().toISOString(),
+      finishReason: r.stop_reason ?? undefined, reasoning: reasoning || undefined, startedAt, finishedAt: new Date().toISOString(),
     };
   }
 
@@ -95,6 +97,7 @@ class AnthropicProvider implements Provider {
     const t0 = performance.now();
     const s = await this.client.messages.create({ ...body, stream: true }, { signal });
     let raw = '';
+    let reasoning = '';
     let ttft: number | undefined;
     let tokensIn: number | undefined;
     let tokensOut: number | undefined;
@@ -111,6 +114,8 @@ class AnthropicProvider implements Provider {
           if (ev.delta.type === 'text_delta') {
             if (ttft === undefined && ev.delta.text) ttft = performance.now() - t0;
             raw += ev.delta.text;
+          } else if (ev.delta.type === 'thinking_delta') {
+            reasoning += ev.delta.thinking;
           }
           break;
         case 'message_delta':
@@ -129,7 +134,7 @@ class AnthropicProvider implements Provider {
       raw, latencyMs: performance.now() - t0, ttftMs: ttft,
       tokensIn: tokensIn ?? estimateTokens(JSON.stringify(body.messages)), tokensOut: tokensOut ?? estimateTokens(raw),
       tokensEstimated: tokensIn === undefined || tokensOut === undefined ? true : undefined,
-      finishReason: finish, startedAt, finishedAt: new Date().toISOString(),
+      finishReason: finish, reasoning: reasoning || undefined, startedAt, finishedAt: new Date().toISOString(),
     };
   }
 

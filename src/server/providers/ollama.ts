@@ -73,6 +73,7 @@ class OllamaProvider implements Provider {
       return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
     }, (e) => this.classify(e, req.signal));
     const cleaned = cleanResponse(value.raw, req.problem);
+    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
     return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: { options } };
   }
 
@@ -108,14 +109,17 @@ class OllamaProvider implements Provider {
     const textOf = (r: ChatResponse | GenerateResponse) => ('message' in r ? r.message?.content : r.response) ?? '';
     let last: ChatResponse | GenerateResponse | undefined;
     let raw = '';
+    let reasoning = '';
     let ttft: number | undefined;
     const logprobs: TokenLogprob[] = [];
+    const thinkingOf = (r: ChatResponse | GenerateResponse) => ('message' in r ? r.message?.thinking : r.thinking) ?? '';
     if (!stream) {
       last = api === 'chat'
         ? await client.chat({ ...common, messages: req.messages, stream: false })
         : await client.generate({ ...common, prompt: req.problem.prompt, raw: this.cfg.raw, stream: false });
       if (!last || typeof last !== 'object' || ('error' in last && (last as { error?: string }).error)) throw new MalformedReply(`unexpected reply ${JSON.stringify(last).slice(0, 100)}`);
       raw = textOf(last);
+      reasoning = thinkingOf(last);
       logprobs.push(...mapLogprobs(last.logprobs));
     } else {
       const it = api === 'chat'
@@ -123,6 +127,7 @@ class OllamaProvider implements Provider {
         : await client.generate({ ...common, prompt: req.problem.prompt, raw: this.cfg.raw, stream: true });
       try {
         for await (const part of it) {
+          reasoning += thinkingOf(part);
           const d = textOf(part);
           if (d) {
             if (ttft === undefined) ttft = performance.now() - t0;
@@ -151,6 +156,7 @@ class OllamaProvider implements Provider {
       tokensEstimated: last.prompt_eval_count === undefined || last.eval_count === undefined ? true : undefined,
       finishReason: last.done_reason || undefined,
       logprobs: logprobs.length ? logprobs : undefined,
+      reasoning: reasoning || undefined,
       startedAt,
       finishedAt: new Date().toISOString(),
     };

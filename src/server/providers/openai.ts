@@ -114,6 +114,7 @@ class OpenAIProvider implements Provider {
       }
     }, (e) => this.classify(e, req.signal));
     const cleaned = cleanResponse(value.raw, req.problem);
+    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
     return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
   }
 
@@ -140,10 +141,12 @@ class OpenAIProvider implements Provider {
       if (!choice) throw new MalformedReply('reply has no choices');
       const raw = choice.message?.content ?? '';
       const t1 = performance.now();
-      return this.result(raw, req, started, t1 - t0, undefined, r.usage, choice.finish_reason ?? undefined, mapLogprobs(choice.logprobs?.content));
+      const g = this.result(raw, req, started, t1 - t0, undefined, r.usage, choice.finish_reason ?? undefined, mapLogprobs(choice.logprobs?.content));
+      return { ...g, reasoning: reasoningOf(choice.message) };
     }
     const s = await this.client.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
     let raw = '';
+    let reasoning = '';
     let ttft: number | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | undefined;
@@ -153,6 +156,7 @@ class OpenAIProvider implements Provider {
       if (chunk.usage) usage = chunk.usage;
       const c = chunk.choices?.[0];
       if (!c) continue;
+      reasoning += reasoningOf(c.delta) ?? '';
       const d = c.delta?.content;
       if (d) {
         if (ttft === undefined) ttft = performance.now() - t0;
@@ -162,7 +166,8 @@ class OpenAIProvider implements Provider {
       if (c.finish_reason) finish = c.finish_reason;
     }
     if (finish === undefined && !raw) throw new MalformedReply('stream ended without content or finish_reason');
-    return this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined);
+    const g = this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined);
+    return { ...g, reasoning: reasoning || undefined };
   }
 
   private async completions(req: GenerateRequest, params: Record<string, unknown>, stream: boolean, idle: IdleTimer): Promise<Omit<Generation, 'completion'>> {
@@ -247,6 +252,13 @@ class OpenAIProvider implements Provider {
 }
 
 class MalformedReply extends Error {}
+
+/** Reasoning text as OpenAI-compatible servers send it: DeepSeek and older vLLM `reasoning_content`, newer vLLM `reasoning`. */
+function reasoningOf(m: unknown): string | undefined {
+  const o = m as { reasoning_content?: unknown; reasoning?: unknown } | null | undefined;
+  const r = o?.reasoning_content ?? o?.reasoning;
+  return typeof r === 'string' && r ? r : undefined;
+}
 
 function mapLogprobs(content: OpenAI.Chat.ChatCompletionTokenLogprob[] | null | undefined): TokenLogprob[] | undefined {
   if (!content?.length) return undefined;
