@@ -69,7 +69,8 @@ export function cleanResponse(raw: string, target: CleanTarget): Cleaned {
   const notes: string[] = [];
   let text = raw.replace(/\r\n?/g, '\n');
   // Reasoning models (DeepSeek-R1, QwQ, …) put their chain of thought in <think>…</think>.
-  const stripped = text.replace(/<think>[\s\S]*?<\/think>/g, '').replace(/^[\s\S]*<\/think>/, '');
+  // An unclosed <think> means the reply ended while still reasoning: there is no answer.
+  const stripped = text.replace(/<think>[\s\S]*?<\/think>/g, '').replace(/^[\s\S]*<\/think>/, '').replace(/<think>[\s\S]*$/, '');
   if (stripped !== text) notes.push('dropped <think> block');
   text = stripped;
   if (!text.trim()) return { completion: '', status: 'no-code', notes: [...notes, 'empty response'] };
