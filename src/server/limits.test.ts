@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  backoffMs, CircuitBreaker, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
+  backoffMs, CircuitBreaker, limitsFromConfig, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
 } from './limits';
 
 /** A clock that only moves when told to; sleepers wake in time order. */
@@ -275,5 +275,13 @@ describe('limiter', () => {
     await new Promise((r) => setImmediate(r));
     ac.abort();
     await assert.rejects(p);
+  });
+});
+
+describe('settings', () => {
+  test('limit settings are picked from a provider config and checked', () => {
+    assert.deepEqual(limitsFromConfig({ baseURL: 'x', rpm: 600, tpm: 90_000, concurrency: 4, maxRetries: 2 }), { rpm: 600, tpm: 90_000, concurrency: 4, maxAttempts: 3 });
+    assert.throws(() => limitsFromConfig({ rpm: '600' }), /"rpm" must be a non-negative number \(got "600"\)/);
+    assert.throws(() => limitsFromConfig({ concurrency: -1 }), /"concurrency"/);
   });
 });
