@@ -368,5 +368,45 @@ function extractBraceBody(code: string, target: CleanTarget, notes: string[]): C
   }, rust);
   const body = code.slice(start + 1, end).replace(/^[ \t]*\n/, '');
   notes.push('whole function → body');
-  return { completion: withNl(body), status: 'ok', notes };
+  const helpers = open === 1 ? topLevelHelpers(code, target, rust, m.index) : [];
+  if (helpers.length) notes.push(`kept helper(s) ${helpers.map((h) => h.name).join(', ')}`);
+  return { completion: withNl(body) + helpers.map((h) => '\n' + withNl(h.text)).join(''), status: 'ok', notes };
+}
+
+// Languages whose top-level functions may be defined after their use (hoisting, package scope).
+const HELPER_RE: Record<string, RegExp> = {
+  javascript: /^(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)\s*\(|^(?:export\s+)?(?:const|let|var)\s+(\w+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/gm,
+  go: /^func\s+(\w+)\s*\(/gm,
+  rust: /^(?:pub\s+)?fn\s+(\w+)/gm,
+};
+HELPER_RE.js = HELPER_RE.typescript = HELPER_RE.ts = HELPER_RE.javascript;
+
+/**
+ * Other top-level functions the model wrote (not the entry point, not main) for languages where
+ * placing them after the entry point still works. C++ (declare before use) and Java (inside the
+ * class, already kept) are left out.
+ */
+function topLevelHelpers(code: string, target: CleanTarget, rust: boolean, entryAt: number): { name: string; text: string }[] {
+  const re = HELPER_RE[target.language ?? ''];
+  if (!re) return [];
+  const out: { name: string; text: string }[] = [];
+  re.lastIndex = 0;
+  for (let m; (m = re.exec(code));) {
+    const name = m[1] ?? m[2];
+    if (name === target.entryPoint || name === 'main' || m.index === entryAt) continue;
+    if (braceDepth(code.slice(0, m.index), rust) !== 0) continue; // nested, not top level
+    const open = code.indexOf('{', m.index + m[0].length - 1);
+    if (open < 0) continue;
+    let depth = 0;
+    let end = -1;
+    walkBraces(code.slice(open), (c, i) => {
+      depth += c === '{' ? 1 : -1;
+      if (depth === 0) { end = open + i + 1; return true; }
+    }, rust);
+    if (end < 0) continue;
+    if (code[end] === ';') end++;
+    out.push({ name, text: code.slice(m.index, end) });
+    re.lastIndex = end;
+  }
+  return out;
 }
