@@ -92,6 +92,19 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
       assert.deepEqual(run.map((r) => [r.label, r.description.split(' ')[0]]), ids.map((id) => [id, 'failed']), JSON.stringify(run));
       await cs.screenshot('17-replay-runs-tree');
     });
+    // Clicking a failed problem in the panel opens its failing sample with the verdict and test output.
+    await step('replay-open-failing-sample', async () => {
+      await cs.webviewFrame().locator(`#problems tr[data-problem="${ids[0]}"]`).click();
+      const tab = cs.page.locator('.tabs-container .tab', { hasText: `${ids[0].replace('/', '_')}` });
+      await tab.first().waitFor();
+      // Monaco renders spaces as U+00A0, which \s matches.
+      const lines = cs.page.locator('.monaco-editor .view-lines', { hasText: /Verdict:\s+failed/ });
+      await lines.first().waitFor();
+      const text = ((await lines.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+      assert.match(text, /return None/, 'the replayed completion is shown');
+      assert.match(text, /AssertionError|Traceback/, 'the test output is shown');
+      await cs.screenshot('18-replay-failing-sample');
+    });
     ok = true;
   } finally {
     await cs.dispose(!ok);
