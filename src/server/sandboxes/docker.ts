@@ -14,7 +14,7 @@ import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { cpus, hostname } from 'node:os';
 import { PassThrough, type Writable } from 'node:stream';
-import type { Language, SandboxFactory, SandboxOptions } from '../plugins';
+import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
 import { Worker, WorkerPoolSandbox, type Limits } from './pool';
 import { WORKER_PY } from './worker-py';
@@ -22,6 +22,8 @@ import { WORKER_PY } from './worker-py';
 export interface DockerSandboxConfig {
   /** unix:///path, tcp://host:port, ssh://user@host, or a socket path. Default: $DOCKER_HOST, then the default socket. */
   dockerHost?: string;
+  /** Several engines at once: work goes to the one with the most free capacity; a dead one is drained. */
+  dockerHosts?: string[];
   /** Image per language; default python: crucible-python:local if present, else python:3.12-slim. */
   images?: Record<string, string>;
   memoryMb?: number;
@@ -255,8 +257,84 @@ export async function createDockerSandbox(opts: SandboxOptions): Promise<DockerS
   return sb;
 }
 
+/**
+ * Several Docker engines at once (`dockerHosts`: local sockets, tcp, ssh). Each sample goes to the
+ * engine with the most free capacity. When a sample comes back as an infrastructure error and its
+ * engine no longer answers a ping, that engine is drained (no more work) and the sample is re-run
+ * on another one, so an engine that dies mid-run loses no sample.
+ */
+export class MultiDockerSandbox implements Sandbox {
+  readonly name = 'docker';
+  private readonly inFlight = new Map<DockerSandbox, number>();
+  /** Engines taken out of rotation, with why. */
+  readonly drained: { host: string; reason: string }[] = [];
+
+  constructor(readonly engines: DockerSandbox[], readonly unreachable: { host: string; reason: string }[]) {
+    for (const e of engines) this.inFlight.set(e, 0);
+  }
+
+  private pick(exclude: Set<DockerSandbox>): DockerSandbox | undefined {
+    let best: DockerSandbox | undefined;
+    let bestFree = -Infinity;
+    for (const [e, n] of this.inFlight) {
+      if (exclude.has(e)) continue;
+      const free = e.capacity() - n;
+      if (free > bestFree) { best = e; bestFree = free; }
+    }
+    return best;
+  }
+
+  async execute(req: ExecRequest): Promise<ExecResult> {
+    const tried = new Set<DockerSandbox>();
+    let last: ExecResult | undefined;
+    for (;;) {
+      const e = this.pick(tried);
+      if (!e) {
+        return last ?? { status: 'error', detail: `no Docker engine left (${this.drained.map((d) => `${d.host}: ${d.reason}`).join('; ')})`, output: '', durationMs: 0 };
+      }
+      tried.add(e);
+      this.inFlight.set(e, this.inFlight.get(e)! + 1);
+      let r: ExecResult;
+      try {
+        r = await e.execute(req);
+      } catch (err) {
+        r = { status: 'error', detail: (err as Error).message.split('\n')[0], output: String(err), durationMs: 0 };
+      } finally {
+        if (this.inFlight.has(e)) this.inFlight.set(e, this.inFlight.get(e)! - 1);
+      }
+      if (r.status !== 'error' || req.signal?.aborted) return r;
+      last = r;
+      // An infrastructure error: run the sample on another engine, and if this engine no longer
+      // answers, drain it (an engine shutting down may still answer for a moment: then only retry).
+      const alive = await withTimeout(e.docker.ping(), 3000, 'ping').then(() => true, () => false);
+      if (!alive && this.inFlight.delete(e)) {
+        this.drained.push({ host: e.display, reason: r.detail });
+        void e.close().catch(() => undefined);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.engines.map((e) => e.close().catch(() => undefined)));
+  }
+}
+
+async function createDockerSandboxes(opts: SandboxOptions): Promise<Sandbox> {
+  const cfg = (opts.config ?? {}) as DockerSandboxConfig;
+  const hosts = cfg.dockerHosts ?? [];
+  if (hosts.length <= 1) return createDockerSandbox({ ...opts, config: { ...cfg, dockerHost: hosts[0] ?? cfg.dockerHost } });
+  const results = await Promise.allSettled(hosts.map((h) => createDockerSandbox({ ...opts, config: { ...cfg, dockerHost: h } })));
+  const engines = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const unreachable = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], reason: (r.reason as Error).message }] : []));
+  if (!engines.length) {
+    throw new Error(`No Docker engine answered at ${hosts.join(', ')}: start Docker (or run scripts/docker-engine.sh start), ` +
+      `or choose another sandbox with --sandbox bubblewrap|local`);
+  }
+  return new MultiDockerSandbox(engines, unreachable);
+}
+
 export const dockerSandbox: SandboxFactory = {
   name: 'docker',
   isolated: true,
-  create: createDockerSandbox,
+  create: createDockerSandboxes,
 };

@@ -84,9 +84,17 @@ export class Worker {
     }
   }
 
+  private deathListeners: (() => void)[] = [];
+
+  /** Calls back once the worker is dead (also when it dies idle, between samples). */
+  onDeath(cb: () => void): void {
+    if (this.dead) cb(); else this.deathListeners.push(cb);
+  }
+
   die(reason: string): void {
     if (this.dead) return;
     this.dead = true;
+    for (const cb of this.deathListeners.splice(0)) queueMicrotask(cb);
     this.deathReason = reason + (this.stderr.trim() ? `; worker stderr: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '');
     const e = new WorkerDied(this.deathReason);
     this.helloReject(e);
@@ -141,6 +149,8 @@ export class Pool {
       const w = await this.start();
       if (this.closed) { await w.remove(); throw new Error('sandbox closed'); }
       this.load.set(w, 0);
+      // A worker that dies while idle must leave the pool too, or it would hold a slot forever.
+      w.onDeath(() => { if (this.load.get(w) === 0) void this.discard(w); });
       return w;
     } finally {
       this.starting--;
@@ -193,7 +203,12 @@ export class Pool {
     if (!this.load.delete(w)) return;
     await w.remove();
     if (this.waiters.length && !this.closed && this.load.size + this.starting < this.size) {
-      this.spawn().then(() => this.wake(), (e) => { const next = this.waiters.shift(); next?.reject(e); });
+      // If no worker can be started (the engine is gone) and none is left, nobody is coming back for
+      // the waiters: fail them all now rather than leave them waiting forever.
+      this.spawn().then(() => this.wake(), (e) => {
+        if (this.load.size === 0 && this.starting === 0) for (const wt of this.waiters.splice(0)) wt.reject(e);
+        else this.wake();
+      });
     }
   }
 
@@ -225,6 +240,11 @@ export abstract class WorkerPoolSandbox implements Sandbox {
 
   language(name: string): Language {
     return this.languages.get(name);
+  }
+
+  /** How many samples this sandbox runs at once per language (pool size × pipelining depth). */
+  capacity(): number {
+    return this.poolSize * 2;
   }
 
   pool(lang: string): Pool {
