@@ -1,0 +1,74 @@
+// How each language assembles a program and reads a failure out of its output (pure, no sandbox).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Problem } from '../plugins';
+import { verdictOf } from '../sandboxes/verdict';
+import { cppLanguage } from './cpp';
+import { goLanguage } from './go';
+import { builtinLanguages, languageFor } from './index';
+import { javaLanguage } from './java';
+import { javascriptLanguage } from './javascript';
+import { pythonFailureDetail, pythonLanguage } from './python';
+import { rustLanguage } from './rust';
+
+const p = (over: Partial<Problem>): Problem => ({ id: 'x', suite: 's', language: 'python', prompt: 'P', tests: 'T', entryPoint: 'f', ...over });
+
+describe('languages', () => {
+  it('has the seven built-ins by name', () => {
+    assert.deepEqual(builtinLanguages.map((l) => l.name), ['python', 'javascript', 'typescript', 'java', 'cpp', 'go', 'rust']);
+    assert.throws(() => languageFor('cobol'), /unknown language "cobol"/);
+  });
+
+  it('assembles python the HumanEval way', () => {
+    assert.equal(pythonLanguage.assemble(p({ prompt: 'def f():\n', tests: 'def check(c): pass' }), '    return 1\n'),
+      'def f():\n    return 1\n\n\ndef check(c): pass\n\ncheck(f)\n');
+  });
+
+  it('reads the python exception line, also when stdout follows the traceback', () => {
+    const out = 'Traceback (most recent call last):\n  File "/tmp/p.py", line 3, in <module>\n    assert f(1) == 2\n           ^^^^\nAssertionError: wrong\nsome stdout\n';
+    assert.equal(pythonFailureDetail(out), 'AssertionError: wrong');
+    assert.equal(pythonFailureDetail('  File "/tmp/p.py", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n'), 'SyntaxError: invalid syntax');
+    assert.equal(pythonFailureDetail('just output\n'), undefined);
+  });
+
+  it('makes console.assert throw in javascript', () => {
+    const prog = javascriptLanguage.assemble(p({ language: 'javascript', prompt: 'const f = () => {\n', tests: 'console.assert(f() === 2)' }), '  return 1\n}\n');
+    assert.match(prog, /^\(\(\) => \{ class AssertionError/);
+    assert.ok(prog.endsWith('console.assert(f() === 2)\n'));
+    assert.equal(javascriptLanguage.failureDetail!('/tmp/p.js:1\n\nAssertionError: console.assert failed\n    at x\n\nNode.js v20\n'), 'AssertionError: console.assert failed');
+    assert.equal(javascriptLanguage.failureDetail!('Error [ERR_X]: boom\n'), 'Error [ERR_X]: boom');
+  });
+
+  it('adds only the C++ headers the prompt lacks', () => {
+    const prog = cppLanguage.assemble(p({ language: 'cpp', prompt: '#include<vector>\nint f(){\n', tests: 'int main(){}' }), 'return 1;}\n');
+    assert.ok(!/^#include<vector>$/m.test(prog.split('\n\n')[0]), 'vector is not added twice');
+    assert.match(prog, /^#include<iostream>$/m);
+    assert.equal(cppLanguage.failureDetail!("prog: program.cpp:9: int main(): Assertion `f() == 2' failed.\n"), "Assertion `f() == 2' failed.");
+  });
+
+  it('adds the Go packages a completion uses, as CodeGeeX does', () => {
+    const prob = p({ language: 'go', prompt: 'import (\n    "math"\n)\nfunc F() int {\n', tests: 'func TestF(t *testing.T) {}', labels: { import: 'import (\n    "math"\n)\n', testSetup: 'package main\n\nimport (\n    "testing"\n)\n' } });
+    const prog = goLanguage.assemble(prob, '    return int(math.Sqrt(4)) + len(strings.Split("a", ""))\n}\n');
+    assert.match(prog, /import \(\n {4}"math"\n {4}"strings"\n\)/);
+    assert.ok(!prog.includes('import (\n    "math"\n)\nfunc F'), "the prompt's own import block is removed");
+    assert.equal(goLanguage.failureDetail!('--- FAIL: TestF (0.00s)\n    main_test.go:12: \n        \tError Trace:\tmain_test.go:12\n        \tError:      \tNot equal: \n        \t            \texpected: 3\n        \t            \tactual  : 2\n'),
+      'Not equal: expected 3, actual 2');
+  });
+
+  it('reads java and rust failures', () => {
+    assert.equal(javaLanguage.failureDetail!('Exception in thread "main" java.lang.AssertionError\n\tat Main.main(Main.java:9)\n'), 'java.lang.AssertionError');
+    assert.equal(rustLanguage.failureDetail!("thread 'tests::t' panicked at program.rs:40:9:\nassertion `left == right` failed\n  left: false\n right: true\n"),
+      'assertion `left == right` failed, left: false, right: true');
+  });
+
+  it('turns worker answers into verdicts', () => {
+    const steps = [{ argv: ['g++'], timeoutMs: 30_000, label: 'compile' }, { argv: ['./prog'], timeoutMs: 3000 }];
+    const base = { id: 1, signal: null, timedOut: false, bytes: 0, ms: 5, output: '' };
+    assert.equal(verdictOf(cppLanguage, steps, { ...base, exit: 0, step: 1 }).status, 'passed');
+    assert.deepEqual(verdictOf(cppLanguage, steps, { ...base, exit: 1, step: 0, output: 'program.cpp:3:1: error: expected ;\n' }).detail, 'compile error: program.cpp:3:1: error: expected ;');
+    assert.deepEqual(verdictOf(cppLanguage, steps, { ...base, exit: null, step: 1, timedOut: true, signal: 9 }).detail, 'timed out after 3000 ms');
+    const abrt = verdictOf(cppLanguage, steps, { ...base, exit: null, signal: 6, step: 1, output: "prog: p.cpp:9: int main(): Assertion `x' failed.\n" });
+    assert.equal(abrt.status, 'failed');
+    assert.equal(abrt.detail, "Assertion `x' failed. (killed by SIGABRT)");
+  });
+});
