@@ -74,7 +74,8 @@ async function runA(samples: Sample[]): Promise<{ ms: number; startMs: number; v
   const startMs = performance.now() - t0;
   try {
     const t1 = performance.now();
-    const rs = await pooled(samples, Math.max(CONCURRENCY, POOL), (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
+    // Two samples in flight per container: the worker pipelines them (pool.ts).
+    const rs = await pooled(samples, 2 * (POOL || CONCURRENCY), (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
     return { ms: performance.now() - t1, startMs, verdicts: rs.map((r) => r.status) };
   } finally {
     await sb.close();
