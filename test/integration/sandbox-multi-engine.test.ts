@@ -11,7 +11,8 @@ import { connectDocker, dockerSandbox, MultiDockerSandbox } from '../../src/serv
 const FIRST = process.env.DOCKER_HOST ?? 'unix:///tmp/crucible-docker.sock';
 const ROOT = '/tmp/crucible-docker-second';
 const SOCK = `${ROOT}.sock`;
-const canStart = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dockerd']).status === 0;
+// Starting a second engine needs root (and dockerd, unshare); elsewhere this suite is skipped.
+const canStart = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dockerd && command -v unshare']).status === 0;
 
 const toy = (i: number): Problem => ({ id: `toy/${i}`, suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests: 'def check(c):\n    import time\n    time.sleep(0.05)\n    assert c(2) == 3\n', entryPoint: 'f' });
 
@@ -26,8 +27,9 @@ describe('several docker engines', { skip: canStart ? false : 'needs root and do
 
   before(async () => {
     mkdirSync(ROOT, { recursive: true });
-    // No bridge, no iptables: it must not fight the first engine over docker0.
-    second = spawn('dockerd', ['--host', `unix://${SOCK}`, '--data-root', ROOT, '--exec-root', `${ROOT}-exec`, '--pidfile', `${ROOT}.pid`,
+    // In its own network namespace, with no bridge and no iptables: it must not touch the host's
+    // network or the first engine's docker0 (a dockerd sharing the host's namespace removed it once).
+    second = spawn('unshare', ['--net', '--', 'dockerd', '--host', `unix://${SOCK}`, '--data-root', ROOT, '--exec-root', `${ROOT}-exec`, '--pidfile', `${ROOT}.pid`,
       '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--shutdown-timeout', '1'], { stdio: 'ignore' });
     const { docker } = connectDocker(`unix://${SOCK}`);
     await waitFor(() => docker.ping().then(() => true, () => false), 30_000);
@@ -75,7 +77,7 @@ describe('several docker engines', { skip: canStart ? false : 'needs root and do
     }
     const { docker } = connectDocker(FIRST);
     const left = await docker.listContainers({ all: true, filters: { label: ['crucible.sandbox'] } });
-    assert.deepEqual(left.filter((c) => sbIds(c.Labels)), []);
+    assert.deepEqual(left.filter((c) => sbIds(c.Labels)).map((c) => `${c.Id.slice(0, 12)} ${c.State} ${c.Status}`), []);
     function sbIds(l: Record<string, string>): boolean { return l['crucible.owner']?.endsWith(`:${process.pid}`) ?? false; }
   });
 

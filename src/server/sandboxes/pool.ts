@@ -143,7 +143,18 @@ export class Pool {
     this.wake();
   }
 
-  private async spawn(): Promise<Worker> {
+  private readonly spawning = new Set<Promise<Worker>>();
+  private readonly removals = new Set<Promise<void>>();
+
+  private spawn(): Promise<Worker> {
+    const p = this.spawnOne();
+    this.spawning.add(p);
+    const done = () => { this.spawning.delete(p); };
+    p.then(done, done);
+    return p;
+  }
+
+  private async spawnOne(): Promise<Worker> {
     this.starting++;
     try {
       const w = await this.start();
@@ -201,7 +212,10 @@ export class Pool {
   /** Removes a broken worker (once, however many samples saw it die); waiters get a fresh one. */
   async discard(w: Worker): Promise<void> {
     if (!this.load.delete(w)) return;
-    await w.remove();
+    const removal = w.remove();
+    this.removals.add(removal);
+    await removal;
+    this.removals.delete(removal);
     if (this.waiters.length && !this.closed && this.load.size + this.starting < this.size) {
       // If no worker can be started (the engine is gone) and none is left, nobody is coming back for
       // the waiters: fail them all now rather than leave them waiting forever.
@@ -217,6 +231,8 @@ export class Pool {
     for (const wt of this.waiters.splice(0)) wt.reject(new Error('sandbox closed'));
     await Promise.all(this.workers.map((w) => w.remove()));
     this.load.clear();
+    // Workers still starting remove themselves when they see `closed`: wait for that too.
+    await Promise.allSettled([...this.spawning, ...this.removals]);
   }
 }
 
