@@ -193,6 +193,8 @@ export class DockerSandbox extends WorkerPoolSandbox {
         ShmSize: 16 * 1024 * 1024,
         Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
         LogConfig: { Type: 'none', Config: {} },
+        // The worker must be PID 1 (it reaps and kills everything else): no init process, whatever the daemon's default.
+        Init: false,
       },
     });
     try {
