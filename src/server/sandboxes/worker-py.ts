@@ -30,9 +30,11 @@ except Exception:
     traceback.format_exc()  # warms what formatting a traceback needs, once, before any fork
 
 NONDUMPABLE = False
+LIBC = None
 try:
     import ctypes
-    NONDUMPABLE = ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) == 0  # PR_SET_DUMPABLE 0
+    LIBC = ctypes.CDLL(None, use_errno=True)
+    NONDUMPABLE = LIBC.prctl(4, 0, 0, 0, 0) == 0  # PR_SET_DUMPABLE 0
 except Exception:
     pass
 
@@ -189,10 +191,16 @@ def spawn(step, cwd, rl, timeout_s):
             os.setsid()
             try:
                 # If the container runs out of memory, the kernel kills the sample, not the worker.
+                # A non-dumpable process cannot open its own /proc files: dumpable just for this.
+                if LIBC is not None:
+                    LIBC.prctl(4, 1, 0, 0, 0)
                 with open('/proc/self/oom_score_adj', 'w') as f:
                     f.write('1000')
             except OSError:
                 pass
+            finally:
+                if LIBC is not None:
+                    LIBC.prctl(4, 0, 0, 0, 0)
             os.close(r)
             os.dup2(w, 1)
             os.dup2(w, 2)
