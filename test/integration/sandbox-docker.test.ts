@@ -86,6 +86,7 @@ describe('docker sandbox', () => {
         '    assert "CRUCIBLE_TEST_SECRET" not in os.environ, os.environ',
         '    assert not any("sk-" in v for v in os.environ.values())',
         '    assert os.getuid() == 65534',
+        '    assert open("/proc/self/oom_score_adj").read().strip() == "1000", "the sample is the OOM killer\'s first choice"',
         '    try:',
         '        open("/etc/evil", "w")',
         '    except OSError:',
