@@ -47,5 +47,5 @@ docker_engine() {
 
 step "Debian packages" apt_packages
 step "Docker engine" docker_engine
-step "sandbox images" bash scripts/build-images.sh python
+step "sandbox images" bash scripts/build-images.sh all
 step "code-server" bash scripts/install-code-server.sh

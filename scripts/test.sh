@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 if [[ -x scripts/setup.sh ]]; then bash scripts/setup.sh; fi
 export DOCKER_HOST=${DOCKER_HOST:-$(bash scripts/docker-engine.sh start | tail -1)}
-bash scripts/build-images.sh python
 export CRUCIBLE_DATA_DIR=${CRUCIBLE_DATA_DIR:-$(cd .. && pwd)/shared/datasets}
 npm run --silent build >/dev/null
 shopt -s globstar nullglob

@@ -1,23 +1,36 @@
 // Registers the built-in plugins, exactly as a third party would register its own.
 import { builtinLanguages } from './languages';
+import { anthropicProvider } from './providers/anthropic';
+import { ollamaProvider } from './providers/ollama';
 import { openaiProvider } from './providers/openai';
+import { PRESETS, presetFactory } from './providers/presets';
 import { referenceProvider } from './providers/reference';
 import { replayProvider } from './providers/replay';
 import { createPlugins, type Plugins } from './registry';
+import { autoSandbox } from './sandboxes/auto';
+import { bubblewrapSandbox } from './sandboxes/bubblewrap';
 import { dockerSandbox } from './sandboxes/docker';
 import { localSandbox } from './sandboxes/local';
 import { completeFunction } from './strategies/complete-function';
 import { humanevalSuite } from './suites/humaneval';
+import { humanevalXSuite } from './suites/humaneval-x';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
   p.providers.register(referenceProvider);
   p.providers.register(replayProvider);
   p.providers.register(openaiProvider);
+  p.providers.register(anthropicProvider);
+  p.providers.register(ollamaProvider);
+  // OpenAI-compatible services by name: gemini:…, vllm:…, llamacpp:…, lmstudio:…, tgi:…
+  for (const preset of PRESETS) p.providers.register(presetFactory(preset.name, openaiProvider));
   p.sandboxes.register(dockerSandbox);
+  p.sandboxes.register(bubblewrapSandbox);
+  p.sandboxes.register(autoSandbox);
   p.sandboxes.register(localSandbox);
   for (const l of builtinLanguages) p.languages.register(l);
   p.suites.register(humanevalSuite);
+  p.suites.register(humanevalXSuite);
   p.strategies.register(completeFunction);
   return p;
 }

@@ -157,7 +157,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       const sandbox = await sandboxFactory.create({
         languages,
         concurrency: execConcurrency(),
-        config: { images: this.init.images ?? {}, ...(this.init.sandboxes?.[norm.sandbox!] ?? {}) },
+        // The engine's registry, so third-party languages reach the sandbox too.
+        config: { images: this.init.images ?? {}, languages: this.plugins.languages, ...(this.init.sandboxes?.[norm.sandbox!] ?? {}) },
       });
       let row: RunRow;
       if (existing) {
@@ -211,7 +212,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const strategy = this.plugins.strategies.get('complete-function');
     const genSem = new Semaphore(Math.max(1, plan.concurrency ?? 8));
     // Executions are bounded by the cores: a sample's time limit must start when it runs, not when queued.
-    const execSem = new Semaphore(execConcurrency());
+    const execSem = new Semaphore(Math.max(1, sandbox.capacity?.() ?? execConcurrency()));
     setMaxListeners(0, signal); // every in-flight item listens for cancellation
     const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let done = already.size;

@@ -117,6 +117,11 @@ export interface Sandbox {
   execute(req: ExecRequest): Promise<ExecResult>;
   /** Stops everything the sandbox started (containers, processes). */
   close(): Promise<void>;
+  /**
+   * How many executions it takes at once without a sample's time limit starting before it runs
+   * (a pool that queues internally can take more than the cores). Default: the cores.
+   */
+  capacity?(): number;
 }
 
 export interface SandboxOptions {
