@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
-if [[ -x scripts/setup.sh ]]; then bash scripts/setup.sh; fi
+bash scripts/setup.sh
 export DOCKER_HOST=${DOCKER_HOST:-$(bash scripts/docker-engine.sh start | tail -1)}
 export CRUCIBLE_DATA_DIR=${CRUCIBLE_DATA_DIR:-$(cd .. && pwd)/shared/datasets}
 npm run --silent build >/dev/null
