@@ -11,6 +11,7 @@ import { findReplayFiles } from './workspaceFiles';
 import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
 import { SampleDocuments } from './sampleDocs';
+import { cleanKey, envVarNameProblem, KEY_PROVIDERS } from './keyNames';
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const TITLE = 'Crucible: Run Suite';
@@ -305,4 +306,68 @@ export async function diffSample(ctx: Ctx, arg?: RunNode | string | vscode.Uri):
     return;
   }
   await ctx.samples.diff(id);
+}
+
+// ---------------------------------------------------------------- API keys
+
+/** After a key changed: the engine reads its environment once, at start. */
+async function applyKeys(ctx: Ctx, what: string): Promise<void> {
+  if (!ctx.engine.isRunning()) {
+    void vscode.window.showInformationMessage(`Crucible: ${what}. It applies when the engine starts (on the next run).`);
+    return;
+  }
+  if (ctx.state.running().length > 0) {
+    const b = await vscode.window.showInformationMessage(
+      `Crucible: ${what}. It applies after the engine restarts; restarting now stops the running evaluation.`, 'Restart Engine');
+    if (b) await vscode.commands.executeCommand('crucible.restartEngine');
+    return;
+  }
+  await vscode.commands.executeCommand('crucible.restartEngine');
+  void vscode.window.showInformationMessage(`Crucible: ${what}. The engine was restarted to use it.`);
+}
+
+export async function setApiKey(ctx: Ctx): Promise<void> {
+  type Item = vscode.QuickPickItem & { envVar?: string };
+  const stored = new Set(ctx.keys.names());
+  const items: Item[] = [
+    ...KEY_PROVIDERS.map((p): Item => ({
+      label: p.label, description: `${p.envVar}${stored.has(p.envVar) ? ' · stored' : ''}`, detail: p.detail, envVar: p.envVar,
+    })),
+    ...[...stored].filter((n) => !KEY_PROVIDERS.some((p) => p.envVar === n)).map((n): Item => ({ label: n, description: 'stored', envVar: n })),
+    { label: '$(edit) Other (environment variable name)…', detail: 'For another provider: the variable its plugin reads, e.g. MISTRAL_API_KEY' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Crucible: Set API Key', placeHolder: 'Provider', ignoreFocusOut: true });
+  if (!pick) return;
+  let envVar = pick.envVar;
+  if (!envVar) {
+    envVar = (await vscode.window.showInputBox({
+      title: 'Crucible: Set API Key', prompt: 'Environment variable the engine reads the key from', placeHolder: 'MISTRAL_API_KEY',
+      ignoreFocusOut: true, validateInput: (s) => envVarNameProblem(s.trim()),
+    }))?.trim();
+    if (!envVar) return;
+  }
+  const value = await vscode.window.showInputBox({
+    title: `Crucible: Set API Key (${envVar})`,
+    prompt: `Key for ${pick.envVar ? pick.label : envVar}. Kept in the editor's secret storage and passed to the engine as ${envVar}; never written to settings or logs.`,
+    password: true, ignoreFocusOut: true,
+    validateInput: (s) => (cleanKey(s) ? null : 'Paste the key (one word, no spaces)'),
+  });
+  const key = value === undefined ? null : cleanKey(value);
+  if (!key) return;
+  await ctx.keys.set(envVar, key);
+  await applyKeys(ctx, `${envVar} saved`);
+}
+
+export async function clearApiKey(ctx: Ctx): Promise<void> {
+  const names = ctx.keys.names();
+  if (names.length === 0) {
+    void vscode.window.showInformationMessage('Crucible: no API key is stored.');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    names.map((n) => ({ label: n, description: KEY_PROVIDERS.find((p) => p.envVar === n)?.label })),
+    { title: 'Crucible: Clear API Key', placeHolder: 'Stored key to remove' });
+  if (!pick) return;
+  await ctx.keys.clear(pick.label);
+  await applyKeys(ctx, `${pick.label} removed (a value in the editor's own environment still applies)`);
 }

@@ -2,6 +2,7 @@
 // the run state, the views and the sample documents. Commands are functions of it.
 import * as vscode from 'vscode';
 import { Engine } from './engine';
+import { ApiKeys } from './apiKeys';
 import { RunState } from './state';
 import { RunsView, SuitesView, lineSelection } from './views';
 import { SampleDocuments } from './sampleDocs';
@@ -15,11 +16,13 @@ export class Ctx implements PanelHost, vscode.Disposable {
   readonly suites: SuitesView;
   readonly samples: SampleDocuments;
   readonly extensionUri: vscode.Uri;
+  readonly keys: ApiKeys;
   private suiteFilesCache: Promise<string[]> | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.extensionUri = context.extensionUri;
-    this.engine = new Engine(context, () => this.suiteFiles());
+    this.keys = new ApiKeys(context);
+    this.engine = new Engine(context, () => this.suiteFiles(), () => this.keys.env());
     this.state = new RunState(this.engine);
     this.runs = new RunsView(this.state);
     this.suites = new SuitesView(this.engine, this.state, () => this.suiteFiles());

@@ -42,7 +42,12 @@ export class Engine implements vscode.Disposable {
   /** Fires when the engine process stops (crash, restart or shutdown). */
   readonly onStopped = this.stopped.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private suitePaths: () => Promise<string[]>) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private suitePaths: () => Promise<string[]>,
+    /** Stored API keys, as environment variables for the engine process (see apiKeys.ts). */
+    private readonly secretEnv: () => Promise<Record<string, string>> = async () => ({}),
+  ) {
     this.output = vscode.window.createOutputChannel('Crucible Engine', { log: true });
   }
 
@@ -60,6 +65,11 @@ export class Engine implements vscode.Disposable {
       });
     }
     return this.starting;
+  }
+
+  /** Whether the engine process is up (a stored key reaches it only when it starts). */
+  isRunning(): boolean {
+    return !!this.client?.isRunning();
   }
 
   async request<P, R>(def: RequestDef<P, R>, params: P): Promise<R> {
@@ -111,6 +121,9 @@ export class Engine implements vscode.Disposable {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (cfg.dockerHost) env.DOCKER_HOST = cfg.dockerHost;
     if (cfg.dataDir) env.CRUCIBLE_DATA_DIR = cfg.dataDir;
+    // Stored keys win over keys inherited from the editor's environment.
+    const keys = await this.secretEnv();
+    Object.assign(env, keys);
     const run = { module: serverModule, transport: TransportKind.ipc, options: { env } };
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } } };
     const clientOptions: LanguageClientOptions = {
@@ -122,7 +135,9 @@ export class Engine implements vscode.Disposable {
     const init = clientOptions.initializationOptions as EngineInit;
     // Settings only, never secrets (those stay in the environment).
     this.output.info(`starting ${serverModule}: ${JSON.stringify({ ...init, suitePaths: init.suitePaths?.length })}` +
-      `${cfg.dockerHost ? ` DOCKER_HOST=${cfg.dockerHost}` : ''}`);
+      `${cfg.dockerHost ? ` DOCKER_HOST=${cfg.dockerHost}` : ''}` +
+      // Which keys came from SecretStorage: names only.
+      `${Object.keys(keys).length ? ` stored API keys: ${Object.keys(keys).join(', ')}` : ''}`);
     const client = new LanguageClient('crucible', 'Crucible Engine', serverOptions, clientOptions);
     for (const h of this.handlers) client.onNotification(h.method, h.fn);
     client.onDidChangeState((e) => { if (e.newState === State.Stopped) this.stopped.fire(); });

@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   register('crucible.cancelRun', (node?: RunNode) => cmd.cancelRun(ctx, node));
   register('crucible.openSample', (id?: string) => (typeof id === 'string' ? ctx.openSample(id) : Promise.resolve()));
   register('crucible.diffSample', (arg?: RunNode | string | vscode.Uri) => cmd.diffSample(ctx, arg));
+  register('crucible.setApiKey', () => cmd.setApiKey(ctx));
+  register('crucible.clearApiKey', () => cmd.clearApiKey(ctx));
   register('crucible.refresh', async () => {
     ctx.invalidateSuiteFiles();
     ctx.state.refresh();
