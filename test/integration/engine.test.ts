@@ -1,7 +1,7 @@
 // The whole engine against a real Docker engine: suites, providers, sandbox, store, metrics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBuiltins } from '../../src/server/builtins';
@@ -32,6 +32,10 @@ test('reference on all 164 HumanEval problems in Docker: pass@1 = 1.000', async 
   assert.deepEqual(failures, []);
   assert.equal(m.passAtK[0].value, 1);
   assert.equal(m.passed, 164);
+  // Limits were calibrated from the canonical solutions and cached for the next run on this machine.
+  const cal = readdirSync(path.join(dir, 'cache')).filter((f) => /^calibration-.*\.json$/.test(f));
+  assert.equal(cal.length, 1);
+  assert.equal(Object.keys(JSON.parse(readFileSync(path.join(dir, 'cache', cal[0]), 'utf8')).runs).length, 164);
   // Recorded for the closing note; not an assertion (benchmarks measure speed).
   console.log(`# reference × 164 HumanEval problems in Docker: ${(wall / 1000).toFixed(2)} s wall`);
 });
