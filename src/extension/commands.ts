@@ -2,9 +2,9 @@
 // The Run Suite… flow is QuickPicks and InputBoxes only, so it can be driven from the keyboard.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
+import { CancelRun, EstimateRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
-import { defaultKs, looksLikeProblemRecord, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
+import { defaultKs, estimateText, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
 import type { Ctx } from './ctx';
 import { isTerminal } from './state';
 import { findReplayFiles } from './workspaceFiles';
@@ -145,15 +145,30 @@ async function askLimit(step: string): Promise<number | null | undefined> {
 
 // ---------------------------------------------------------------- starting and following a run
 
+const cannotStart = (e: unknown) =>
+  // The engine's message says what to do; the settings are where an editor user does it.
+  void vscode.window.showErrorMessage(`Crucible: could not start the run: ${errText(e)}`, 'Open Settings')
+    .then((b) => { if (b) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:crucible-dev.crucible'); });
+
+/** Asks before spending money: true when the run may start. */
+async function confirmCost(ctx: Ctx, plan: RunPlan): Promise<boolean> {
+  const est = await ctx.engine.request(EstimateRun, plan);
+  if (!needsCostConfirmation(est, readConfig().confirmAbove)) return true;
+  const { message, detail } = estimateText(est);
+  const b = await vscode.window.showWarningMessage(`Crucible: ${message}`, {
+    modal: true, detail: `${detail}\n\nAsked for runs above $${readConfig().confirmAbove} (setting crucible.cost.confirmAbove) or of unknown price.`,
+  }, 'Run');
+  return b === 'Run';
+}
+
 export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
   if (plan.sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
   let runId: string;
   try {
+    if (!(await confirmCost(ctx, plan))) return;
     ({ runId } = await ctx.engine.request(StartRun, plan));
   } catch (e) {
-    // The engine's message says what to do; the settings are where an editor user does it.
-    void vscode.window.showErrorMessage(`Crucible: could not start the run: ${errText(e)}`, 'Open Settings')
-      .then((b) => { if (b) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:crucible-dev.crucible'); });
+    cannotStart(e);
     return;
   }
   ctx.runs.refresh();

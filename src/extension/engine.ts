@@ -13,6 +13,21 @@ export interface CrucibleConfig {
   dockerHost: string;
   providers: Record<string, Record<string, unknown>>;
   models: string[];
+  prices: Record<string, { input: number; output: number }>;
+  /** Ask before a run whose estimate is above this many USD (or unknown). */
+  confirmAbove: number;
+}
+
+/** crucible.prices entries with usable numbers only (a typo must not become a price of 0). */
+export function cleanPrices(v: unknown): Record<string, { input: number; output: number }> {
+  const out: Record<string, { input: number; output: number }> = {};
+  if (!v || typeof v !== 'object') return out;
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  for (const [spec, p] of Object.entries(v as Record<string, unknown>)) {
+    const { input, output } = (p ?? {}) as { input?: unknown; output?: unknown };
+    if (spec.trim() && ok(input) && ok(output)) out[spec.trim()] = { input, output };
+  }
+  return out;
 }
 
 export function readConfig(): CrucibleConfig {
@@ -24,11 +39,13 @@ export function readConfig(): CrucibleConfig {
     dockerHost: c.get<string>('docker.host')?.trim() ?? '',
     providers: c.get<Record<string, Record<string, unknown>>>('providers') ?? {},
     models: (c.get<string[]>('models') ?? []).filter((m) => typeof m === 'string' && m.trim()).map((m) => m.trim()),
+    prices: cleanPrices(c.get<unknown>('prices')),
+    confirmAbove: Math.max(0, Number(c.get<number>('cost.confirmAbove') ?? 1) || 0),
   };
 }
 
 /** Settings that are part of EngineInit: changing them needs an engine restart. */
-export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers'];
+export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers', 'crucible.prices'];
 
 export const LOCAL_SANDBOX_WARNING =
   'Crucible: the "local" sandbox runs model-generated code directly on this machine, without isolation. It can read, change or delete your files. Use "docker" unless you trust the code.';
@@ -110,6 +127,7 @@ export class Engine implements vscode.Disposable {
       sandbox: cfg.sandbox,
       images: Object.keys(cfg.images).length ? cfg.images : undefined,
       providers: cfg.providers,
+      prices: Object.keys(cfg.prices).length ? cfg.prices : undefined,
       suitePaths: await this.suitePaths(),
     };
   }

@@ -1,6 +1,6 @@
 // Pure display helpers shared by the tree views, messages and status bar. No `vscode` import, so
 // they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
-import type { ProblemResult, RunSummary, Verdict, PassAtK } from '../protocol';
+import type { ProblemResult, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
 
 export type ProblemStatus = Verdict | 'pending';
 
@@ -46,6 +46,8 @@ export function runDescription(run: RunSummary): string {
   const p1 = run.metrics.map((m) => passAt(m, 1)?.value).filter((v): v is number => v != null);
   if (p1.length) parts.push(`pass@1 ${p1.map((v) => v.toFixed(2)).join(' / ')}`);
   if (run.wallMs != null) parts.push(fmtDuration(run.wallMs));
+  const c = runCost(run);
+  if (c.tokensIn + c.tokensOut > 0) parts.push(fmtCost(c.cost));
   return parts.join(' · ');
 }
 
@@ -114,4 +116,51 @@ export function throttle(fn: () => void, ms: number): (() => void) & { dispose()
     timer = setTimeout(run, wait);
   };
   return Object.assign(f, { dispose: () => { if (timer) clearTimeout(timer); timer = undefined; } });
+}
+
+// ---------------------------------------------------------------- tokens and cost
+
+/** 950 → "950", 12_345 → "12.3k", 4_200_000 → "4.2M". */
+export function fmtTokens(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return '—';
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
+  return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)}M`;
+}
+
+/** USD: "$0" for free, "<$0.01" for fractions of a cent, "$1.23"; "unknown" when the price is not known. */
+export function fmtCost(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'unknown';
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return '<$0.01';
+  return `$${usd < 100 ? usd.toFixed(2) : Math.round(usd).toLocaleString('en-US')}`;
+}
+
+/** Cost of a run's models together: null when any model that used tokens has no price. */
+export function runCost(run: Pick<RunSummary, 'metrics'>): { tokensIn: number; tokensOut: number; cost: number | null } {
+  let tokensIn = 0, tokensOut = 0, cost: number | null = 0;
+  for (const m of run.metrics) {
+    tokensIn += m.tokensIn ?? 0;
+    tokensOut += m.tokensOut ?? 0;
+    if (m.cost == null) { if ((m.tokensIn ?? 0) + (m.tokensOut ?? 0) > 0) cost = null; } else if (cost !== null) cost += m.cost;
+  }
+  return { tokensIn, tokensOut, cost };
+}
+
+/** Whether starting a run needs the user's OK: it calls a paid API and costs more than `above` USD, or an unknown amount. */
+export function needsCostConfirmation(est: RunEstimate, above: number): boolean {
+  if (!est.models.some((m) => m.calls > 0)) return false;
+  return est.dollars === null || est.dollars > above;
+}
+
+/** The modal's message and per-model detail lines. */
+export function estimateText(est: RunEstimate): { message: string; detail: string } {
+  const calls = est.models.reduce((a, m) => a + m.calls, 0);
+  const cost = est.dollars === null ? 'an unknown amount (no price for a model)' : `about ${fmtCost(est.dollars)}`;
+  const message = `This run makes ${calls.toLocaleString('en-US')} API calls and may cost ${cost}.`;
+  const lines = est.models.filter((m) => m.calls > 0).map((m) =>
+    `${modelDisplayName(m.model)}: ${m.calls.toLocaleString('en-US')} calls, ~${fmtTokens(m.tokensIn)} tokens in, ~${fmtTokens(m.tokensOut)} out, ` +
+    (m.dollars === null ? 'price unknown (set crucible.prices)' : `≈ ${fmtCost(m.dollars)}`));
+  lines.push(`${est.problems} problems, ${est.samples.toLocaleString('en-US')} samples. Estimates: ~4 characters a token; output from max tokens or the reference solution's length.`);
+  return { message, detail: lines.join('\n') };
 }

@@ -7,7 +7,7 @@ import type { Engine } from './engine';
 import type { RunState } from './state';
 import { isTerminal } from './state';
 import {
-  firstLine, fmtDuration, modelDisplayName, problemDescription, problemStatus, runDescription, runLabel, worstStatus, type ProblemStatus,
+  firstLine, fmtCost, fmtDuration, fmtTokens, modelDisplayName, problemDescription, problemStatus, runDescription, runLabel, worstStatus, type ProblemStatus,
 } from './format';
 
 export function statusIcon(status: ProblemStatus | undefined): vscode.ThemeIcon {
@@ -77,7 +77,10 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
         t.contextValue = `run.${run.status}`;
         t.tooltip = new vscode.MarkdownString(
           [`**${runLabel(run)}**`, `status: ${run.status} (${run.done}/${run.total} samples)`, `n = ${run.n}, k = ${run.k.join(', ')}`,
-            `sandbox: ${run.sandbox}`, `started ${new Date(run.createdAt).toLocaleString()}`, run.error ? `error: ${run.error}` : '']
+            `sandbox: ${run.sandbox}`, `started ${new Date(run.createdAt).toLocaleString()}`,
+            ...run.metrics.filter((m) => m.tokensIn + m.tokensOut > 0).map((m) =>
+              `${modelDisplayName(m.model)}: ${fmtTokens(m.tokensIn)} tokens in, ${fmtTokens(m.tokensOut)} out, cost ${fmtCost(m.cost)}`),
+            run.error ? `error: ${run.error}` : '']
             .filter(Boolean).join('\n\n'));
         t.accessibilityInformation = { label: `${t.label} ${t.description}` };
         return t;

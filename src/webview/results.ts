@@ -3,7 +3,7 @@
 import Chart from 'chart.js/auto';
 import type { Plugin } from 'chart.js';
 import type { FromResultsWebview, ModelMetrics, ProblemResult, RunDetail, ToResultsWebview } from '../protocol';
-import { firstLine, fmtDuration, fmtRate, modelDisplayName, passAt, problemStatus, runDescription, runLabel } from '../extension/format';
+import { firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, runCost, modelDisplayName, passAt, problemStatus, runDescription, runLabel } from '../extension/format';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromResultsWebview): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -55,7 +55,9 @@ function summaryLine(m: ModelMetrics, multi: boolean): string {
 
 function renderSummary(d: RunDetail): void {
   const ms = d.run.metrics;
-  $('#summary').textContent = ms.length ? ms.map((m) => summaryLine(m, ms.length > 1)).join(' | ') : 'No samples finished yet.';
+  const c = runCost(d.run);
+  const spent = c.tokensIn + c.tokensOut > 0 ? ` | ${fmtTokens(c.tokensIn)} tokens in, ${fmtTokens(c.tokensOut)} out, cost ${fmtCost(c.cost)}` : '';
+  $('#summary').textContent = ms.length ? ms.map((m) => summaryLine(m, ms.length > 1)).join(' | ') + spent : 'No samples finished yet.';
 }
 
 // ---------------------------------------------------------------- pass@k table
@@ -66,7 +68,7 @@ function renderPassK(d: RunDetail): void {
   const head = el('tr');
   head.append(el('th', {}, 'Model'));
   for (const k of ks) head.append(el('th', { class: 'num' }, `pass@${k}`));
-  for (const h of ['passed', 'failed', 'timeout', 'error', 'gen p50', 'exec p50']) head.append(el('th', { class: 'num' }, h));
+  for (const h of ['passed', 'failed', 'timeout', 'error', 'gen p50', 'exec p50', 'tokens in', 'tokens out', 'cost']) head.append(el('th', { class: 'num' }, h));
   table.tHead!.replaceChildren(head);
 
   const rows = d.run.metrics.map((m) => {
@@ -83,7 +85,10 @@ function renderPassK(d: RunDetail): void {
     }
     tr.append(el('td', { class: 'num' }, `${m.passed}/${m.samples}`), el('td', { class: 'num' }, String(m.failed)),
       el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: 'num' }, String(m.errors)),
-      el('td', { class: 'num' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num' }, fmtDuration(m.exec.p50) || '—'));
+      el('td', { class: 'num' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num' }, fmtDuration(m.exec.p50) || '—'),
+      el('td', { class: 'num tokens-in', title: `${m.tokensIn.toLocaleString()} input tokens` }, fmtTokens(m.tokensIn)),
+      el('td', { class: 'num tokens-out', title: `${m.tokensOut.toLocaleString()} output tokens` }, fmtTokens(m.tokensOut)),
+      el('td', { class: 'num cost', title: m.cost == null ? 'No price for this model: set crucible.prices' : `$${m.cost.toFixed(4)}` }, fmtCost(m.cost)));
     return tr;
   });
   table.tBodies[0].replaceChildren(...rows);
