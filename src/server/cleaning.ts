@@ -6,6 +6,8 @@
 // example calls and `__main__` blocks). Brace languages get fence selection and "whole function →
 // body" by brace matching, which is cruder (see extractBraceBody).
 
+import type { Generation } from './plugins';
+
 export type ContentStatus =
   /** Code found and shaped into a completion. */
   | 'ok'
@@ -409,4 +411,16 @@ function topLevelHelpers(code: string, target: CleanTarget, rust: boolean, entry
     re.lastIndex = end;
   }
   return out;
+}
+
+/**
+ * What every provider does with a reply: keep it raw, extract the code to run, and say how
+ * (a reply with only reasoning and no answer is noted as such).
+ */
+export function finishGeneration<T extends Omit<Generation, 'completion'> & { reasoning?: string }>(
+  value: T, problem: CleanTarget, retries: number, paramsSent: Record<string, unknown>,
+): T & Pick<Generation, 'completion' | 'contentStatus' | 'cleaningNotes' | 'retries' | 'paramsSent'> {
+  const cleaned = cleanResponse(value.raw, problem);
+  if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
+  return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent };
 }

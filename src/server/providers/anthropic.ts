@@ -3,7 +3,7 @@
 // first token is measured. The API has no seed and no logprobs: neither is sent nor recorded.
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
-import { cleanResponse } from '../cleaning';
+import { finishGeneration } from '../cleaning';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
@@ -73,9 +73,7 @@ class AnthropicProvider implements Provider {
         idle.stop();
       }
     }, (e) => this.classify(e, req.signal));
-    const cleaned = cleanResponse(value.raw, req.problem);
-    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
-    return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
+    return finishGeneration(value, req.problem, retries, params);
   }
 
   private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {

@@ -6,7 +6,7 @@
 // (its own abort() cancels every stream of a client), and failing on a malformed NDJSON line (the
 // package logs it and silently drops that piece of the reply).
 import { Ollama, type ChatResponse, type GenerateResponse, type Logprob } from 'ollama';
-import { cleanResponse } from '../cleaning';
+import { finishGeneration } from '../cleaning';
 import { CircuitOpenError, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 
@@ -72,9 +72,7 @@ class OllamaProvider implements Provider {
       const r = await this.once(api, req, options, input);
       return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
     }, (e) => this.classify(e, req.signal));
-    const cleaned = cleanResponse(value.raw, req.problem);
-    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
-    return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: { options } };
+    return finishGeneration(value, req.problem, retries, { options });
   }
 
   /** A client for one request; `seen.headers` keeps the response headers (the package drops them, Retry-After included). */

@@ -4,7 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries, so `retries` counts every attempt and
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
-import { cleanResponse } from '../cleaning';
+import { finishGeneration } from '../cleaning';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
@@ -113,9 +113,7 @@ class OpenAIProvider implements Provider {
         idle.stop();
       }
     }, (e) => this.classify(e, req.signal));
-    const cleaned = cleanResponse(value.raw, req.problem);
-    if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
-    return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent: params };
+    return finishGeneration(value, req.problem, retries, params);
   }
 
   private paramsFor(req: GenerateRequest): Record<string, unknown> {
