@@ -2,9 +2,9 @@
 // The Run Suite… flow is QuickPicks and InputBoxes only, so it can be driven from the keyboard.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelRun, EstimateRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
+import { CancelRun, EstimateRun, ResumeRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
-import { defaultKs, estimateText, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
+import { canResume, defaultKs, estimateText, hasErrors, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
 import type { Ctx } from './ctx';
 import { isTerminal } from './state';
 import { findReplayFiles } from './workspaceFiles';
@@ -172,7 +172,14 @@ export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
     return;
   }
   ctx.runs.refresh();
-  const label = plan.label ?? runLabel(plan);
+  await follow(ctx, runId, plan.label ?? runLabel(plan));
+}
+
+/**
+ * Progress notification until the run ends, then the finish message. `before` is the summary known
+ * before a resume was asked for: it is the old, finished state, not news about the resumed run.
+ */
+async function follow(ctx: Ctx, runId: string, label: string, before?: RunSummary): Promise<void> {
   ResultsPanel.show(ctx, runId, { preserveFocus: true });
 
   const final = await vscode.window.withProgress(
@@ -195,7 +202,7 @@ export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
       });
       // The run may have finished (or progressed) before StartRun's answer arrived.
       const known = ctx.state.get(runId);
-      if (known) update(known);
+      if (known && known !== before) update(known);
     }),
   );
   await finished(ctx, runId, label, final);
@@ -268,6 +275,55 @@ export async function runProblemFromTree(ctx: Ctx, node?: SuiteNode): Promise<vo
   if (node?.kind !== 'problem') return;
   await runProblems(ctx, node.suiteRef, [node.problem.id]);
 }
+
+/** In an untrusted workspace nothing is run: its suite files' tests and the models' code would execute. */
+export function trustedOrExplain(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(
+    'Crucible: runs are disabled in Restricted Mode. An evaluation executes model-generated code and the workspace\'s test files; ' +
+    'trust this workspace to run one. Results of earlier runs can still be browsed.', 'Manage Workspace Trust')
+    .then((b) => { if (b) void vscode.commands.executeCommand('workbench.trust.manage'); });
+  return false;
+}
+
+async function resume(ctx: Ctx, node: RunNode | undefined, retryErrors: boolean): Promise<void> {
+  const title = retryErrors ? 'Crucible: Retry Failed Samples' : 'Crucible: Resume Run';
+  const eligible = retryErrors ? hasErrors : canResume;
+  let run = node?.kind === 'run' ? ctx.state.get(node.run.id) ?? node.run : undefined;
+  if (!run) {
+    const runs = (await ctx.state.list()).filter(eligible);
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage(retryErrors ? 'Crucible: no finished run has samples that ended in error.'
+        : 'Crucible: no run was cancelled or failed; there is nothing to resume.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({
+      label: r.label || runLabel(r),
+      description: retryErrors ? `${r.metrics.reduce((a, m) => a + m.errors, 0)} errors` : `${r.status} ${r.done}/${r.total}`,
+      detail: `${new Date(r.createdAt).toLocaleString()} · ${r.id}`, run: r,
+    })), { title, placeHolder: retryErrors ? 'Run whose errored samples to make again' : 'Run to continue' });
+    run = pick?.run;
+  }
+  if (!run) return;
+  if (!eligible(run)) {
+    void vscode.window.showInformationMessage(`Crucible: ${run.label || runLabel(run)} is ${run.status}${retryErrors ? ' with no errored samples' : ''}; nothing to do.`);
+    return;
+  }
+  if (!trustedOrExplain()) return;
+  if (run.sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
+  const before = ctx.state.get(run.id);
+  try {
+    await ctx.engine.request(ResumeRun, { runId: run.id, retryErrors });
+  } catch (e) {
+    cannotStart(e);
+    return;
+  }
+  ctx.runs.refresh();
+  await follow(ctx, run.id, run.label || runLabel(run), before);
+}
+
+export const resumeRun = (ctx: Ctx, node?: RunNode) => resume(ctx, node, false);
+export const retryErrors = (ctx: Ctx, node?: RunNode) => resume(ctx, node, true);
 
 export async function cancelRun(ctx: Ctx, node?: RunNode): Promise<void> {
   let runId = node?.kind === 'run' ? node.run.id : undefined;

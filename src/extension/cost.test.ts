@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelMetrics, RunEstimate, RunSummary } from '../protocol';
-import { estimateText, fmtCost, fmtTokens, needsCostConfirmation, runCost, runDescription } from './format';
+import { canResume, estimateText, fmtCost, fmtTokens, hasErrors, needsCostConfirmation, runContextValue, runCost, runDescription } from './format';
 
 const metrics = (model: string, tokensIn: number, tokensOut: number, cost: number | null): ModelMetrics => ({
   model, problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn, tokensOut, cost,
@@ -60,4 +60,17 @@ test('the estimate text names calls, tokens and dollars per model', () => {
   assert.match(t.detail, /^openai:mystery: .*price unknown \(set crucible\.prices\)$/m);
   assert.doesNotMatch(t.detail, /^reference/m);
   assert.match(estimateText(est([{ model: 'openai:gpt-4o', calls: 10, tokensIn: 1, tokensOut: 1, dollars: 2 }])).message, /may cost about \$2\.00\.$/);
+});
+
+test('resume and retry apply by status and errors; the tree context value says which', () => {
+  const withErrors = (status: RunSummary['status'], errors: number): RunSummary => ({ ...run([{ ...metrics('openai:gpt-4o', 1, 1, 0), errors }]), status });
+  assert.equal(runContextValue(withErrors('completed', 0)), 'run.completed');
+  assert.equal(runContextValue(withErrors('completed', 2)), 'run.completed.errors');
+  assert.equal(runContextValue(withErrors('cancelled', 1)), 'run.cancelled.errors');
+  // A running run keeps its plain value (the Cancel menu matches run.running exactly).
+  assert.equal(runContextValue(withErrors('running', 3)), 'run.running');
+  assert.deepEqual(['queued', 'running', 'completed', 'cancelled', 'failed'].map((s) => canResume({ status: s as RunSummary['status'] })),
+    [false, false, false, true, true]);
+  assert.equal(hasErrors(withErrors('failed', 1)), true);
+  assert.equal(hasErrors(withErrors('completed', 0)), false);
 });

@@ -32,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
   register('crucible.runOpenProblem', () => cmd.runOpenProblem(ctx));
   register('crucible.runProblem', (node?: SuiteNode) => cmd.runProblemFromTree(ctx, node));
   register('crucible.openResults', (arg?: RunNode | string) => cmd.openResults(ctx, arg));
+  register('crucible.resumeRun', (node?: RunNode) => cmd.resumeRun(ctx, node));
+  register('crucible.retryErrors', (node?: RunNode) => cmd.retryErrors(ctx, node));
   register('crucible.cancelRun', (node?: RunNode) => cmd.cancelRun(ctx, node));
   register('crucible.openSample', (id?: string) => (typeof id === 'string' ? ctx.openSample(id) : Promise.resolve()));
   register('crucible.diffSample', (arg?: RunNode | string | vscode.Uri) => cmd.diffSample(ctx, arg));

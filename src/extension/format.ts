@@ -164,3 +164,19 @@ export function estimateText(est: RunEstimate): { message: string; detail: strin
   lines.push(`${est.problems} problems, ${est.samples.toLocaleString('en-US')} samples. Estimates: ~4 characters a token; output from max tokens or the reference solution's length.`);
   return { message, detail: lines.join('\n') };
 }
+
+// ---------------------------------------------------------------- resume / retry
+
+/** Runs that Resume Run continues: they stopped before making every sample. */
+export const canResume = (r: Pick<RunSummary, 'status'>): boolean => r.status === 'cancelled' || r.status === 'failed';
+
+/** Finished runs with samples that ended in error (provider or sandbox faults): Retry Failed Samples remakes those. */
+export function hasErrors(r: Pick<RunSummary, 'status' | 'metrics'>): boolean {
+  const ended = r.status === 'completed' || r.status === 'cancelled' || r.status === 'failed';
+  return ended && r.metrics.some((m) => m.errors > 0);
+}
+
+/** The Runs tree's contextValue: "run.<status>", plus ".errors" when Retry Failed Samples applies (menus match on it). */
+export function runContextValue(r: Pick<RunSummary, 'status' | 'metrics'>): string {
+  return `run.${r.status}${hasErrors(r) ? '.errors' : ''}`;
+}

@@ -7,7 +7,7 @@ import type { Engine } from './engine';
 import type { RunState } from './state';
 import { isTerminal } from './state';
 import {
-  firstLine, fmtCost, fmtDuration, fmtTokens, modelDisplayName, problemDescription, problemStatus, runDescription, runLabel, worstStatus, type ProblemStatus,
+  firstLine, fmtCost, fmtDuration, fmtTokens, modelDisplayName, problemDescription, problemStatus, runContextValue, runDescription, runLabel, worstStatus, type ProblemStatus,
 } from './format';
 
 export function statusIcon(status: ProblemStatus | undefined): vscode.ThemeIcon {
@@ -74,7 +74,7 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
         t.id = `run:${run.id}`;
         t.description = runDescription(run);
         t.iconPath = runIcon(run);
-        t.contextValue = `run.${run.status}`;
+        t.contextValue = runContextValue(run);
         t.tooltip = new vscode.MarkdownString(
           [`**${runLabel(run)}**`, `status: ${run.status} (${run.done}/${run.total} samples)`, `n = ${run.n}, k = ${run.k.join(', ')}`,
             `sandbox: ${run.sandbox}`, `started ${new Date(run.createdAt).toLocaleString()}`,
