@@ -48,7 +48,7 @@ export function readConfig(): CrucibleConfig {
 export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers', 'crucible.prices'];
 
 export const LOCAL_SANDBOX_WARNING =
-  'Crucible: the "local" sandbox runs model-generated code directly on this machine, without isolation. It can read, change or delete your files. Use "docker" unless you trust the code.';
+  'Crucible: the "local" sandbox runs model-generated code directly on this machine, without isolation. It can read, change or delete your files. Use "docker" or "bubblewrap" unless you trust the code.';
 
 export class Engine implements vscode.Disposable {
   private client: LanguageClient | undefined;
