@@ -162,6 +162,7 @@ async function confirmCost(ctx: Ctx, plan: RunPlan): Promise<boolean> {
 }
 
 export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
+  if (!trustedOrExplain()) return;
   if (plan.sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
   let runId: string;
   try {
@@ -228,6 +229,7 @@ async function finished(ctx: Ctx, runId: string, label: string, s: RunSummary | 
 // ---------------------------------------------------------------- commands
 
 export async function runSuite(ctx: Ctx): Promise<void> {
+  if (!trustedOrExplain()) return; // before the pickers, not after four steps
   const suite = await pickSuite(ctx);
   if (!suite) return;
   const models = await pickModels(ctx, '2/4');
@@ -243,6 +245,7 @@ export async function runSuite(ctx: Ctx): Promise<void> {
 
 /** Runs chosen problems of a suite (from the Suites view or the open file): asks only models and n. */
 async function runProblems(ctx: Ctx, suite: string, problems: string[]): Promise<void> {
+  if (!trustedOrExplain()) return;
   const models = await pickModels(ctx, '1/2');
   if (!models?.length) return;
   const n = await askN('2/2');
