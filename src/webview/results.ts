@@ -68,7 +68,10 @@ function renderPassK(d: RunDetail): void {
   const head = el('tr');
   head.append(el('th', {}, 'Model'));
   for (const k of ks) head.append(el('th', { class: 'num' }, `pass@${k}`));
-  for (const h of ['passed', 'failed', 'timeout', 'error', 'gen p50', 'exec p50', 'tokens in', 'tokens out', 'cost']) head.append(el('th', { class: 'num' }, h));
+  const heads: [string, string?][] = [['passed'], ['failed'], ['timeout'], ['error'],
+    ['gen p50', 'Generation latency (provider call), median'], ['gen p95', 'Generation latency, 95th percentile'],
+    ['exec p50', 'Execution time in the sandbox, median'], ['tokens in'], ['tokens out'], ['cost', 'USD, from crucible.prices or the engine\'s defaults']];
+  for (const [h, title] of heads) head.append(el('th', title ? { class: 'num', title } : { class: 'num' }, h));
   table.tHead!.replaceChildren(head);
 
   const rows = d.run.metrics.map((m) => {
@@ -85,7 +88,8 @@ function renderPassK(d: RunDetail): void {
     }
     tr.append(el('td', { class: 'num' }, `${m.passed}/${m.samples}`), el('td', { class: 'num' }, String(m.failed)),
       el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: 'num' }, String(m.errors)),
-      el('td', { class: 'num' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num' }, fmtDuration(m.exec.p50) || '—'),
+      el('td', { class: 'num gen-p50' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num gen-p95' }, fmtDuration(m.latency.p95) || '—'),
+      el('td', { class: 'num exec-p50' }, fmtDuration(m.exec.p50) || '—'),
       el('td', { class: 'num tokens-in', title: `${m.tokensIn.toLocaleString()} input tokens` }, fmtTokens(m.tokensIn)),
       el('td', { class: 'num tokens-out', title: `${m.tokensOut.toLocaleString()} output tokens` }, fmtTokens(m.tokensOut)),
       el('td', { class: 'num cost', title: m.cost == null ? 'No price for this model: set crucible.prices' : `$${m.cost.toFixed(4)}` }, fmtCost(m.cost)));
