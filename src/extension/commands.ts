@@ -397,7 +397,7 @@ async function applyKeys(ctx: Ctx, what: string): Promise<void> {
     return;
   }
   await vscode.commands.executeCommand('crucible.restartEngine');
-  void vscode.window.showInformationMessage(`Crucible: ${what}. The engine was restarted to use it.`);
+  void vscode.window.showInformationMessage(`Crucible: ${what}. The engine was restarted to apply it.`);
 }
 
 export async function setApiKey(ctx: Ctx): Promise<void> {

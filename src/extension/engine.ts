@@ -140,7 +140,13 @@ export class Engine implements vscode.Disposable {
     if (cfg.dockerHost) env.DOCKER_HOST = cfg.dockerHost;
     if (cfg.dataDir) env.CRUCIBLE_DATA_DIR = cfg.dataDir;
     // Stored keys win over keys inherited from the editor's environment.
-    const keys = await this.secretEnv();
+    let keys: Record<string, string> = {};
+    try {
+      keys = await this.secretEnv();
+    } catch (e) {
+      // A locked or missing keychain must not stop runs that need no key; the environment still applies.
+      this.output.warn(`stored API keys could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
     Object.assign(env, keys);
     const run = { module: serverModule, transport: TransportKind.ipc, options: { env } };
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } } };
