@@ -226,12 +226,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? DEFAULT_TIMEOUT_MS;
     let done = already.size;
+    const wallBefore = row.wall_ms ?? 0; // a resumed run's time adds to what it had run before
     let lastProgress = 0;
     const progress = (force = false) => {
       const now = performance.now();
       if (!force && now - lastProgress < 200) return;
       lastProgress = now;
-      this.store.putRun({ ...this.store.run(row.id)!, done, wall_ms: now - t0 });
+      this.store.putRun({ ...this.store.run(row.id)!, done, wall_ms: wallBefore + now - t0 });
       this.emit('progress', this.runSummary(row.id, false));
     };
 
@@ -315,7 +316,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (signal.aborted) status = 'cancelled';
     } finally {
       await Promise.allSettled([sandbox.close(), ...providers.map((p) => p.close?.())]);
-      const wall = performance.now() - t0;
+      const wall = wallBefore + performance.now() - t0;
       const metrics = this.computeMetrics(row.id, true);
       this.store.putRun({ ...this.store.run(row.id)!, status, error, done, wall_ms: wall, finished_at: new Date().toISOString(), metrics: JSON.stringify(metrics) });
       this.store.checkpoint();

@@ -132,6 +132,7 @@ test('a cancelled run resumes: finished samples are kept, only the missing ones 
   assert.equal(r.done, 40);
   assert.equal(made, 40 - kept.size, 'only the missing samples were made');
   assert.equal(r.metrics[0].passAtK[1].value, 1);
+  assert.ok(r.wallMs! > cancelled.wallMs!, 'the resumed run adds to the time it had run');
 });
 
 test('error samples can be retried later: a provider that failed, once it recovers', async () => {
