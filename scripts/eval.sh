@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund >/dev/null
-[[ -f dist/cli.js && -z "$(find src -newer dist/cli.js -name '*.ts' -print -quit)" ]] || npm run --silent build >/dev/null
+if [[ ! -f dist/cli.js || -n "$(find src -newer dist/cli.js -name '*.ts' -print -quit)" ]]; then
+  out=$(npm run --silent build 2>&1) || { echo "$out" >&2; exit 1; }
+fi
 export DOCKER_HOST=${DOCKER_HOST:-$(bash scripts/docker-engine.sh start | tail -1)}
 # Prefer the stock image; where no registry answers, build one from the host's Python.
 if ! docker image inspect crucible-python:local >/dev/null 2>&1 && ! docker image inspect python:3.12-slim >/dev/null 2>&1; then
