@@ -53,6 +53,23 @@ export class IdleTimer {
   stop(): void { clearTimeout(this.t); }
 }
 
+/**
+ * Runs one attempt under an idle timer: `fn` gets a signal that aborts on the caller's cancel or
+ * when the timer fires (call `idle.reset()` on each chunk). A stall becomes a retryable
+ * IdleTimeoutError; the caller's own cancel stays what it is.
+ */
+export async function withIdleTimeout<T>(ms: number, outer: AbortSignal, fn: (signal: AbortSignal, idle: IdleTimer) => Promise<T>): Promise<T> {
+  const idle = new IdleTimer(ms);
+  try {
+    return await fn(AbortSignal.any([outer, idle.signal]), idle);
+  } catch (e) {
+    if (idle.fired && !outer.aborted) throw new IdleTimeoutError(idle.ms);
+    throw e;
+  } finally {
+    idle.stop();
+  }
+}
+
 // ---------- errors ----------
 
 export type FailureKind =

@@ -4,7 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
 import { finishGeneration } from '../cleaning';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
 export interface AnthropicConfig {
@@ -61,17 +61,10 @@ class AnthropicProvider implements Provider {
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
       const stream = this.cfg.stream ?? true;
       // Only streams go idle between events; a whole reply is bounded by timeoutMs.
-      const idle = new IdleTimer(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1);
-      const signal = AbortSignal.any([req.signal, idle.signal]);
-      try {
+      return withIdleTimeout(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1, req.signal, async (signal, idle) => {
         const r = stream ? await this.streamed(body, signal, idle) : await this.whole(body, signal);
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
-      } catch (e) {
-        if (idle.fired && !req.signal.aborted) throw new IdleTimeoutError(idle.ms);
-        throw e;
-      } finally {
-        idle.stop();
-      }
+      });
     }, (e) => this.classify(e, req.signal));
     return finishGeneration(value, req.problem, retries, params);
   }

@@ -5,7 +5,7 @@
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
 import { finishGeneration } from '../cleaning';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
 
@@ -90,10 +90,9 @@ class OpenAIProvider implements Provider {
     const est = estimateTokens(inputText) + (req.params.maxTokens ?? 1024);
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
       // Only streams go idle between chunks; a whole reply is bounded by timeoutMs.
-      const idle = new IdleTimer(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1);
-      const sub = { ...req, signal: AbortSignal.any([req.signal, idle.signal]) };
-      const call = () => (api === 'chat' ? this.chat(sub, params, stream, idle) : this.completions(sub, params, stream, idle));
-      try {
+      return withIdleTimeout(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1, req.signal, async (signal, idle) => {
+        const sub = { ...req, signal };
+        const call = () => (api === 'chat' ? this.chat(sub, params, stream, idle) : this.completions(sub, params, stream, idle));
         let r;
         try {
           r = await call();
@@ -106,12 +105,7 @@ class OpenAIProvider implements Provider {
           r = await call();
         }
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
-      } catch (e) {
-        if (idle.fired && !req.signal.aborted) throw new IdleTimeoutError(idle.ms);
-        throw e;
-      } finally {
-        idle.stop();
-      }
+      });
     }, (e) => this.classify(e, req.signal));
     return finishGeneration(value, req.problem, retries, params);
   }
