@@ -10,10 +10,9 @@
 // the toolchains are the host's (no prebuilt Rust crates, Go cache or C++ PCH unless the host has them).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import type { Language, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
-import { Worker, WorkerPoolSandbox, type Limits } from './pool';
+import { poolSizeFor, Worker, WorkerPoolSandbox, type Limits } from './pool';
 import { WORKER_PY } from './worker-py';
 
 export interface BubblewrapConfig {
@@ -116,14 +115,7 @@ export const bubblewrapSandbox: SandboxFactory = {
     const limits: Limits = {
       memoryMb: cfg.memoryMb ?? 512, cpus: 1, pidsLimit: cfg.pidsLimit ?? 64, tmpfsMb: cfg.tmpfsMb ?? 64, outputCap: cfg.outputCapBytes ?? 64 * 1024,
     };
-    const size = Math.max(1, cfg.poolSize ?? Math.min(Math.max(1, opts.concurrency || 1), cpus().length));
-    const sb = new BubblewrapSandbox(bwrap, limits.tmpfsMb, limits, size, cfg.retryTimeouts ?? 1, cfg.languages ?? { get: languageFor });
-    try {
-      await Promise.all((opts.languages ?? []).map((l) => sb.pool(sb.language(l).name).warm()));
-    } catch (e) {
-      await sb.close();
-      throw e;
-    }
-    return sb;
+    const size = poolSizeFor(cfg.poolSize, opts.concurrency);
+    return new BubblewrapSandbox(bwrap, limits.tmpfsMb, limits, size, cfg.retryTimeouts ?? 1, cfg.languages ?? { get: languageFor }).warmUp(opts.languages ?? []);
   },
 };

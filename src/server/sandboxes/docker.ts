@@ -12,11 +12,11 @@
 // the sample is retried once on a fresh one, so it is reported, never lost.
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { cpus, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { PassThrough, type Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
-import { Worker, WorkerPoolSandbox, type Limits } from './pool';
+import { poolSizeFor, Worker, WorkerPoolSandbox, type Limits } from './pool';
 import { WORKER_PY } from './worker-py';
 
 export interface DockerSandboxConfig {
@@ -247,16 +247,7 @@ export async function createDockerSandbox(opts: SandboxOptions): Promise<DockerS
     tmpfsMb: cfg.tmpfsMb ?? 64,
     outputCap: cfg.outputCapBytes ?? 64 * 1024,
   };
-  const size = Math.max(1, cfg.poolSize ?? Math.min(Math.max(1, opts.concurrency || 1), cpus().length));
-  const sb = new DockerSandbox(docker, display, cfg, limits, size);
-  try {
-    // Warm the pools now: a missing image or a broken engine fails the run before any sample.
-    await Promise.all((opts.languages ?? []).map((l) => sb.pool(sb.language(l).name).warm()));
-  } catch (e) {
-    await sb.close();
-    throw e;
-  }
-  return sb;
+  return new DockerSandbox(docker, display, cfg, limits, poolSizeFor(cfg.poolSize, opts.concurrency)).warmUp(opts.languages ?? []);
 }
 
 /**

@@ -2,6 +2,7 @@
 // protocol (worker-py.ts), a pool of warm workers per language, and running one sample on the pool
 // with retries: a worker that dies mid-sample is replaced and the sample re-run once (so it is
 // reported, never lost), and a timeout is re-run once before it is final.
+import { cpus } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
 import { verdictOf, type WorkerAnswer, type WorkerStep } from './verdict';
@@ -240,6 +241,11 @@ export function cancelled(): ExecResult {
   return { status: 'error', detail: 'cancelled', output: '', durationMs: 0 };
 }
 
+/** Workers per language: as configured, else one per requested slot, at most one per core. */
+export function poolSizeFor(configured: number | undefined, concurrency: number | undefined): number {
+  return Math.max(1, configured ?? Math.min(Math.max(1, concurrency || 1), cpus().length));
+}
+
 /** A sandbox made of per-language pools of workers. Subclasses say how to start one worker. */
 export abstract class WorkerPoolSandbox implements Sandbox {
   abstract readonly name: string;
@@ -261,6 +267,18 @@ export abstract class WorkerPoolSandbox implements Sandbox {
   /** How many samples this sandbox runs at once per language (pool size × pipelining depth). */
   capacity(): number {
     return this.poolSize * 2;
+  }
+
+  /** Starts the pools for these languages now, so a missing image or a broken engine fails the run
+   * before any sample; on failure everything already started is stopped. */
+  async warmUp(languages: string[]): Promise<this> {
+    try {
+      await Promise.all(languages.map((l) => this.pool(this.language(l).name).warm()));
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+    return this;
   }
 
   pool(lang: string): Pool {
