@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { CodeServer, repoRoot, type TreeRow } from '../support/code-server';
-import { DATA_DIR, humanEval } from '../support/datasets';
+import { DATA_DIR, humanEval } from '../support/humaneval-data';
 
 const N_PROBLEMS = 5;
 const RUN_TIMEOUT = 5 * 60_000; // 5 problems take seconds; the margin is for a loaded 2-core machine

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DATA_DIR, humanEval } from '../support/datasets';
+import { DATA_DIR, humanEval } from '../support/humaneval-data';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'crucible-cli-'));

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createBuiltins } from '../../src/server/builtins';
 import { Engine } from '../../src/server/engine';
 import { Store } from '../../src/server/store/store';
-import { DATA_DIR, humanEval } from '../support/datasets';
+import { DATA_DIR, humanEval } from '../support/humaneval-data';
 import { startFakeOpenAI, type FakeServer } from '../support/fake-openai';
 
 const KEY = 'sk-engine-test-0123456789abcdef';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { createBuiltins } from '../../src/server/builtins';
 import { Engine } from '../../src/server/engine';
 import { Store } from '../../src/server/store/store';
-import { DATA_DIR, humanEval } from '../support/datasets';
+import { DATA_DIR, humanEval } from '../support/humaneval-data';
 
 let store: Store;
 let engine: Engine;

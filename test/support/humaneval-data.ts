@@ -1,4 +1,4 @@
-// HumanEval problems for provider tests (from ../shared/datasets or $CRUCIBLE_DATA_DIR; never committed),
+// HumanEval for tests (from ../shared/datasets or $CRUCIBLE_DATA_DIR; never committed),
 // plus a python3 check that prompt + completion passes the problem's own tests.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -6,18 +6,31 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Problem } from '../../src/server/plugins';
 
+export const DATA_DIR = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
+
 export function humanEvalFile(): string {
-  const dir = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
-  const f = path.join(dir, 'humaneval', 'HumanEval.jsonl.gz');
+  const f = path.join(DATA_DIR, 'humaneval', 'HumanEval.jsonl.gz');
   if (!existsSync(f)) throw new Error(`HumanEval not found at ${f}: set CRUCIBLE_DATA_DIR`);
   return f;
 }
 
+export interface HumanEvalRecord { task_id: string; prompt: string; canonical_solution: string; test: string; entry_point: string }
+
+let records: HumanEvalRecord[] | undefined;
+function readRecords(): HumanEvalRecord[] {
+  records ??= gunzipSync(readFileSync(humanEvalFile())).toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return records;
+}
+
+/** The dataset's records as they are in the file (the first `limit`, or all). */
+export async function humanEval(limit?: number): Promise<HumanEvalRecord[]> {
+  return limit === undefined ? readRecords() : readRecords().slice(0, limit);
+}
+
 export function loadHumanEval(): Problem[] {
-  return gunzipSync(readFileSync(humanEvalFile())).toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
-    const r = JSON.parse(l);
-    return { id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution };
-  });
+  return readRecords().map((r) => ({
+    id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution,
+  }));
 }
 
 /**
