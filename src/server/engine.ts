@@ -16,7 +16,7 @@ import { cost, estimateRun, priceFor } from './pricing';
 import { calibrate } from './sandboxes/calibrate';
 import type { GenerateRequest, Generation, Problem, Provider, Sandbox, SamplingParams } from './plugins';
 import type { Plugins } from './registry';
-import type { ProblemRow, RunRow, SampleRow, Store } from './store/store';
+import type { OutcomeRow, ProblemRow, RunRow, SampleRow, Store } from './store/store';
 
 export interface EngineEvents {
   sample: [SampleSummary];
@@ -390,11 +390,15 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   getRun(runId: string): RunDetail {
     const run = this.runSummary(runId, true);
-    const samples = this.store.samples(runId);
+    const byCell = new Map<string, OutcomeRow[]>();
+    for (const s of this.store.outcomes(runId)) {
+      const key = `${s.problem_id}\0${s.model}`;
+      (byCell.get(key) ?? byCell.set(key, []).get(key)!).push(s);
+    }
     const problems: ProblemResult[] = [];
     for (const p of this.store.problems(runId)) {
       for (const model of run.models) {
-        const mine = samples.filter((s) => s.problem_id === p.problem_id && s.model === model);
+        const mine = byCell.get(`${p.problem_id}\0${model}`) ?? [];
         const n = mine.length, c = mine.filter((s) => s.status === 'passed').length;
         problems.push({
           problemId: p.problem_id, model, n, c,
@@ -422,7 +426,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 }
 
-function toSummary(s: SampleRow): SampleSummary {
+function toSummary(s: OutcomeRow): SampleSummary {
   return {
     id: s.id, runId: s.run_id, problemId: s.problem_id, model: s.model, index: s.idx, status: s.status,
     detail: s.detail, latencyMs: s.latency_ms, execMs: s.exec_ms,

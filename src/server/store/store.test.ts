@@ -56,7 +56,7 @@ test('close checkpoints and empties the journal; reopening reads everything back
   s.close();
   assert.equal(readFileSync(db + '.journal', 'utf8'), '');
   const s2 = await Store.open(db);
-  const got = s2.samples('r2');
+  const got = s2.outcomes('r2');
   assert.equal(got.length, 1);
   assert.equal(got[0].status, 'passed');
   assert.equal(got[0].exec_ms, 2);

@@ -24,6 +24,8 @@ export interface SampleRow {
   meta: string | null;
 }
 
+export type OutcomeRow = Pick<SampleRow, 'id' | 'run_id' | 'problem_id' | 'model' | 'idx' | 'status' | 'detail' | 'latency_ms' | 'exec_ms' | 'tokens_in' | 'tokens_out'>;
+
 export interface CacheRow { key: string; provider: string; model: string; generation: string; created_at: string }
 
 type Op =
@@ -253,18 +255,15 @@ export class Store {
   }
   private static readonly SAMPLE_COLS = `s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out,
     s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta, o.status, o.detail, o.output, o.duration_ms AS exec_ms`;
-  samples(runId: string): SampleRow[] {
-    return this.all<SampleRow>(`SELECT ${Store.SAMPLE_COLS} FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests'
-      WHERE s.run_id = ? ORDER BY s.problem_id, s.model, s.idx`, [runId]);
-  }
   sample(id: string): SampleRow | undefined {
     return this.all<SampleRow>(`SELECT ${Store.SAMPLE_COLS} FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests'
       WHERE s.id = ?`, [id])[0];
   }
-  /** Just what metrics need, without the (large) texts. */
-  outcomes(runId: string): Pick<SampleRow, 'problem_id' | 'model' | 'status' | 'latency_ms' | 'exec_ms' | 'tokens_in' | 'tokens_out'>[] {
-    return this.all(`SELECT s.problem_id, s.model, o.status, s.latency_ms, o.duration_ms AS exec_ms, s.tokens_in, s.tokens_out
-      FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests' WHERE s.run_id = ?`, [runId]);
+  /** The run's samples with their verdicts but without the (large) texts: what metrics and views need. */
+  outcomes(runId: string): OutcomeRow[] {
+    return this.all<OutcomeRow>(`SELECT s.id, s.run_id, s.problem_id, s.model, s.idx, o.status, o.detail, s.latency_ms,
+      o.duration_ms AS exec_ms, s.tokens_in, s.tokens_out
+      FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests' WHERE s.run_id = ? ORDER BY s.problem_id, s.model, s.idx`, [runId]);
   }
   /** Ids of the run's samples, optionally all but those with the given verdict. */
   sampleIds(runId: string, exceptStatus?: Verdict): Set<string> {
