@@ -6,7 +6,9 @@
 //   (b) process-per-sample on the host, the way openai/human-eval works (no isolation),
 //   (c) all programs in one bare Python process, no isolation: the floor.
 // Prints the three times and the ratios, and checks that (a) and (c) agree sample for sample.
-//   DOCKER_HOST=… node --import tsx bench/sandbox.ts [--samples 10] [--concurrency N] [--limit P]
+// This VM's speed drifts by ±15 % from minute to minute, so (c) and (a) are run alternately
+// --reps times (default 3) and compared by their medians; (b) takes ~25 s and runs once.
+//   DOCKER_HOST=… node --import tsx bench/sandbox.ts [--samples 10] [--concurrency N] [--limit P] [--reps 3]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ const SAMPLES = arg('samples', 10);
 const CONCURRENCY = arg('concurrency', cpus().length);
 const LIMIT = arg('limit', 164);
 const POOL = arg('pool', 0);
+const REPS = Math.max(1, arg('reps', 3));
 const TIMEOUT_MS = 3000;
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../shared/datasets');
 // The same interpreter the local image is built from, so (b) and (c) run what (a) runs.
@@ -68,18 +71,23 @@ async function pooled<T, R>(items: T[], n: number, f: (x: T, i: number) => Promi
   return res;
 }
 
-async function runA(samples: Sample[]): Promise<{ ms: number; startMs: number; verdicts: Verdict[] }> {
+/** (a): starts the pool once (timed apart), then scores all samples REPS times, each run reported to `each`. */
+async function startA(): Promise<{ run: (samples: Sample[]) => Promise<{ ms: number; verdicts: Verdict[] }>; startMs: number; transports: string; close: () => Promise<void> }> {
   const t0 = performance.now();
   const sb = await dockerSandbox.create({ languages: ['python'], concurrency: CONCURRENCY, config: POOL ? { poolSize: POOL } : {} });
   const startMs = performance.now() - t0;
-  try {
-    const t1 = performance.now();
-    // Two samples in flight per container: the worker pipelines them (pool.ts).
-    const rs = await pooled(samples, 2 * (POOL || CONCURRENCY), (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
-    return { ms: performance.now() - t1, startMs, verdicts: rs.map((r) => r.status) };
-  } finally {
-    await sb.close();
-  }
+  const transports = [...((sb as { transports?: Set<string> }).transports ?? [])].join(', ');
+  return {
+    startMs,
+    transports,
+    close: () => sb.close(),
+    async run(samples) {
+      const t1 = performance.now();
+      // Two samples in flight per container: the worker pipelines them (pool.ts).
+      const rs = await pooled(samples, 2 * (POOL || CONCURRENCY), (s) => sb.execute({ problem: s.problem, completion: s.completion, timeoutMs: TIMEOUT_MS }));
+      return { ms: performance.now() - t1, verdicts: rs.map((r) => r.status) };
+    },
+  };
 }
 
 function runProcess(file: string, cwd: string): Promise<Verdict> {
@@ -162,12 +170,28 @@ async function main(): Promise<void> {
   const programs = samples.map((s) => pythonLanguage.assemble(s.problem, s.completion));
   console.log(`HumanEval: ${problems.length} problems × ${SAMPLES} samples = ${samples.length} programs; concurrency ${CONCURRENCY} (cores ${cpus().length}); ${PY}`);
 
-  const c = runC(programs);
-  console.log(`(c) one bare process (floor):      ${(c.ms / 1000).toFixed(2)} s  [${tally(c.verdicts)}]`);
-  const a = await runA(samples);
-  console.log(`(a) Crucible Docker pool:          ${(a.ms / 1000).toFixed(2)} s  (+ ${(a.startMs / 1000).toFixed(2)} s to start ${POOL || CONCURRENCY} containers)  [${tally(a.verdicts)}]`);
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const fmt = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(' / ');
+  const pool = await startA();
+  const cs: ReturnType<typeof runC>[] = [];
+  const as: { ms: number; verdicts: Verdict[] }[] = [];
+  try {
+    for (let r = 0; r < REPS; r++) {
+      cs.push(runC(programs));
+      as.push(await pool.run(samples));
+    }
+  } finally {
+    await pool.close();
+  }
+  const c = { ms: median(cs.map((x) => x.ms)), verdicts: cs[0].verdicts };
+  const a = { ms: median(as.map((x) => x.ms)), verdicts: as[0].verdicts };
+  console.log(`(c) one bare process (floor):      ${(c.ms / 1000).toFixed(2)} s  median of ${fmt(cs.map((x) => x.ms))}  [${tally(c.verdicts)}]`);
+  console.log(`(a) Crucible Docker pool:          ${(a.ms / 1000).toFixed(2)} s  median of ${fmt(as.map((x) => x.ms))}  (+ ${(pool.startMs / 1000).toFixed(2)} s to start ${POOL || CONCURRENCY} containers; transport ${pool.transports})  [${tally(a.verdicts)}]`);
   const b = await runB(programs);
   console.log(`(b) process per sample (human-eval): ${(b.ms / 1000).toFixed(2)} s  [${tally(b.verdicts)}]`);
+  // Every repetition of (a) must give the verdicts of the first.
+  const unstable = as.slice(1).reduce((n, x) => n + x.verdicts.filter((v, i) => v !== a.verdicts[i]).length, 0);
+  if (unstable) { console.log(`(a) verdicts changed between repetitions: ${unstable}`); process.exitCode = 1; }
 
   const pass = (v: Verdict) => v === 'passed';
   const disagree = samples.map((s, i) => ({ s, i })).filter(({ i }) => pass(a.verdicts[i]) !== pass(c.verdicts[i]) || a.verdicts[i] === 'timeout' !== (c.verdicts[i] === 'timeout'));

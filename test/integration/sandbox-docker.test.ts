@@ -2,7 +2,8 @@
 // HumanEval canonical solutions and for each kind of failure, containment basics, worker replacement,
 // cleanup, and the message when no engine answers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -132,6 +133,39 @@ describe('docker sandbox', () => {
       assert.notEqual(now[0], first, 'a fresh container replaced the killed one');
     } finally {
       await one.close();
+    }
+  });
+
+  it('talks to a local engine\'s workers over a socket no sample can reach, and over attach when told to', async () => {
+    const sockDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('crucible-w-')).length;
+    const before = sockDirs();
+    const viaSocket = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
+    const viaAttach = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: { transport: 'attach' } })) as DockerSandbox;
+    try {
+      assert.deepEqual([...viaSocket.transports], ['socket']);
+      assert.deepEqual([...viaAttach.transports], ['stdio']);
+      assert.equal(sockDirs(), before, 'the socket and its directory are gone once the worker connected');
+      const probe = toy([
+        'def check(c):',
+        '    import os, socket',
+        '    s = socket.socket(socket.AF_UNIX)',
+        '    try:',
+        '        s.connect("/run/crucible/w.sock")',
+        '    except OSError:',
+        '        pass',
+        '    else:',
+        '        raise AssertionError("a sample reached the host socket")',
+        '    assert c(1) == 1',
+      ].join('\n') + '\n');
+      for (const one of [viaSocket, viaAttach]) {
+        const r = await one.execute({ problem: probe, completion: '    return x\n', timeoutMs: 3000 });
+        assert.equal(r.status, 'passed', `${r.detail}\n${r.output}`);
+        const wrong = await one.execute({ problem: probe, completion: '    return 2\n', timeoutMs: 3000 });
+        assert.equal(wrong.status, 'failed');
+      }
+    } finally {
+      await viaSocket.close();
+      await viaAttach.close();
     }
   });
 

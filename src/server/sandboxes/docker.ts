@@ -12,8 +12,11 @@
 // the sample is retried once on a fresh one, so it is reported, never lost.
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { PassThrough, type Writable } from 'node:stream';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
 import { poolSizeFor, Worker, WorkerPoolSandbox, type Limits } from './pool';
@@ -35,6 +38,13 @@ export interface DockerSandboxConfig {
   poolSize?: number;
   /** How many times a timeout is retried before it is final (default 1). */
   retryTimeouts?: number;
+  /**
+   * How the engine talks to a worker: `socket` (a unix socket bind-mounted into the container, which
+   * skips the Docker engine's attach relay), `attach` (the container's stdin/stdout through the
+   * engine). Default `auto`: socket when the engine is on this machine, falling back to attach if the
+   * worker cannot connect.
+   */
+  transport?: 'auto' | 'socket' | 'attach';
   /** Languages by name (the engine's registry); default: the built-ins. */
   languages?: { get(name: string): Language };
 }
@@ -138,6 +148,75 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
+/** Where the host's socket directory is mounted (read-only) in a container. */
+const SOCK_MOUNT = '/run/crucible';
+
+/**
+ * The host end of a worker's socket. Accepts one connection, and only if its first line is the
+ * worker's hello with this channel's token; then the socket file and its directory are removed, so
+ * nothing else (a sample in the container, another user on the host) can connect.
+ */
+class SocketChannel {
+  readonly token = randomBytes(16).toString('hex');
+  /** Protocol lines from the worker, whichever way they come (socket, or attach stdout as a fallback). */
+  readonly output = new PassThrough();
+  conn?: Socket;
+  private shutDone = false;
+  private constructor(readonly dir: string, private readonly server: Server) {}
+
+  static async open(): Promise<SocketChannel> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crucible-w-'));
+    // The container runs as uid 65534: it must reach the socket, but not list or write the directory.
+    chmodSync(dir, 0o711);
+    const server = createServer();
+    const sock = path.join(dir, 'w.sock');
+    try {
+      await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(sock, () => res()); });
+      chmodSync(sock, 0o666);
+    } catch (e) {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    const ch = new SocketChannel(dir, server);
+    server.on('connection', (c) => ch.accept(c));
+    return ch;
+  }
+
+  private accept(c: Socket): void {
+    if (this.conn || this.shutDone) { c.destroy(); return; }
+    let buf = '';
+    const first = (b: Buffer) => {
+      buf += b.toString('utf8');
+      const i = buf.indexOf('\n');
+      if (i < 0) { if (buf.length > 4096) c.destroy(); return; }
+      c.off('data', first);
+      let ok = false;
+      try { const m = JSON.parse(buf.slice(0, i)); ok = !!m.hello && m.token === this.token; } catch { /* not a hello */ }
+      if (!ok || this.conn) { c.destroy(); return; }
+      this.conn = c;
+      this.shut();
+      this.output.write(buf);
+      c.on('data', (d: Buffer) => this.output.write(d));
+    };
+    c.on('data', first);
+    c.on('error', () => undefined); // surfaces as 'close', which the worker's owner watches
+  }
+
+  /** No more connections: closes the listener and removes the socket file and its directory. */
+  shut(): void {
+    if (this.shutDone) return;
+    this.shutDone = true;
+    this.server.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  close(): void {
+    this.shut();
+    this.conn?.destroy();
+  }
+}
+
 export class DockerSandbox extends WorkerPoolSandbox {
   readonly name = 'docker';
   readonly id = randomBytes(6).toString('hex');
@@ -164,66 +243,105 @@ export class DockerSandbox extends WorkerPoolSandbox {
     return `docker ${this.display} ${image}@${info.Id} mem=${this.limits.memoryMb} cpus=${this.limits.cpus}`;
   }
 
+  /** Whether workers can be reached through a unix socket: only when the engine shares this machine's filesystem. */
+  private socketTransport(): boolean {
+    const t = this.cfg.transport ?? 'auto';
+    if (t === 'attach') return false;
+    const local = process.platform === 'linux' && !!(this.docker.modem as { socketPath?: string }).socketPath;
+    if (t === 'socket' && !local) throw new Error(`transport "socket" needs a Docker engine on this machine (a unix socket), not ${this.display}`);
+    return local;
+  }
+
   protected async startWorker(lang: string): Promise<Worker> {
     const image = await this.image(lang);
     const l = this.limits;
     const mem = l.memoryMb * 1024 * 1024;
-    const container = await this.docker.createContainer({
-      Image: image,
-      Cmd: workerCommand(lang),
-      User: '65534:65534',
-      WorkingDir: '/tmp',
-      Env: ['LANG=C.UTF-8', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1'],
-      AttachStdin: true, AttachStdout: true, AttachStderr: true,
-      // StdinOnce: when the engine goes away the attach closes, stdin hits EOF and the worker exits.
-      OpenStdin: true, StdinOnce: true, Tty: false,
-      NetworkDisabled: true,
-      Labels: { [LABEL]: '1', 'crucible.sandbox.id': this.id, 'crucible.language': lang, 'crucible.owner': `${hostname()}:${process.pid}` },
-      HostConfig: {
-        NetworkMode: 'none',
-        ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${l.tmpfsMb}m,mode=1777` },
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        PidsLimit: l.pidsLimit,
-        Memory: mem,
-        MemorySwap: mem,
-        NanoCpus: Math.round(l.cpus * 1e9),
-        IpcMode: 'private',
-        ShmSize: 16 * 1024 * 1024,
-        Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
-        LogConfig: { Type: 'none', Config: {} },
-        // The worker must be PID 1 (it reaps and kills everything else): no init process, whatever the daemon's default.
-        Init: false,
-      },
-    });
+    const chan = this.socketTransport() ? await SocketChannel.open() : undefined;
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer({
+        Image: image,
+        Cmd: workerCommand(lang),
+        User: '65534:65534',
+        WorkingDir: '/tmp',
+        Env: ['LANG=C.UTF-8', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1',
+          ...(chan ? [`CRUCIBLE_SOCK=${SOCK_MOUNT}/w.sock`, `CRUCIBLE_TOKEN=${chan.token}`] : [])],
+        AttachStdin: true, AttachStdout: true, AttachStderr: true,
+        // StdinOnce: when the engine goes away the attach closes, stdin hits EOF and the worker exits.
+        OpenStdin: true, StdinOnce: true, Tty: false,
+        NetworkDisabled: true,
+        Labels: { [LABEL]: '1', 'crucible.sandbox.id': this.id, 'crucible.language': lang, 'crucible.owner': `${hostname()}:${process.pid}` },
+        HostConfig: {
+          NetworkMode: 'none',
+          ReadonlyRootfs: true,
+          Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${l.tmpfsMb}m,mode=1777` },
+          Binds: chan ? [`${chan.dir}:${SOCK_MOUNT}:ro`] : undefined,
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          PidsLimit: l.pidsLimit,
+          Memory: mem,
+          MemorySwap: mem,
+          NanoCpus: Math.round(l.cpus * 1e9),
+          IpcMode: 'private',
+          ShmSize: 16 * 1024 * 1024,
+          Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
+          LogConfig: { Type: 'none', Config: {} },
+          // The worker must be PID 1 (it reaps and kills everything else): no init process, whatever the daemon's default.
+          Init: false,
+        },
+      });
+    } catch (e) {
+      chan?.close();
+      throw e;
+    }
     try {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       const stdout = new PassThrough();
       const stderr = new PassThrough();
       container.modem.demuxStream(stream, stdout, stderr);
+      // With a socket channel, stdout still carries the hello when the worker could not connect.
+      if (chan) stdout.on('data', (d: Buffer) => chan.output.write(d));
+      const attach = stream as unknown as Writable;
+      const stdin = chan
+        ? new Writable({ write(chunk, _enc, cb) { (chan.conn ?? attach).write(chunk, cb); } })
+        : attach;
+      let onGone: ((why: string) => void) | undefined;
       const w = new Worker({
-        stdin: stream as unknown as Writable,
-        stdout, stderr,
+        stdin,
+        stdout: chan ? chan.output : stdout,
+        stderr,
         onClose(cb) {
           stream.on('end', () => cb('the worker exited'));
           stream.on('close', () => cb('the worker exited'));
           stream.on('error', (e: Error) => cb(`stream error: ${e.message}`));
+          onGone = cb;
         },
-        async remove() { await container.remove({ force: true }).catch(() => undefined); },
+        async remove() {
+          chan?.close();
+          await container.remove({ force: true }).catch(() => undefined);
+        },
         async exitState() {
           try { return { oomKilled: !!(await container.inspect()).State.OOMKilled }; } catch { return { oomKilled: false }; }
         },
       });
       await container.start();
       const hello = await withTimeout(w.hello, 30_000, 'sandbox worker start');
+      chan?.shut();
+      // Over the socket, the socket closing is how the worker's end shows.
+      chan?.conn?.on('close', () => onGone?.('the worker exited'));
       if (hello.init !== true) throw new Error('the sandbox worker is not PID 1 of its container (does the image set an ENTRYPOINT?)');
+      if (this.cfg.transport === 'socket' && hello.transport !== 'socket') throw new Error(`the worker could not use the socket: ${String(hello.transport)}`);
+      this.transports.add(String(hello.transport));
       return w;
     } catch (e) {
+      chan?.close();
       await container.remove({ force: true }).catch(() => undefined);
       throw new Error(`cannot start a ${lang} sandbox container from ${image} (it needs python3 for the sandbox worker): ${(e as Error).message.split('\n')[0]}`);
     }
   }
+
+  /** How the workers started so far were reached ("socket", "stdio", or why the socket failed). */
+  readonly transports = new Set<string>();
 
   async close(): Promise<void> {
     await super.close();
