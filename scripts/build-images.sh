@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds local sandbox images from the host's own toolchains, for machines with no image registry.
 # On a machine with a registry you would instead pull images and set crucible.sandbox.images /
-# --image (any image works that has python3 for the sandbox worker plus the language's toolchain).
+# --image (any image with the language's toolchain works: the sandbox worker brings its own Python).
 # Idempotent: skips images that already exist with the current recipe.
-#   DOCKER_HOST=... scripts/build-images.sh [python] [javascript typescript java cpp go rust | all]
+#   DOCKER_HOST=... scripts/build-images.sh [python] [javascript typescript java cpp go rust node-only | all]
 #
 # python     → crucible-python:local   (~50 MB: Debian's python3.11 and its libraries)
 # the others → crucible-polyglot:local (~2.5 GB: python3 for the worker, node + esbuild, OpenJDK 17,
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${*:-python}
-[[ $want == all ]] && want="python javascript typescript java cpp go rust"
+[[ $want == all ]] && want="python javascript typescript java cpp go rust node-only"
 # Bump when an image's recipe changes, so stale local images get rebuilt.
 RECIPE=6
 have() { [[ $(docker image inspect -f '{{index .Config.Labels "crucible.recipe"}}' "$1" 2>/dev/null) == "$RECIPE" ]]; }
@@ -42,6 +42,18 @@ build_python() {
       [[ -e $root$l ]] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
     done
   done
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' -c "LABEL crucible.recipe=$RECIPE" - $img >/dev/null
+  rm -rf "$root"; echo "built $img"
+}
+
+# An image with Node.js and nothing else, no python3 (like node:20-slim): the tests run JavaScript in it
+# to show that the sandbox worker brings its own runtime (src/server/sandboxes/runtime.ts).
+build_node_only() {
+  local img=crucible-node-only:local
+  have $img && { echo "$img exists"; return; }
+  local node; node=$(readlink -f "$(command -v node)")
+  local root; root=$(mktemp -d); mkdir -p "$root/tmp"; chmod 1777 "$root/tmp"
+  copy_with_libs "$root" "$node" /usr/bin/node
   tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' -c "LABEL crucible.recipe=$RECIPE" - $img >/dev/null
   rm -rf "$root"; echo "built $img"
 }
@@ -131,9 +143,10 @@ build_polyglot() {
 for lang in $want; do
   case $lang in
     python) build_python ;;
+    node-only) build_node_only ;;
     javascript|typescript|java|cpp|go|rust)
       build_polyglot
       docker tag crucible-polyglot:local "crucible-$lang:local" ;;
-    *) echo "unknown image: $lang (python javascript typescript java cpp go rust all)" >&2; exit 2 ;;
+    *) echo "unknown image: $lang (python javascript typescript java cpp go rust node-only all)" >&2; exit 2 ;;
   esac
 done

@@ -90,3 +90,41 @@ for (const lang of LANGS) {
     });
   });
 }
+
+// Stock images such as node:20-slim, eclipse-temurin or golang have no python3: the worker brings
+// its own runtime (runtime.ts). crucible-node-only:local (scripts/build-images.sh node-only) is Node.js
+// and its libraries, nothing else.
+describe('an image without python3 (like node:20-slim)', () => {
+  const NODE_ONLY = 'crucible-node-only:local';
+  let problems: Problem[];
+  before(async () => {
+    problems = (await loadHumanEvalX(path.join(DATA, 'humaneval-x', 'humaneval_js.jsonl.gz'), 'js')).map((p) => ({ ...p, language: 'javascript' }));
+  });
+
+  it('runs JavaScript samples with the injected worker runtime: canonical passes, wrong fails, a loop times out', async () => {
+    const sb = (await dockerSandbox.create({ languages: ['javascript'], concurrency: 1, config: { images: { javascript: NODE_ONLY } } })) as DockerSandbox;
+    try {
+      // Not 162: it needs the js-md5 package, which only the polyglot image carries.
+      for (const i of [0, 1, 10, 32, 53]) {
+        const r = await sb.execute({ problem: problems[i], completion: problems[i].canonicalSolution!, timeoutMs: 10_000 });
+        assert.equal(r.status, 'passed', `${problems[i].id}: ${r.detail}\n${r.output}`);
+      }
+      const wrong = await sb.execute({ problem: problems[0], completion: '  return false;\n}\n', timeoutMs: 10_000 });
+      assert.equal(wrong.status, 'failed');
+      assert.match(wrong.detail, /console\.assert failed/);
+      const loop = await sb.execute({ problem: problems[0], completion: '  while (true) {}\n}\n', timeoutMs: 1500 });
+      assert.equal(loop.status, 'timeout');
+      const env = await sb.execute({ problem: problems[0], completion: '  if (Object.keys(process.env).some((k) => k === "PYTHONHOME" || k.startsWith("CRUCIBLE"))) throw new Error(JSON.stringify(process.env));\n  return false;\n}\n', timeoutMs: 10_000 });
+      assert.match(env.detail, /console\.assert failed/, `the sample saw the worker's environment: ${env.output}`);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('says what is missing when told to use the image\'s own python3', async () => {
+    await assert.rejects(
+      dockerSandbox.create({ languages: ['javascript'], concurrency: 1, config: { images: { javascript: NODE_ONLY }, workerRuntime: 'image' } }),
+      /cannot start a javascript sandbox container from crucible-node-only:local \(it needs python3 for the sandbox worker\)/,
+    );
+  });
+});

@@ -20,6 +20,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
 import { poolSizeFor, Worker, WorkerPoolSandbox, type Limits } from './pool';
+import { prepareWorkerRuntime, RUNTIME_MOUNT, type WorkerRuntime } from './runtime';
 import { WORKER_PY } from './worker-py';
 
 export interface DockerSandboxConfig {
@@ -45,6 +46,12 @@ export interface DockerSandboxConfig {
    * worker cannot connect.
    */
   transport?: 'auto' | 'socket' | 'attach';
+  /**
+   * Which Python runs the worker in a non-Python language's container: `auto` (default) brings its
+   * own (runtime.ts: copied once from the Python image, so any image works, with or without python3);
+   * `image` uses the image's python3. Python containers always use the image's own.
+   */
+  workerRuntime?: 'auto' | 'image';
   /** Languages by name (the engine's registry); default: the built-ins. */
   languages?: { get(name: string): Language };
 }
@@ -236,6 +243,23 @@ export class DockerSandbox extends WorkerPoolSandbox {
     return p;
   }
 
+  private runtime?: Promise<WorkerRuntime | undefined>;
+  private runtimeProblem = '';
+
+  /** The worker runtime for non-Python containers, or undefined (then the image's python3) when it cannot be had. */
+  private workerRuntime(lang: string): Promise<WorkerRuntime | undefined> {
+    if (lang === 'python' || this.cfg.workerRuntime === 'image') return Promise.resolve(undefined);
+    this.runtime ??= (async () => {
+      try {
+        return await prepareWorkerRuntime(this.docker, await this.image('python'));
+      } catch (e) {
+        this.runtimeProblem = (e as Error).message.split('\n')[0];
+        return undefined;
+      }
+    })();
+    return this.runtime;
+  }
+
   /** What a timing measured in this sandbox depends on: the engine and the language's image. */
   async identity(lang: string): Promise<string> {
     const image = await this.image(lang);
@@ -256,16 +280,18 @@ export class DockerSandbox extends WorkerPoolSandbox {
     const image = await this.image(lang);
     const l = this.limits;
     const mem = l.memoryMb * 1024 * 1024;
+    const rt = await this.workerRuntime(lang);
     const chan = this.socketTransport() ? await SocketChannel.open() : undefined;
+    const binds = [...(chan ? [`${chan.dir}:${SOCK_MOUNT}:ro`] : []), ...(rt ? [`${rt.volume}:${RUNTIME_MOUNT}:ro`] : [])];
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
         Image: image,
-        Cmd: workerCommand(lang),
+        Cmd: rt ? [...rt.python, '-u', '-c', WORKER_PY] : workerCommand(lang),
         User: '65534:65534',
         WorkingDir: '/tmp',
         Env: ['LANG=C.UTF-8', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1',
-          ...(chan ? [`CRUCIBLE_SOCK=${SOCK_MOUNT}/w.sock`, `CRUCIBLE_TOKEN=${chan.token}`] : [])],
+          ...(chan ? [`CRUCIBLE_SOCK=${SOCK_MOUNT}/w.sock`, `CRUCIBLE_TOKEN=${chan.token}`] : []), ...(rt?.env ?? [])],
         AttachStdin: true, AttachStdout: true, AttachStderr: true,
         // StdinOnce: when the engine goes away the attach closes, stdin hits EOF and the worker exits.
         OpenStdin: true, StdinOnce: true, Tty: false,
@@ -275,7 +301,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
           NetworkMode: 'none',
           ReadonlyRootfs: true,
           Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${l.tmpfsMb}m,mode=1777` },
-          Binds: chan ? [`${chan.dir}:${SOCK_MOUNT}:ro`] : undefined,
+          Binds: binds.length ? binds : undefined,
           CapDrop: ['ALL'],
           SecurityOpt: ['no-new-privileges'],
           PidsLimit: l.pidsLimit,
@@ -336,7 +362,9 @@ export class DockerSandbox extends WorkerPoolSandbox {
     } catch (e) {
       chan?.close();
       await container.remove({ force: true }).catch(() => undefined);
-      throw new Error(`cannot start a ${lang} sandbox container from ${image} (it needs python3 for the sandbox worker): ${(e as Error).message.split('\n')[0]}`);
+      const why = rt ? 'with the worker runtime from the Python image'
+        : `it needs python3 for the sandbox worker${this.runtimeProblem ? `, and ${this.runtimeProblem}` : ''}`;
+      throw new Error(`cannot start a ${lang} sandbox container from ${image} (${why}): ${(e as Error).message.split('\n')[0]}`);
     }
   }
 
