@@ -119,6 +119,29 @@ describe('docker sandbox', () => {
     }
   });
 
+  it('replaces the container when a sample leaves something in /tmp that cannot be removed', async () => {
+    const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
+    try {
+      const [first] = await ourContainers(one);
+      // 3,000 nested directories: their paths outgrow PATH_MAX, so the worker cannot empty /tmp by path.
+      const deep = await one.execute({
+        problem: toy('def check(c):\n    import os\n    os.chdir("/tmp")\n    for _ in range(3000):\n        os.mkdir("d")\n        os.chdir("d")\n    open("secret", "w").write("x")\n'),
+        completion: '    return x\n', timeoutMs: 10_000,
+      });
+      assert.equal(deep.status, 'passed', deep.detail + deep.output);
+      const look = await one.execute({
+        problem: toy('def check(c):\n    import os\n    assert os.listdir("/tmp") == ["w"], os.listdir("/tmp")\n'),
+        completion: '    return x\n', timeoutMs: 3000,
+      });
+      assert.equal(look.status, 'passed', look.detail + '\n' + look.output);
+      const now = await ourContainers(one);
+      assert.equal(now.length, 1);
+      assert.notEqual(now[0], first, 'the dirty container was replaced');
+    } finally {
+      await one.close();
+    }
+  });
+
   it('replaces a container that dies mid-sample and still reports the sample', async () => {
     const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
     try {
