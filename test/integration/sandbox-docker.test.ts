@@ -100,46 +100,37 @@ describe('docker sandbox', () => {
     assert.equal(r.status, 'passed', r.detail + '\n' + r.output);
   });
 
-  it('keeps one sample from seeing another sample\'s files and processes', async () => {
+  /** In a one-container sandbox: runs `plant`, then `look` (both must pass); the containers before and after. */
+  async function plantThenLook(plant: string, look: string): Promise<{ before: string[]; after: string[] }> {
     const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
     try {
-      const plant = await one.execute({
-        problem: toy('def check(c):\n    import subprocess, sys\n    open("/tmp/planted", "w").write("x")\n    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)\n'),
-        completion: '    return x\n', timeoutMs: 3000,
-      });
-      assert.equal(plant.status, 'passed', plant.detail + plant.output);
-      const look = await one.execute({
-        problem: toy('def check(c):\n    import os\n    assert os.listdir("/tmp") == [os.path.basename(os.getcwd())], os.listdir("/tmp")\n    pids = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]\n    assert pids == [], pids\n'),
-        completion: '    return x\n', timeoutMs: 3000,
-      });
-      assert.equal(look.status, 'passed', look.detail + '\n' + look.output);
-      assert.equal((await ourContainers(one)).length, 1, 'both samples ran in the same warm container');
+      const before = await ourContainers(one);
+      for (const [src, timeoutMs] of [[plant, 10_000], [look, 3000]] as const) {
+        const r = await one.execute({ problem: toy(src), completion: '    return x\n', timeoutMs });
+        assert.equal(r.status, 'passed', `${r.detail}\n${r.output}`);
+      }
+      return { before, after: await ourContainers(one) };
     } finally {
       await one.close();
     }
+  }
+
+  it('keeps one sample from seeing another sample\'s files and processes', async () => {
+    const { before, after } = await plantThenLook(
+      'def check(c):\n    import subprocess, sys\n    open("/tmp/planted", "w").write("x")\n    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)\n',
+      'def check(c):\n    import os\n    assert os.listdir("/tmp") == [os.path.basename(os.getcwd())], os.listdir("/tmp")\n    pids = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]\n    assert pids == [], pids\n',
+    );
+    assert.deepEqual(after, before, 'both samples ran in the same warm container');
   });
 
   it('replaces the container when a sample leaves something in /tmp that cannot be removed', async () => {
-    const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
-    try {
-      const [first] = await ourContainers(one);
-      // 3,000 nested directories: their paths outgrow PATH_MAX, so the worker cannot empty /tmp by path.
-      const deep = await one.execute({
-        problem: toy('def check(c):\n    import os\n    os.chdir("/tmp")\n    for _ in range(3000):\n        os.mkdir("d")\n        os.chdir("d")\n    open("secret", "w").write("x")\n'),
-        completion: '    return x\n', timeoutMs: 10_000,
-      });
-      assert.equal(deep.status, 'passed', deep.detail + deep.output);
-      const look = await one.execute({
-        problem: toy('def check(c):\n    import os\n    assert os.listdir("/tmp") == ["w"], os.listdir("/tmp")\n'),
-        completion: '    return x\n', timeoutMs: 3000,
-      });
-      assert.equal(look.status, 'passed', look.detail + '\n' + look.output);
-      const now = await ourContainers(one);
-      assert.equal(now.length, 1);
-      assert.notEqual(now[0], first, 'the dirty container was replaced');
-    } finally {
-      await one.close();
-    }
+    // 3,000 nested directories: their paths outgrow PATH_MAX, so the worker cannot empty /tmp by path.
+    const { before, after } = await plantThenLook(
+      'def check(c):\n    import os\n    os.chdir("/tmp")\n    for _ in range(3000):\n        os.mkdir("d")\n        os.chdir("d")\n    open("secret", "w").write("x")\n',
+      'def check(c):\n    import os\n    assert os.listdir("/tmp") == ["w"], os.listdir("/tmp")\n',
+    );
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0], before[0], 'the dirty container was replaced');
   });
 
   it('replaces a container that dies mid-sample and still reports the sample', async () => {
