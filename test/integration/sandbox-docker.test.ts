@@ -69,6 +69,12 @@ describe('docker sandbox', () => {
     assert.match(r.detail, /^SyntaxError/);
   });
 
+  it('does not call a sample that was sent SIGKILL out of memory', async () => {
+    const selfKill = await sb.execute({ problem: toy('def check(c):\n    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n'), completion: '    return x\n', timeoutMs: 3000 });
+    assert.equal(selfKill.status, 'failed');
+    assert.equal(selfKill.detail, 'killed by SIGKILL');
+  });
+
   it('has no network', async () => {
     const r = await sb.execute({
       problem: toy('def check(c):\n    import socket\n    socket.create_connection(("1.1.1.1", 53), timeout=2)\n'),

@@ -3,11 +3,13 @@
 // By default a spread of problems per language; CRUCIBLE_FULL=1 runs all 164 in each language.
 // Canonical solutions that are wrong upstream are listed in KNOWN_BAD with the reason, and must fail.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Problem } from '../../src/server/plugins';
 import { dockerSandbox, type DockerSandbox } from '../../src/server/sandboxes/docker';
 import { loadHumanEvalX } from '../../src/server/suites/humaneval-x';
+import { hostileProblem } from '../fixtures/hostile/problems';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 const FULL = process.env.CRUCIBLE_FULL === '1';
@@ -126,5 +128,21 @@ describe('an image without python3 (like node:20-slim)', () => {
       dockerSandbox.create({ languages: ['javascript'], concurrency: 1, config: { images: { javascript: NODE_ONLY }, workerRuntime: 'image' } }),
       /cannot start a javascript sandbox container from crucible-node-only:local \(it needs python3 for the sandbox worker\)/,
     );
+  });
+});
+
+// Go has no address-space limit (its runtime reserves address space freely), so a Go memory bomb
+// meets the container's memory cgroup: the worker reads the cgroup's OOM-kill counter to say so.
+describe('a Go memory bomb', () => {
+  it('is reported as killed by the OOM killer at the memory limit', async () => {
+    const sb = (await dockerSandbox.create({ languages: ['go'], concurrency: 1, config: {} })) as DockerSandbox;
+    try {
+      const text = readFileSync(path.resolve(__dirname, '../fixtures/hostile/go/memory-bomb.go'), 'utf8');
+      const r = await sb.execute({ problem: hostileProblem('go', 'memory-bomb.go', text), completion: '', timeoutMs: 20_000 });
+      assert.equal(r.status, 'failed', `${r.detail}\n${r.output.slice(-500)}`);
+      assert.equal(r.detail, "out of memory: killed by the kernel's OOM killer at the sandbox's memory limit");
+    } finally {
+      await sb.close();
+    }
   });
 });

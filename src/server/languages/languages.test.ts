@@ -71,4 +71,30 @@ describe('languages', () => {
     assert.equal(abrt.status, 'failed');
     assert.equal(abrt.detail, "Assertion `x' failed. (killed by SIGABRT)");
   });
+
+  it('says "out of memory" whichever way the runtime says it', () => {
+    const steps = [{ argv: ['run'], timeoutMs: 3000 }];
+    const base = { id: 1, timedOut: false, bytes: 0, ms: 5, step: 0 };
+    const cases: [number | null, number | null, string, string][] = [
+      [null, 6, '<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb8 node::Abort()\n',
+        'out of memory: FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory (killed by SIGABRT)'],
+      [2, null, 'fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\n', 'out of memory: fatal error: runtime: out of memory'],
+      [1, null, 'Traceback (most recent call last):\n  File "p.py", line 1, in <module>\nMemoryError\n', 'out of memory: MemoryError'],
+      [null, 6, "terminate called after throwing an instance of 'std::bad_alloc'\n  what():  std::bad_alloc\n",
+        "out of memory: terminate called after throwing an instance of 'std::bad_alloc' (killed by SIGABRT)"],
+      [1, null, 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat Main.main(Main.java:5)\n',
+        'out of memory: Exception in thread "main" java.lang.OutOfMemoryError: Java heap space'],
+      [null, 6, 'memory allocation of 1073741824 bytes failed\n', 'out of memory: memory allocation of 1073741824 bytes failed (killed by SIGABRT)'],
+      // Saying the words is not running out of memory: only a runtime's own line counts.
+      [1, null, 'print: no MemoryError here\nAssertionError\n', 'exit code 1: AssertionError'],
+    ];
+    for (const [exit, signal, output, detail] of cases) {
+      assert.equal(verdictOf(cppLanguage, steps, { ...base, exit, signal, output }).detail, detail, output);
+    }
+    // A SIGKILL: the worker says whether the memory cgroup's OOM killer sent it, where it can tell.
+    const kill = { ...base, exit: null, signal: 9, output: '' };
+    assert.equal(verdictOf(cppLanguage, steps, { ...kill, oomKilled: true }).detail, "out of memory: killed by the kernel's OOM killer at the sandbox's memory limit");
+    assert.equal(verdictOf(cppLanguage, steps, { ...kill, oomKilled: false }).detail, 'killed by SIGKILL');
+    assert.equal(verdictOf(cppLanguage, steps, kill).detail, 'killed by SIGKILL (out of memory?)');
+  });
 });

@@ -15,6 +15,8 @@ export interface WorkerAnswer {
   ms: number;
   /** Wall time of each step that ran. */
   stepMs?: number[];
+  /** After a SIGKILL: whether the kernel's OOM killer sent it (absent where the worker cannot tell). */
+  oomKilled?: boolean;
   error?: string;
 }
 
@@ -51,14 +53,31 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   const prefix = compiling ? 'compile error: ' : '';
   if (a.timedOut) return { ...base, status: 'timeout', detail: `${compiling ? 'compile ' : ''}timed out after ${step?.timeoutMs ?? '?'} ms` };
   if (a.exit === 0 && a.signal === null) return { ...base, status: 'passed', detail: '' };
-  const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : lang.failureDetail?.(a.output);
+  const oom = compiling ? undefined : memoryError(a.output);
+  const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : oom ? `out of memory: ${oom}` : lang.failureDetail?.(a.output);
   if (a.signal !== null) {
-    const why = a.signal === 9 ? ' (out of memory?)' : a.signal === 24 ? ' (CPU time limit)' : a.signal === 25 ? ' (file size limit)' : '';
+    if (a.oomKilled && !oom) {
+      return { ...base, status: 'failed', detail: `${prefix}out of memory: killed by the kernel's OOM killer at the sandbox's memory limit` };
+    }
+    const why = oom ? '' : a.signal === 9 ? (a.oomKilled === false ? '' : ' (out of memory?)') : a.signal === 24 ? ' (CPU time limit)' : a.signal === 25 ? ' (file size limit)' : '';
     const sig = `killed by ${signalName(a.signal)}${why}`;
     return { ...base, status: 'failed', detail: `${prefix}${found ? `${found} (${sig})` : sig}`.slice(0, 500) };
   }
   const detail = found ?? (lastLine(a.output) ? `exit code ${a.exit}: ${lastLine(a.output)}` : `exit code ${a.exit}`);
   return { ...base, status: 'failed', detail: `${prefix}${detail}`.slice(0, 500) };
+}
+
+/** The line where a runtime says it ran out of memory (each language says it differently), if any. */
+export function memoryError(output: string): string | undefined {
+  const m = new RegExp([
+    String.raw`^FATAL ERROR:.*JavaScript heap out of memory`, // V8
+    String.raw`^fatal error: runtime: out of memory`, // Go
+    String.raw`^MemoryError\b.*`, // Python
+    String.raw`^terminate called after throwing an instance of 'std::bad_alloc'`, // C++
+    String.raw`^Exception in thread .*java\.lang\.OutOfMemoryError.*`, // Java
+    String.raw`^memory allocation of \d+ bytes failed`, // Rust
+  ].join('|'), 'm').exec(output);
+  return m?.[0].trim().slice(0, 200);
 }
 
 /** The first diagnostic: "file:line:col: error: …", "error[E0425]: …", Go's "./x.go:3:5: undefined: y". */

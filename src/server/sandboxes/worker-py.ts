@@ -172,6 +172,24 @@ def clean_scratch():
                 pass
     return clean
 
+# The container's OOM-kill counter (cgroup v2, then v1): a sample killed by SIGKILL while it went up
+# was killed for memory, not by anyone else. None where there is no memory cgroup (bubblewrap).
+OOM_FILES = ('/sys/fs/cgroup/memory.events', '/sys/fs/cgroup/memory/memory.oom_control')
+
+def oom_kills():
+    for f in OOM_FILES:
+        try:
+            with open(f) as fh:
+                for line in fh:
+                    k, _, v = line.partition(' ')
+                    if k == 'oom_kill':
+                        return int(v)
+        except (OSError, ValueError):
+            pass
+    return None
+
+OOM_SEEN = [oom_kills()]
+
 def limits_for(rl, timeout_s):
     # The child's rlimits, worked out in the worker: the child only calls setrlimit.
     out = [(resource.RLIMIT_CORE, (0, 0))]
@@ -397,6 +415,11 @@ def handle(req):
         elif os.WIFSIGNALED(status):
             res['exit'] = None
             res['signal'] = os.WTERMSIG(status)
+            if res['signal'] == signal.SIGKILL and not timed_out and OOM_SEEN[0] is not None:
+                n = oom_kills()
+                if n is not None:
+                    res['oomKilled'] = n > OOM_SEEN[0]
+                    OOM_SEEN[0] = n
         if timed_out or res['exit'] != 0:
             break
     if IS_INIT:
