@@ -51,6 +51,22 @@ describe('bubblewrap sandbox', () => {
     assert.equal(r.status, 'timeout');
   });
 
+  it('bounds the memory of a sample and all its processes without a cgroup, and does not count shared pages twice', async () => {
+    // Three children of 250 MB each: every one is under the address-space limit, together over 512 MB.
+    const hold = [
+      'def check(c):', '    import os, time', '    kids = []', '    for _ in range(3):', '        pid = os.fork()', '        if pid == 0:',
+      '            b = bytearray(250 << 20)', '            b[::4096] = b"\\x01" * len(range(0, 250 << 20, 4096))', '            time.sleep(5)', '            os._exit(0)',
+      '        kids.append(pid)', '    for p in kids:', '        os.waitpid(p, 0)',
+    ].join('\n') + '\n';
+    const r = await sb.execute({ problem: toy(hold), completion: '    return x\n', timeoutMs: 8000 });
+    assert.equal(r.status, 'failed', `${r.detail}\n${r.output}`);
+    assert.equal(r.detail, "out of memory: the sample used more than 512 MB, the sandbox's memory limit");
+    // 40 idle forked children share the worker's pages: far from 512 MB of their own.
+    const idle = 'def check(c):\n    import os, time\n    kids = []\n    for _ in range(40):\n        pid = os.fork()\n        if pid == 0:\n            time.sleep(1)\n            os._exit(0)\n        kids.append(pid)\n    for p in kids:\n        os.waitpid(p, 0)\n';
+    const ok = await sb.execute({ problem: toy(idle), completion: '    return x\n', timeoutMs: 8000 });
+    assert.equal(ok.status, 'passed', `${ok.detail}\n${ok.output}`);
+  });
+
   it('contains the Python hostile corpus', async () => {
     const files = readdirSync(HOSTILE).sort();
     const wrong: string[] = [];

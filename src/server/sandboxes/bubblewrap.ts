@@ -71,7 +71,8 @@ class BubblewrapSandbox extends WorkerPoolSandbox {
   }
 
   protected extraLimits(): Record<string, number> {
-    return { nproc: this.limits.pidsLimit };
+    // No cgroup here: the worker watches the sample's memory itself (mem), and nproc bounds fork bombs.
+    return { nproc: this.limits.pidsLimit, mem: this.limits.memoryMb * 2 ** 20 };
   }
 
   protected async startWorker(lang: string): Promise<Worker> {

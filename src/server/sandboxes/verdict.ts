@@ -17,6 +17,8 @@ export interface WorkerAnswer {
   stepMs?: number[];
   /** After a SIGKILL: whether the kernel's OOM killer sent it (absent where the worker cannot tell). */
   oomKilled?: boolean;
+  /** The worker killed the sample for using more than this many bytes (runners without a memory cgroup). */
+  memKilled?: number;
   error?: string;
 }
 
@@ -28,7 +30,7 @@ export interface WorkerStep {
   /** Name shown when this step fails ("compile"). */
   label?: string;
   /** Per-step rlimits over the request's (as: 0 = no address-space limit). */
-  rl?: { as?: number; cpu?: number; fsize?: number; nofile?: number };
+  rl?: { as?: number; cpu?: number; fsize?: number; nofile?: number; mem?: number };
 }
 
 const SIGNALS: Record<number, string> = {
@@ -56,6 +58,9 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   const oom = compiling ? undefined : memoryError(a.output);
   const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : oom ? `out of memory: ${oom}` : lang.failureDetail?.(a.output);
   if (a.signal !== null) {
+    if (a.memKilled && !oom) {
+      return { ...base, status: 'failed', detail: `${prefix}out of memory: the sample used more than ${Math.round(a.memKilled / 2 ** 20)} MB, the sandbox's memory limit` };
+    }
     if (a.oomKilled && !oom) {
       return { ...base, status: 'failed', detail: `${prefix}out of memory: killed by the kernel's OOM killer at the sandbox's memory limit` };
     }

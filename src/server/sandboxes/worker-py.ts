@@ -255,7 +255,7 @@ def run_python_here(path):
             pass
     os._exit(code)
 
-def spawn(step, cwd, limits):
+def spawn(step, cwd, limits, watched=False):
     r, w = os.pipe()
     py = step.get('py')
     argv = step['argv']
@@ -282,6 +282,9 @@ def spawn(step, cwd, limits):
                 except (ValueError, OSError):
                     pass
             if py:
+                if watched and LIBC is not None:
+                    # So the worker may read its smaps_rollup (memory watch); exec'd programs are anyway.
+                    LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1
                 sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
                 run_python_here(path)
             else:
@@ -298,10 +301,45 @@ def spawn(step, cwd, limits):
     os.close(w)
     return pid, r
 
-def collect(pid, r, timeout_s, out):
+PAGE = os.sysconf('SC_PAGE_SIZE')
+
+def pss(n):
+    # Proportional set size of process n in bytes (None when it is not ours to inspect that closely).
+    try:
+        with open('/proc/%s/smaps_rollup' % n, 'rb') as f:
+            for line in f:
+                if line.startswith(b'Pss:'):
+                    return int(line.split()[1]) * 1024
+    except PermissionError:
+        return None
+    return 0
+
+def sample_memory(precise):
+    # Memory of every process but this worker (only as PID 1 of our own pid namespace are they all
+    # the sample's). Resident pages from statm are cheap but count pages forked children share with
+    # each other many times: "precise" sums proportional set sizes instead (smaps_rollup: slower).
+    total = 0
+    for n in os.listdir('/proc'):
+        if not n.isdigit() or n == '1':
+            continue
+        try:
+            b = pss(n) if precise else None
+            if b is None:
+                with open('/proc/%s/statm' % n, 'rb') as f:
+                    b = int(f.read().split()[1]) * PAGE
+            total += b
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+def collect(pid, r, timeout_s, out, mem_limit=0):
     # Reads the child's output until it exits or the wall clock runs out. Keeps the head and the
-    # tail (tracebacks are at the end), counts the rest.
+    # tail (tracebacks are at the end), counts the rest. With mem_limit (where no memory cgroup
+    # bounds the sample: bubblewrap) it also watches the sample's memory every 20 ms and kills it
+    # past the limit; a fast allocator can overshoot by what it allocates in 20 ms.
     deadline = time.monotonic() + timeout_s
+    mem_killed = False
+    next_mem = 0.0
     pidfd = None
     try:
         pidfd = os.pidfd_open(pid)
@@ -316,11 +354,20 @@ def collect(pid, r, timeout_s, out):
             timed_out = True
             break
         fds = ([r] if r_open else []) + ([pidfd] if pidfd is not None else [])
-        wait = remaining if pidfd is not None else min(remaining, 0.02)
+        wait = remaining if pidfd is not None and not mem_limit else min(remaining, 0.02)
         try:
             ready = select.select(fds, [], [], wait)[0] if fds else (time.sleep(wait) or [])
         except InterruptedError:
             continue
+        if mem_limit and not mem_killed and IS_INIT and time.monotonic() >= next_mem:
+            next_mem = time.monotonic() + 0.02
+            if sample_memory(False) > mem_limit and sample_memory(True) > mem_limit:
+                mem_killed = True
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
         if r_open and r in ready:
             data = os.read(r, 1 << 16)
             if data:
@@ -356,7 +403,7 @@ def collect(pid, r, timeout_s, out):
     os.close(r)
     if pidfd is not None:
         os.close(pidfd)
-    return status, timed_out
+    return status, timed_out, mem_killed
 
 class Capped:
     def __init__(self, cap):
@@ -403,8 +450,10 @@ def handle(req):
         srl = dict(rl)
         srl.update(step.get('rl') or {})
         ts = time.monotonic()
-        pid, r = spawn(step, cwd, limits_for(srl, timeout_s))
-        status, timed_out = collect(pid, r, timeout_s, out)
+        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), bool(srl.get('mem')))
+        status, timed_out, mem_killed = collect(pid, r, timeout_s, out, int(srl.get('mem') or 0))
+        if mem_killed:
+            res['memKilled'] = int(srl['mem'])
         res.setdefault('stepMs', []).append((time.monotonic() - ts) * 1000.0)
         kill_all(pid)
         res['step'] = i
