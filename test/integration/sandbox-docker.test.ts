@@ -6,8 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import type { Problem } from '../../src/server/plugins';
+import { pythonLanguage } from '../../src/server/languages/python';
 import { connectDocker, dockerSandbox, LABEL, type DockerSandbox } from '../../src/server/sandboxes/docker';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
@@ -67,6 +69,33 @@ describe('docker sandbox', () => {
     const r = await sb.execute({ problem: toy(callIt), completion: '    return (1 +\n', timeoutMs: 3000 });
     assert.equal(r.status, 'failed');
     assert.match(r.detail, /^SyntaxError/);
+  });
+
+  it('prints a failing sample\'s output exactly as "python3 program.py" does', async () => {
+    const cases: [string, string][] = [
+      ['    return x[1] + 2\n', 'def check(c):\n    assert c([1, 2]) == 5, "wrong"\n'], // carets under the failing expression
+      ['    return (\n', callIt], // SyntaxError
+      ['    try:\n        return {}[x]\n    except KeyError as e:\n        raise ValueError("no") from e\n', callIt], // chained
+      ['    import sys\n    sys.excepthook = lambda *a: print("own hook", a[0].__name__)\n    raise RuntimeError(x)\n', callIt],
+    ];
+    const image = 'crucible-python:local';
+    // The same program at the same path, run by a plain python3 in a throwaway container.
+    const RUN = 'import os, subprocess, sys\nos.makedirs("/tmp/w")\nopen("/tmp/w/program.py", "w").write(sys.argv[1])\n' +
+      'r = subprocess.run([sys.executable, "/tmp/w/program.py"], capture_output=True, text=True)\nsys.stdout.write(r.stdout + r.stderr)\n';
+    for (const [completion, tests] of cases) {
+      const problem = toy(tests);
+      const r = await sb.execute({ problem, completion, timeoutMs: 3000 });
+      assert.equal(r.status, 'failed');
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+      const [res, c] = await sb.docker.run(image, ['python3', '-c', RUN, pythonLanguage.assemble(problem, completion)], [out, out], {
+        Tty: false, HostConfig: { NetworkMode: 'none', Tmpfs: { '/tmp': 'rw' } },
+      }) as [{ StatusCode: number }, { remove(o: object): Promise<unknown> }];
+      await c.remove({ force: true });
+      assert.equal(res.StatusCode, 0);
+      assert.equal(r.output, text);
+    }
   });
 
   it('does not call a sample that was sent SIGKILL out of memory', async () => {
