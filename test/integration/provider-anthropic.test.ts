@@ -5,8 +5,8 @@ import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';
 import { startFakeAnthropic } from '../support/fake-anthropic';
-import type { FakeServer, Fault } from '../support/fake-openai';
-import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
+import { faultsByModel, type FakeServer, type Fault } from '../support/fake-openai';
+import { assertPass, chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
 
 const KEY = 'sk-ant-api03-testkey-0123456789abcdefABCDEF';
 const problems = loadHumanEval();
@@ -15,7 +15,6 @@ const answer = (body: Record<string, unknown>) => chatStyleAnswer(problems, (bod
 const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.2, maxTokens: 700, seed: 3 }, sampleIndex: 0, signal });
 const make = (server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<Provider> | Provider =>
   anthropicProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'ANTHROPIC_API_KEY' ? key : undefined) });
-const passing = (items: { p: Problem; g: Generation }[]) => assert.deepEqual(pythonFailures(items.map(({ p, g }) => ({ id: p.id, problem: p, completion: g.completion }))), {});
 
 describe('anthropic provider against a fake Messages API', () => {
   let server: FakeServer;
@@ -30,17 +29,13 @@ describe('anthropic provider against a fake Messages API', () => {
     'c-slow': () => ({ firstTokenDelayMs: 150 }),
     'c-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
   };
-  const counts: Record<string, number> = {};
   before(async () => {
     server = await startFakeAnthropic({
       apiKey: KEY,
       models: ['claude-fake', 'claude-think', ...Object.keys(plans)],
       answer,
       reasoning: (b) => (b.model === 'claude-think' ? 'First, restate the problem.' : undefined),
-      fault: (_n, body) => {
-        const m = String(body.model);
-        return plans[m]?.((counts[m] = (counts[m] ?? -1) + 1));
-      },
+      fault: faultsByModel(plans),
     });
   });
   after(() => server.close());
@@ -66,7 +61,7 @@ describe('anthropic provider against a fake Messages API', () => {
       assert.equal(g.logprobs, undefined);
       assert.deepEqual(g.paramsSent, { max_tokens: 700, temperature: 0.2 });
     }
-    passing(some.map((p, i) => ({ p, g: gens[i] })));
+    assertPass(some.map((p, i) => ({ p, g: gens[i] })));
   });
 
   test('extended thinking is kept apart from the answer, streaming and not', async () => {
@@ -74,7 +69,7 @@ describe('anthropic provider against a fake Messages API', () => {
       const g = await (await make(server, 'claude-think', { stream })).generate(req(problems[6]));
       assert.equal(g.reasoning, 'First, restate the problem.');
       assert.ok(g.raw.startsWith('Here is the solution'));
-      passing([{ p: problems[6], g }]);
+      assertPass([{ p: problems[6], g }]);
     }
   });
 
@@ -85,7 +80,7 @@ describe('anthropic provider against a fake Messages API', () => {
     assert.equal(g.ttftMs, undefined);
     assert.ok(g.tokensIn! > 0 && g.tokensOut! > 0);
     assert.equal(reqsFor('claude-fake').at(-1)!.body.stream, undefined);
-    passing([{ p, g }]);
+    assertPass([{ p, g }]);
   });
 
   test('invalid key: one request, "anthropic:<model>: 401 …", key redacted', async () => {
@@ -128,14 +123,14 @@ describe('anthropic provider against a fake Messages API', () => {
       const g = await (await make(server, m, cfg)).generate(req(p));
       assert.equal(g.retries, 1, m);
       assert.equal(g.raw.split('Here is the solution').length, 2, `${m}: no partial text`);
-      passing([{ p, g }]);
+      assertPass([{ p, g }]);
     }
   });
 
   test('a stalled stream times out and is retried', async () => {
     const g = await (await make(server, 'c-stall', { idleTimeoutMs: 200 })).generate(req(problems[3]));
     assert.equal(g.retries, 1);
-    passing([{ p: problems[3], g }]);
+    assertPass([{ p: problems[3], g }]);
   });
 
   test('slow first token is measured', async () => {

@@ -15,7 +15,7 @@ import { ollamaProvider } from '../../src/server/providers/ollama';
 import { Store } from '../../src/server/store/store';
 import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, humanEvalFile, loadHumanEval } from '../support/humaneval-data';
 
 const problems = loadHumanEval();
@@ -48,12 +48,7 @@ const plans: Record<string, (k: number) => Fault | undefined> = {
   'malformed': (k) => (k === 0 ? { malformed: true } : undefined),
   'slow': () => ({ firstTokenDelayMs: 100 }),
 };
-const counts: Record<string, number> = {};
-const fault = (_n: number, body: Record<string, unknown>) => {
-  const m = String(body.model);
-  const key = `${m}\0${JSON.stringify(body.messages)}`;
-  return plans[m]?.((counts[key] = (counts[key] ?? -1) + 1));
-};
+const fault = faultsByModel(plans, (m, body) => `${m}\0${JSON.stringify(body.messages)}`);
 
 let openai: FakeServer, anthropic: FakeServer, ollama: FakeServer, dir: string;
 before(async () => {

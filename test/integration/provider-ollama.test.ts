@@ -6,8 +6,8 @@ import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { ollamaProvider } from '../../src/server/providers/ollama';
 import { startFakeOllama } from '../support/fake-ollama';
-import type { FakeServer, Fault } from '../support/fake-openai';
-import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
+import { faultsByModel, type FakeServer, type Fault } from '../support/fake-openai';
+import { assertPass, chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
 
 const problems = loadHumanEval();
 const answer = (body: Record<string, unknown>) => body.messages
@@ -16,7 +16,6 @@ const answer = (body: Record<string, unknown>) => body.messages
 const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.8, maxTokens: 600, seed: 11, topP: 0.95 }, sampleIndex: 0, signal });
 const make = (server: FakeServer, model: string, config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Provider> | Provider =>
   ollamaProvider.create(model, { config: { host: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => secrets[n] });
-const passing = (items: { p: Problem; g: Generation }[]) => assert.deepEqual(pythonFailures(items.map(({ p, g }) => ({ id: p.id, problem: p, completion: g.completion }))), {});
 
 describe('ollama provider against a fake Ollama server', () => {
   let server: FakeServer;
@@ -30,16 +29,13 @@ describe('ollama provider against a fake Ollama server', () => {
     'o-error-line': (k) => (k === 0 ? { streamError: 'an error was encountered while running the model: unexpected EOF' } : undefined),
     'o-slow': () => ({ firstTokenDelayMs: 150 }),
   };
-  const counts: Record<string, number> = {};
+  const faults = faultsByModel(plans);
   before(async () => {
     server = await startFakeOllama({
       models: ['qwen-fake:7b', 'qwen3-think', ...Object.keys(plans)],
       answer,
       reasoning: (b) => (b.model === 'qwen3-think' ? 'Okay, the user wants a function that…' : undefined),
-      fault: (_n, body) => {
-        const m = String(body.model);
-        return plans[m]?.((counts[m] = (counts[m] ?? -1) + 1));
-      },
+      fault: faults,
     });
   });
   after(() => server.close());
@@ -61,7 +57,7 @@ describe('ollama provider against a fake Ollama server', () => {
       assert.ok(g.tokensIn! > 0 && !g.tokensEstimated);
       assert.equal(g.finishReason, 'stop');
     }
-    passing(some.map((p, i) => ({ p, g: gens[i] })));
+    assertPass(some.map((p, i) => ({ p, g: gens[i] })));
   });
 
   test('chat, non-streaming; generate (raw), streaming and not', async () => {
@@ -69,7 +65,7 @@ describe('ollama provider against a fake Ollama server', () => {
     const g1 = await (await make(server, 'qwen-fake:7b', { stream: false })).generate(req(p));
     assert.equal(g1.ttftMs, undefined);
     assert.equal(reqsFor('qwen-fake:7b').at(-1)!.body.stream, false);
-    passing([{ p, g: g1 }]);
+    assertPass([{ p, g: g1 }]);
     for (const stream of [true, false]) {
       const g = await (await make(server, 'qwen-fake:7b', { api: 'generate', raw: true, stream })).generate(req(p));
       const sent = reqsFor('qwen-fake:7b').at(-1)!;
@@ -78,7 +74,7 @@ describe('ollama provider against a fake Ollama server', () => {
       assert.equal(sent.body.raw, true);
       assert.ok(Array.isArray((sent.body.options as { stop?: string[] }).stop));
       assert.equal(g.raw, p.canonicalSolution);
-      passing([{ p, g }]);
+      assertPass([{ p, g }]);
     }
   });
 
@@ -88,7 +84,7 @@ describe('ollama provider against a fake Ollama server', () => {
       assert.equal(g.reasoning, 'Okay, the user wants a function that…');
       assert.ok(g.raw.startsWith('Here is the solution'));
       assert.ok(stream ? g.ttftMs !== undefined : g.ttftMs === undefined);
-      passing([{ p: problems[73], g }]);
+      assertPass([{ p: problems[73], g }]);
     }
   });
 
@@ -124,13 +120,13 @@ describe('ollama provider against a fake Ollama server', () => {
       const g = await (await make(server, m, cfg)).generate(req(p));
       assert.equal(g.retries, 1, m);
       assert.equal(g.raw.split('Here is the solution').length, 2, `${m}: no partial or missing text`);
-      passing([{ p, g }]);
+      assertPass([{ p, g }]);
     }
   });
 
   test('malformed line that never recovers fails as malformed (not silently dropped text)', async () => {
     const prov = await make(server, 'o-malformed', { maxAttempts: 1 });
-    counts['o-malformed'] = -1; // the plan faults request 0 again
+    faults.counts['o-malformed'] = -1; // the plan faults request 0 again
     await assert.rejects(prov.generate(req(problems[4])), (e: ProviderError) => e.kind === 'malformed' && /invalid JSON line/.test(e.message));
   });
 

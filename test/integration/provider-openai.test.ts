@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
-import { startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 
 const KEY = 'sk-test-4f9a1c2b3d4e5f60718293a4b5c6d7e8';
@@ -158,18 +158,13 @@ describe('openai provider under faults', () => {
     'm-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
     'm-stall-always': () => ({ firstTokenDelayMs: 1000 }),
   };
-  const counts: Record<string, number> = {};
   before(async () => {
     server = await startFakeOpenAI({
       apiKey: KEY,
       models: [...Object.keys(plans), 'm-ok', 'o-fake'],
       answer: chatAnswer,
       maxCompletionOnly: ['o-fake'],
-      fault: (_n, body) => {
-        const m = String(body.model);
-        const k = (counts[m] = (counts[m] ?? -1) + 1);
-        return plans[m]?.(k);
-      },
+      fault: faultsByModel(plans),
     });
   });
   after(() => server.close());

@@ -1,9 +1,8 @@
 // A real HTTP server on 127.0.0.1 speaking Anthropic's Messages API (POST /v1/messages), streaming
 // as SSE events (message_start, content_block_start/delta/stop, ping, message_delta with usage,
 // message_stop) and not, with the same injectable faults as the fake OpenAI server.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Fault, FakeServer, RecordedRequest } from './fake-openai';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serve, sleep, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
 
 export interface FakeAnthropicOptions {
   apiKey: string;
@@ -16,8 +15,6 @@ export interface FakeAnthropicOptions {
   reasoning?(body: Record<string, unknown>): string | undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
 const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
 
 export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<FakeServer> {
@@ -30,7 +27,7 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const text = await new Promise<string>((resolve) => { let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => resolve(b)); });
+    const text = await readBody(req);
     const path = (req.url ?? '').replace(/\?.*$/, '');
     if (req.method !== 'POST' || path !== '/v1/messages') return error(res, 404, `Not found: ${req.method} ${path}`);
     let body: Record<string, unknown>;
@@ -96,12 +93,5 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
     res.end();
   };
 
-  const server = createServer((req, res) => { handle(req, res).catch((e) => { if (!res.headersSent) res.writeHead(500); res.end(String(e)); }); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  return serve(handle, requests);
 }

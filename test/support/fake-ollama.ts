@@ -1,9 +1,8 @@
 // A real HTTP server on 127.0.0.1 speaking Ollama's API: /api/chat and /api/generate, streaming as
 // NDJSON (one JSON object per line, the last with done: true and the eval counts) and not, with the
 // same injectable faults as the other fakes.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Fault, FakeServer, RecordedRequest } from './fake-openai';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serve, sleep, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
 
 export interface FakeOllamaOptions {
   /** Known models; others get Ollama's 404 "not found, try pulling it first". */
@@ -17,8 +16,6 @@ export interface FakeOllamaOptions {
   reasoning?(body: Record<string, unknown>): string | undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
 
 export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
@@ -30,7 +27,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const text = await new Promise<string>((resolve) => { let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => resolve(b)); });
+    const text = await readBody(req);
     const path = (req.url ?? '').replace(/\?.*$/, '');
     if (req.method === 'GET' && path === '/api/tags') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -96,12 +93,5 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
     res.end();
   };
 
-  const server = createServer((req, res) => { handle(req, res).catch((e) => { if (!res.headersSent) res.writeHead(500); res.end(String(e)); }); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  return serve(handle, requests);
 }

@@ -43,8 +43,29 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
+// Shared by the three fake servers (OpenAI, Anthropic, Ollama).
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A rough token count for usage fields. */
+export const tok = (s: string) => Math.max(1, Math.ceil(s.length / 4));
+
+/**
+ * A `fault` option from a plan per model: each model's plan gets that model's 0-based request count
+ * (counted per `key`, by default the model name; `.counts` lets a test rewind one).
+ */
+export function faultsByModel(plans: Record<string, (k: number) => Fault | undefined>,
+  key: (model: string, body: Record<string, unknown>) => string = (m) => m) {
+  const counts: Record<string, number> = {};
+  const fault = (_n: number, body: Record<string, unknown>): Fault | undefined => {
+    const m = String(body.model);
+    const k = key(m, body);
+    return plans[m]?.((counts[k] = (counts[k] ?? -1) + 1));
+  };
+  return Object.assign(fault, { counts });
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise<string>((resolve) => { let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => resolve(b)); });
+}
 
 function chunks(text: string, size: number): string[] {
   const out: string[] = [];
@@ -68,11 +89,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const at = Date.now(); // arrival: before the body is read
-    const bodyText = await new Promise<string>((resolve) => {
-      let b = '';
-      req.on('data', (d) => (b += d));
-      req.on('end', () => resolve(b));
-    });
+    const bodyText = await readBody(req);
     const path = (req.url ?? '').replace(/\?.*$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -166,6 +183,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
     res.end();
   };
 
+  return serve(handle, requests, '/v1');
+}
+
+/** Serves `handle` on 127.0.0.1 (any port); a handler that throws answers 500. `path` ends the base URL. */
+export async function serve(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, requests: RecordedRequest[], path = ''): Promise<FakeServer> {
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       if (!res.headersSent) res.writeHead(500);
@@ -175,7 +197,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `http://127.0.0.1:${port}${path}`,
     requests,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -1,5 +1,6 @@
 // HumanEval for tests (from ../shared/datasets or $CRUCIBLE_DATA_DIR; never committed),
 // plus a python3 check that prompt + completion passes the problem's own tests.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -55,6 +56,11 @@ print(json.dumps(fails))
 }
 
 /** Messages a prompt strategy would send for a problem. */
+/** Asserts that every generation's completion passes its problem's tests. */
+export function assertPass(items: { p: Problem; g: { completion: string } }[]): void {
+  assert.deepEqual(pythonFailures(items.map(({ p, g }) => ({ id: p.id, problem: p, completion: g.completion }))), {});
+}
+
 export function messagesFor(p: Problem): { role: 'system' | 'user'; content: string }[] {
   return [
     { role: 'system', content: 'You are an expert Python programmer.' },
