@@ -43,6 +43,8 @@ export function cost(tokensIn: number, tokensOut: number, price: Price | null): 
 
 /** A rough token count for planning (≈ 4 characters a token for English and code). */
 export const approxTokens = (text: string): number => Math.ceil(text.length / 4);
+/** The same, at least 1: what providers count for a server that reports no usage, and for rate limits. */
+export const estimateTokens = (text: string): number => Math.max(1, approxTokens(text));
 
 export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }
 

@@ -4,6 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
 import { finishGeneration } from '../cleaning';
+import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
@@ -20,7 +21,6 @@ export interface AnthropicConfig {
 }
 
 const NAME = 'anthropic';
-const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export const anthropicProvider: ProviderFactory = {
   name: NAME,

@@ -7,6 +7,7 @@
 // package logs it and silently drops that piece of the reply).
 import { Ollama, type ChatResponse, type GenerateResponse, type Logprob } from 'ollama';
 import { finishGeneration } from '../cleaning';
+import { estimateTokens } from '../pricing';
 import { CircuitOpenError, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 
@@ -28,7 +29,6 @@ export interface OllamaConfig {
 }
 
 const NAME = 'ollama';
-const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export const ollamaProvider: ProviderFactory = {
   name: NAME,

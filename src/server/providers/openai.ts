@@ -5,6 +5,7 @@
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
 import { finishGeneration } from '../cleaning';
+import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
@@ -40,10 +41,6 @@ function readConfig(raw: Record<string, unknown>): OpenAIConfig & Record<string,
   return c;
 }
 
-/** Rough count for servers that report no usage: ~4 characters per token. */
-export function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
 
 export const openaiProvider: ProviderFactory = {
   name: NAME,
