@@ -132,11 +132,6 @@ export async function resolveImage(docker: Docker, lang: string, images: Record<
   }
 }
 
-/** Command that starts the worker in a container of this language's image. */
-function workerCommand(_lang: string): string[] {
-  return ['python3', '-u', '-c', WORKER_PY];
-}
-
 /** Removes containers left by Crucible processes that no longer exist on this host (crashed engines). */
 async function collectStale(docker: Docker): Promise<void> {
   try {
@@ -287,7 +282,8 @@ export class DockerSandbox extends WorkerPoolSandbox {
     try {
       container = await this.docker.createContainer({
         Image: image,
-        Cmd: rt ? [...rt.python, '-u', '-c', WORKER_PY] : workerCommand(lang),
+        // The worker: on the runtime's interpreter, else the image's python3.
+        Cmd: [...(rt?.python ?? ['python3']), '-u', '-c', WORKER_PY],
         User: '65534:65534',
         WorkingDir: '/tmp',
         Env: ['LANG=C.UTF-8', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1',

@@ -29,7 +29,7 @@ FINAL = os.path.join(R, 'v1')
 M = os.path.join(FINAL, 'manifest.json')
 if not os.path.exists(M):
     for m in ('json', 'select', 'signal', 'errno', 'resource', 'shutil', 'socket', 'marshal', 'ctypes',
-              'typing', 're', 'traceback', 'ast', 'tokenize', 'hashlib', 'math', 'unicodedata'):
+              'typing', 're', 'traceback', 'math'):
         try:
             __import__(m)
         except Exception:

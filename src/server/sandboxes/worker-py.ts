@@ -1,9 +1,10 @@
-// The in-container worker, as Python source run with `python3 -u -c <source>` so it needs nothing
-// but a python3 in the image (works with stock python:3.12-slim and with our local images).
+// The in-container worker, as Python source run with `python3 -u -c <source>`: the image's own
+// python3, or for non-Python languages one the sandbox brings (runtime.ts).
 //
-// Protocol: one JSON request per line on stdin, one JSON answer per line on stdout.
-//   request: {id, files: {name: text}, steps: [{argv, timeoutMs, py?}], cap, rl: {as, cpu, fsize, nofile}}
-//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms}
+// Protocol: one JSON request per line in, one JSON answer per line out (over the host's socket when
+// it offers one, else stdin/stdout).
+//   request: {id, files: {name: text}, steps: [{argv, timeoutMs, py?, rl?}], cap, rl: {as, cpu, fsize, nofile, nproc, mem}}
+//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms, stepMs, oomKilled?, memKilled?, dirty?}
 // Each request gets a fresh scratch dir under /tmp; each step runs in a fresh child process in its
 // own process group. `py: true` forks the (warm) worker and runs the file in the child instead of
 // exec'ing a new interpreter: the same semantics as `python3 file`, ~20x cheaper to start.
@@ -12,19 +13,18 @@
 // so one sample can see neither another's files nor its processes.
 // It marks itself non-dumpable so a sample (same uid) cannot ptrace it or open /proc/1/fd/*.
 export const WORKER_PY = String.raw`
-import os, sys, json, time, select, signal, errno, resource
+import os, sys, json, time, select, signal, resource
 # Preloaded so a sample does not pay for importing them (typing alone costs a child ~12 ms). Not
 # preloaded on purpose: modules that register fork handlers (threading, random: every child would
 # run them, ~0.7 ms a sample in this VM where each copied page costs ~4 us) and big rarely-used ones
 # (decimal, datetime, statistics: a bigger worker makes every fork slower).
 for _m in ('typing', 'math', 're', 'collections', 'itertools', 'functools', 'heapq', 'string',
-           'bisect', 'copy', 'operator', 'types', 'traceback', 'builtins', 'atexit', 'io',
-           'linecache', 'tokenize', 'token', 'codecs', 'encodings.utf_8'):
+           'bisect', 'copy', 'operator', 'traceback'):
     try:
         __import__(_m)
     except Exception:
         pass
-import traceback, builtins, atexit, types, io, gc
+import builtins, atexit, types, io, gc
 # A failing sample's traceback is printed by the interpreter's own (C) display, as "python3 file"
 # does: same text as the traceback module, ~3x cheaper, and it needs no ast module for the ^^^
 # markers (so that is not preloaded). Warm it once, before any fork.
@@ -100,13 +100,18 @@ def reply(obj):
     PROTO_OUT.write(json.dumps(obj) + '\n')
     PROTO_OUT.flush()
 
+def kill_sample(pid):
+    # The sample's process and its process group (what it started without leaving the group).
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
 def kill_all(child=None):
     # Everything except this worker belongs to the finished sample.
     if child is not None:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except OSError:
-            pass
+        kill_sample(child)
     if IS_INIT:
         for _ in range(10000):
             try:
@@ -193,7 +198,7 @@ def oom_kills():
             pass
     return None
 
-OOM_SEEN = [oom_kills()]
+OOM_SEEN = oom_kills()
 
 def limits_for(rl, timeout_s):
     # The child's rlimits, worked out in the worker: the child only calls setrlimit.
@@ -372,11 +377,7 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
             next_mem = time.monotonic() + 0.02
             if sample_memory(False) > mem_limit and sample_memory(True) > mem_limit:
                 mem_killed = True
-                for kill in (os.killpg, os.kill):
-                    try:
-                        kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
+                kill_sample(pid)
         if r_open and r in ready:
             data = os.read(r, 1 << 16)
             if data:
@@ -389,14 +390,7 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
                 status = st
                 break
     if timed_out:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        kill_sample(pid)
         _p, status = os.waitpid(pid, 0)
     # Whatever is still buffered in the pipe (a leftover grandchild may hold it open: do not wait).
     if r_open:
@@ -437,6 +431,7 @@ class Capped:
         return (bytes(self.head) + mid + bytes(tail)).decode('utf-8', 'replace')
 
 def handle(req):
+    global OOM_SEEN
     t0 = time.monotonic()
     cwd = WORK
     try:
@@ -459,10 +454,11 @@ def handle(req):
         srl = dict(rl)
         srl.update(step.get('rl') or {})
         ts = time.monotonic()
-        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), bool(srl.get('mem')))
-        status, timed_out, mem_killed = collect(pid, r, timeout_s, out, int(srl.get('mem') or 0))
+        mem = int(srl.get('mem') or 0)
+        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0)
+        status, timed_out, mem_killed = collect(pid, r, timeout_s, out, mem)
         if mem_killed:
-            res['memKilled'] = int(srl['mem'])
+            res['memKilled'] = mem
         res.setdefault('stepMs', []).append((time.monotonic() - ts) * 1000.0)
         kill_all(pid)
         res['step'] = i
@@ -473,11 +469,11 @@ def handle(req):
         elif os.WIFSIGNALED(status):
             res['exit'] = None
             res['signal'] = os.WTERMSIG(status)
-            if res['signal'] == signal.SIGKILL and not timed_out and OOM_SEEN[0] is not None:
+            if res['signal'] == signal.SIGKILL and not timed_out and OOM_SEEN is not None:
                 n = oom_kills()
                 if n is not None:
-                    res['oomKilled'] = n > OOM_SEEN[0]
-                    OOM_SEEN[0] = n
+                    res['oomKilled'] = n > OOM_SEEN
+                    OOM_SEEN = n
         if timed_out or res['exit'] != 0:
             break
     if IS_INIT:
