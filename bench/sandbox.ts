@@ -15,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { pythonLanguage } from '../src/server/languages/python';
+import { percentiles } from '../src/server/metrics/stats';
 import type { Problem } from '../src/server/plugins';
 import { dockerSandbox } from '../src/server/sandboxes/docker';
 
@@ -71,7 +72,7 @@ async function pooled<T, R>(items: T[], n: number, f: (x: T, i: number) => Promi
   return res;
 }
 
-/** (a): starts the pool once (timed apart), then scores all samples REPS times, each run reported to `each`. */
+/** (a): starts the pool once (timed apart); `run` then scores all samples on it, as often as called. */
 async function startA(): Promise<{ run: (samples: Sample[]) => Promise<{ ms: number; verdicts: Verdict[] }>; startMs: number; transports: string; close: () => Promise<void> }> {
   const t0 = performance.now();
   const sb = await dockerSandbox.create({ languages: ['python'], concurrency: CONCURRENCY, config: POOL ? { poolSize: POOL } : {} });
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
   const programs = samples.map((s) => pythonLanguage.assemble(s.problem, s.completion));
   console.log(`HumanEval: ${problems.length} problems × ${SAMPLES} samples = ${samples.length} programs; concurrency ${CONCURRENCY} (cores ${cpus().length}); ${PY}`);
 
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const median = (xs: number[]) => percentiles(xs).p50!;
   const fmt = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(' / ');
   const pool = await startA();
   const cs: ReturnType<typeof runC>[] = [];
