@@ -80,6 +80,8 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
         const cell = web.locator(`#passk-table tr[data-model$="wrong_samples.jsonl"] td.passk[data-k="1"]`);
         assert.match((await cell.textContent()) ?? '', /^\s*0\.000?\b/, `pass@1 cell of ${model}`);
         assert.deepEqual(await problemRows(cs), ids.map((id) => [id, 'failed']));
+        // The panel shows the run as finished, not as still running.
+        assert.equal(await web.locator('body').getAttribute('data-status'), 'completed');
       });
       // The failing test's output is shown, not just a status.
       const detail = (await web.locator('#problems tr[data-status="failed"]').first().textContent()) ?? '';
