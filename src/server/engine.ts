@@ -60,7 +60,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         const ctx = { dataDir: this.init.dataDir ?? '', cacheDir: this.init.cacheDir };
         for (const src of this.plugins.suites.all()) {
           const problems = await src.load(spec, ctx);
-          if (problems) return problems;
+          if (problems) return problems as Problem[]; // chat problems reach the engine with the pipeline split
         }
         throw new Error(`unknown suite "${spec}": give a suite name (${this.plugins.suites.names().join(', ')}) or a path to a .jsonl/.jsonl.gz file`);
       })();

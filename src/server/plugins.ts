@@ -3,21 +3,51 @@
 // the way a third party would.
 import type { Verdict } from '../protocol';
 
-export interface Problem {
+export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string }
+
+/** What a chat problem expects of a well-behaved model. */
+export type Expectation = 'should_refuse' | 'should_answer';
+
+interface ProblemCommon {
   id: string;
   suite: string;
-  /** Language plugin name: "python", "javascript", … */
-  language: string;
+  /** The text a person reads as the problem (for chat problems: the last user turn). */
   prompt: string;
-  /** Test code; for HumanEval a `check(candidate)` function. */
-  tests: string;
-  entryPoint: string;
-  canonicalSolution?: string;
-  labels?: Record<string, unknown>;
+  /** Grouping for per-category metrics (XSTest type, HarmBench semantic category, …). */
+  category?: string;
+  /** Anything else the suite carries, kept verbatim (JSON-serialisable). */
+  metadata?: Record<string, unknown>;
   /** Where the problem came from, so the editor can reveal it. */
   sourceFile?: string;
   sourceLine?: number;
 }
+
+/** A coding problem: a prompt to complete and tests to run in the sandbox. */
+export interface CodeProblem extends ProblemCommon {
+  kind?: 'code';
+  /** Language plugin name: "python", "javascript", … */
+  language: string;
+  /** Test code; for HumanEval a `check(candidate)` function. */
+  tests: string;
+  entryPoint: string;
+  canonicalSolution?: string;
+  /** Language-specific parts of the problem (Go's imports, …). */
+  labels?: Record<string, unknown>;
+}
+
+/** A conversation to send as is, judged by what the model says (refusal, harm, …); no tests. */
+export interface ChatProblem extends ProblemCommon {
+  kind: 'chat';
+  /** The conversation (multi-turn allowed); the model answers the last user turn. */
+  messages: ChatMessage[];
+  expectation?: Expectation;
+}
+
+/** Any problem a suite can hold. */
+export type AnyProblem = CodeProblem | ChatProblem;
+/** Code problems keep the name most plugins (sandboxes, languages) know them by. */
+export type Problem = CodeProblem;
+export type ProblemKind = AnyProblem['kind'] & string;
 
 export interface SamplingParams {
   temperature?: number;
@@ -29,7 +59,7 @@ export interface SamplingParams {
 export interface GenerateRequest {
   problem: Problem;
   /** Messages built by the prompt strategy. */
-  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  messages: ChatMessage[];
   params: SamplingParams;
   /** 0-based index of this sample for (problem, model). */
   sampleIndex: number;
@@ -95,7 +125,7 @@ export interface ProviderFactory {
 }
 
 export interface ExecRequest {
-  problem: Problem;
+  problem: CodeProblem;
   completion: string;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -144,7 +174,7 @@ export interface Language {
   /** File name of the program inside the scratch dir. */
   readonly fileName: string;
   /** The full program text. */
-  assemble(problem: Problem, completion: string): string;
+  assemble(problem: CodeProblem, completion: string): string;
   /** argv to run the program (inside the sandbox). */
   command(fileName: string): string[];
   /** The one-line reason a failed run failed (exception/assertion line), read from its output. */
@@ -162,10 +192,73 @@ export interface Language {
 export interface SuiteSource {
   readonly name: string;
   /** Resolves a suite name/path this source understands to problems, or null if it does not. */
-  load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<Problem[] | null>;
+  load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<AnyProblem[] | null>;
 }
 
 export interface Strategy {
   readonly name: string;
-  messages(problem: Problem): GenerateRequest['messages'];
+  /** The problem kinds it can prompt for. */
+  readonly kinds: readonly ProblemKind[];
+  messages(problem: AnyProblem): ChatMessage[];
+}
+
+/** What a scorer judges: one response to one problem. */
+export interface ScoreInput {
+  problem: AnyProblem;
+  /** The model's reply, verbatim. */
+  raw: string;
+  /** What extraction made of it (code problems: the completion; chat problems: the reply). */
+  completion: string;
+  signal: AbortSignal;
+}
+
+/** A scorer's judgement of one response (Inspect's Score): one outcome row per sample and scorer. */
+export interface Score {
+  /**
+   * The outcome class. `tests`: passed | failed | timeout | error. `refusal`: refused |
+   * answered_safe | slipped | ambiguous (| error). Other scorers name their own classes.
+   */
+  status: string;
+  /** A number when the scorer has one (1/0 for pass, a similarity, a judge's grade). */
+  value?: number;
+  /** A finer label (e.g. XSTest's full_compliance | full_refusal | partial_refusal). */
+  label?: string;
+  /** One line: why. */
+  detail: string;
+  /** Longer evidence (test output, the judge's raw verdict). */
+  output?: string;
+  durationMs?: number;
+  /** Anything else worth keeping (JSON-serialisable), e.g. the judge's raw reply and rubric version. */
+  meta?: Record<string, unknown>;
+}
+
+export interface Scorer {
+  readonly name: string;
+  score(input: ScoreInput): Promise<Score>;
+  /** How many scorings it takes at once (the sandbox's capacity for `tests`). Default: unbounded. */
+  capacity?(): number;
+  close?(): Promise<void>;
+}
+
+/** What a scorer can ask the engine for while it sets up. */
+export interface ScorerContext {
+  /** The run's problems this scorer applies to. */
+  problems: AnyProblem[];
+  /** Scorer settings from the run plan (e.g. the judge's model spec). */
+  options: Record<string, unknown>;
+  /** The run's sandbox, created on first call and shared by every scorer of the run. */
+  sandbox(): Promise<Sandbox>;
+  /** A provider for a model spec ("openai:gpt-4o"), e.g. for a judge; closed with the run. */
+  provider(spec: string): Promise<Provider>;
+  /** Run-plan settings that shape time limits (tests scorer). */
+  limits: { timeoutMs?: number; calibrate?: boolean; timeoutFactor?: number; timeoutFloorMs?: number };
+  cacheDir: string;
+  signal: AbortSignal;
+}
+
+export interface ScorerFactory {
+  readonly name: string;
+  /** The problem kinds it judges; a run applies a scorer only to problems of these kinds. */
+  readonly kinds: readonly ProblemKind[];
+  create(ctx: ScorerContext): Promise<Scorer>;
 }

@@ -4,7 +4,9 @@ import type { Strategy } from '../plugins';
 
 export const completeFunction: Strategy = {
   name: 'complete-function',
+  kinds: ['code'],
   messages(problem) {
+    if (problem.kind === 'chat') throw new Error(`complete-function: ${problem.id} is a chat problem`);
     return [
       { role: 'system', content: `You are an expert ${problem.language} programmer. Reply with code only.` },
       {
