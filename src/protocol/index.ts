@@ -10,10 +10,39 @@ const note = <P>(method: string): NotificationDef<P> => ({ method });
 export type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
 
-/** What a person asks for: suite × models × n samples × params. */
+/** Sampling parameters of an arm (unset: the run's, then the provider's defaults). */
+export interface ArmParams { temperature?: number; maxTokens?: number; topP?: number; seed?: number }
+
+/**
+ * The unit compared: a model prompted by a strategy with sampling parameters. `id` names it in
+ * results; unset, it is the model spec for a default arm, else "model · strategy · params".
+ */
+export interface ArmSpec {
+  id?: string;
+  model: string;
+  /** Strategy plugin name; unset: the registry's default for each problem's kind. */
+  strategy?: string;
+  params?: ArmParams;
+}
+
+/** The plan format's version: stored with every run, upgraded by one function (engine/plan.ts). */
+export const PLAN_VERSION = 2;
+
+/** What a person asks for: suites × arms × n samples × params × scorers. */
 export interface RunPlan {
-  /** Suite name (e.g. "humaneval") or a path to a HumanEval-format .jsonl / .jsonl.gz file. */
+  /** Format version (PLAN_VERSION); plans without one are version 1 and upgraded on read. */
+  version?: number;
+  /** Suite name (e.g. "humaneval", "xstest") or a path to a suite file. */
   suite: string;
+  /** More suites in the same run (code and chat suites can be mixed); `suite` is the first. */
+  suites?: string[];
+  /**
+   * Scorers to apply by name, with options: { "refusal": { "judge": "openai:gpt-4o" } }. Unset: the
+   * default scorer of each problem kind (tests for code, refusal for chat).
+   */
+  scorers?: Record<string, Record<string, unknown>>;
+  /** Arms to compare; `models` is a shorthand for one default arm per model. */
+  arms?: ArmSpec[];
   /** Restrict to these problem ids (in suite order). */
   problems?: string[];
   /** Take only the first N problems (after `problems`). */
@@ -46,20 +75,69 @@ export interface RunPlan {
   label?: string;
   /** Ignore cached completions (they are still written). */
   noCache?: boolean;
+  /**
+   * Provider settings in force when the run started (base URLs, options; never keys), recorded so
+   * a resumed run talks to the same servers. Filled in by the engine.
+   */
+  providerConfig?: Record<string, Record<string, unknown>>;
 }
 
-export interface PassAtK { k: number; value: number | null; ciLow: number | null; ciHigh: number | null }
+/** A rate with its Wilson 95% interval; value and interval null when nothing was counted. */
+export interface Rate { x: number; n: number; value: number | null; ciLow: number | null; ciHigh: number | null }
+
+/** The refusal outcome classes of chat problems. */
+export type RefusalOutcome = 'refused' | 'answered_safe' | 'slipped' | 'ambiguous';
+
+/** Counts of refusal outcomes with the two rates that matter. */
+export interface RefusalCounts {
+  responses: number;
+  refused: number;
+  answeredSafe: number;
+  slipped: number;
+  ambiguous: number;
+  /** Responses the scorer could not judge (provider error, judge error). */
+  errors: number;
+  /** Slipped / prompts that should be refused (and were answered or refused, not errored). */
+  slipRate: Rate;
+  /** Refused / prompts that should be answered. */
+  overRefusalRate: Rate;
+}
+
+export interface RefusalMetrics extends RefusalCounts {
+  scorer: string;
+  byCategory: (RefusalCounts & { category: string })[];
+}
+
+/**
+ * pass@k over the problems with at least k scored samples (`problems` of them; `short` had fewer).
+ * The interval is null when it cannot be computed (fewer than 2 problems, or every problem equal):
+ * say so rather than print a zero-width interval.
+ */
+export interface PassAtK { k: number; value: number | null; ciLow: number | null; ciHigh: number | null; problems?: number; short?: number }
 export interface LatencyStats { p50: number | null; p95: number | null; p99: number | null; mean: number | null }
 
+/** Metrics of one arm (the name is historical: with default arms an arm is a model). */
 export interface ModelMetrics {
+  /** The arm's id: what results are grouped by. */
+  arm: string;
+  /** The arm's model spec. */
   model: string;
+  /** The arm's strategy (null: the default for each problem kind). */
+  strategy: string | null;
   problems: number;
   samples: number;
+  /** Code problems (scorer `tests`): verdict counts. Errors are not scored and not in pass@k. */
   passed: number;
   failed: number;
   timeouts: number;
   errors: number;
+  /** Samples whose generation failed (provider error): not scored by any scorer. */
+  generationErrors: number;
   passAtK: PassAtK[];
+  /** Chat problems (scorer `refusal`), when the run has any. */
+  refusal?: RefusalMetrics;
+  /** Time to first token (streaming providers), ms. */
+  ttft: LatencyStats;
   /** Tokens reported by the provider (or counted), and their cost in USD (null: price unknown). */
   tokensIn: number;
   tokensOut: number;
@@ -74,7 +152,13 @@ export interface RunSummary {
   id: string;
   label: string;
   suite: string;
+  /** Every suite of the run. */
+  suites: string[];
   models: string[];
+  /** The arms' ids, in plan order (what metrics and problems are grouped by). */
+  arms: string[];
+  /** The scorers the run applies. */
+  scorers: string[];
   n: number;
   k: number[];
   sandbox: string;
@@ -92,9 +176,14 @@ export interface SampleSummary {
   id: string;
   runId: string;
   problemId: string;
+  arm: string;
   model: string;
   index: number;
-  status: Verdict;
+  /**
+   * The sample's main outcome: the `tests` verdict for code problems; for chat problems the refusal
+   * outcome (refused | answered_safe | slipped | ambiguous) or error.
+   */
+  status: Verdict | RefusalOutcome;
   /** One line: the assertion / exception / timeout. */
   detail: string;
   latencyMs: number | null;
@@ -103,7 +192,10 @@ export interface SampleSummary {
 
 export interface ProblemResult {
   problemId: string;
+  arm: string;
   model: string;
+  kind: 'code' | 'chat';
+  category: string | null;
   n: number;
   c: number;
   passAtK: { k: number; value: number | null }[];
@@ -112,7 +204,16 @@ export interface ProblemResult {
 
 export interface RunDetail { run: RunSummary; problems: ProblemResult[] }
 
+/** One scorer's outcome for a sample. */
+export interface ScoreDetail { scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string; meta: Record<string, unknown> | null }
+
 export interface SampleDetail extends SampleSummary {
+  kind: 'code' | 'chat';
+  /** Chat problems: the conversation sent. */
+  messages: { role: string; content: string }[] | null;
+  expectation: string | null;
+  category: string | null;
+  scores: ScoreDetail[];
   prompt: string;
   completion: string;
   raw: string;
@@ -124,6 +225,31 @@ export interface SampleDetail extends SampleSummary {
   suite: string;
   sourceFile: string | null;
   sourceLine: number | null;
+}
+
+/** The latest result of one problem of a suite file (per arm), for CodeLens, diagnostics and the Suites tree. */
+export interface LatestResult {
+  problemId: string;
+  /** 1-based line of the problem in its file, when known. */
+  line: number | null;
+  runId: string;
+  runLabel: string;
+  /** When that run finished (or started, if it has not). */
+  at: string;
+  arms: {
+    arm: string;
+    model: string;
+    /** Samples, of which `scored` were judged (the rest are errors) and `passed` passed. */
+    n: number;
+    scored: number;
+    passed: number;
+    errors: number;
+    /** passed | failed | timeout | error | partial (some samples passed) | a refusal outcome. */
+    status: string;
+    /** The sample to open: the first that did not pass, else the first. */
+    sampleId: string;
+    detail: string;
+  }[];
 }
 
 export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
@@ -143,6 +269,7 @@ export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');
 export const GetSample = req<{ sampleId: string }, SampleDetail>('crucible/getSample');
 export const ListSuites = req<{ extraPaths?: string[] }, SuiteInfo[]>('crucible/listSuites');
 export const ListProblems = req<{ suite: string }, ProblemInfo[]>('crucible/listProblems');
+export const LatestResults = req<{ file: string }, LatestResult[]>('crucible/latestResults');
 
 // ---- notifications (engine → extension) ----
 export const SampleFinished = note<SampleSummary>('crucible/sampleFinished');

@@ -11,6 +11,9 @@ import { autoSandbox } from './sandboxes/auto';
 import { bubblewrapSandbox } from './sandboxes/bubblewrap';
 import { dockerSandbox } from './sandboxes/docker';
 import { localSandbox } from './sandboxes/local';
+import { refusalScorer } from './scorers/refusal';
+import { testsScorer } from './scorers/tests';
+import { asIs } from './strategies/as-is';
 import { completeFunction } from './strategies/complete-function';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
@@ -32,5 +35,10 @@ export function createBuiltins(): Plugins {
   p.suites.register(humanevalSuite);
   p.suites.register(humanevalXSuite);
   p.strategies.register(completeFunction);
+  p.strategies.register(asIs);
+  p.scorers.register(testsScorer);
+  p.scorers.register(refusalScorer);
+  p.defaults.strategy = { code: completeFunction.name, chat: asIs.name };
+  p.defaults.scorers = { code: [testsScorer.name], chat: [refusalScorer.name] };
   return p;
 }

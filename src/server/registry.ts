@@ -1,6 +1,6 @@
 // One registry for every plugin kind. Built-ins (./builtins.ts) call the same register
 // functions a third party does.
-import type { Language, ProviderFactory, SandboxFactory, Strategy, SuiteSource } from './plugins';
+import type { Language, ProblemKind, ProviderFactory, SandboxFactory, ScorerFactory, Strategy, SuiteSource } from './plugins';
 
 export class Registry<T extends { name: string }> {
   private readonly items = new Map<string, T>();
@@ -25,6 +25,9 @@ export interface Plugins {
   languages: Registry<Language>;
   suites: Registry<SuiteSource>;
   strategies: Registry<Strategy>;
+  scorers: Registry<ScorerFactory>;
+  /** Per problem kind: the strategy an arm without one uses, and the scorers a run without any applies. */
+  defaults: { strategy: Partial<Record<ProblemKind, string>>; scorers: Partial<Record<ProblemKind, string[]>> };
 }
 
 export function createPlugins(): Plugins {
@@ -34,5 +37,7 @@ export function createPlugins(): Plugins {
     languages: new Registry('language'),
     suites: new Registry('suite source'),
     strategies: new Registry('strategy'),
+    scorers: new Registry('scorer'),
+    defaults: { strategy: {}, scorers: {} },
   };
 }

@@ -15,6 +15,7 @@ export interface RunRow {
 export interface ProblemRow {
   run_id: string; problem_id: string; suite: string; language: string; entry_point: string; prompt: string;
   tests: string; canonical: string | null; source_file: string | null; source_line: number | null; ord: number;
+  kind?: string; messages?: string | null; category?: string | null; expectation?: string | null; labels?: string | null; metadata?: string | null;
 }
 export interface SampleRow {
   id: string; run_id: string; problem_id: string; model: string; idx: number; raw: string; completion: string;
@@ -26,13 +27,31 @@ export interface SampleRow {
 
 export type OutcomeRow = Pick<SampleRow, 'id' | 'run_id' | 'problem_id' | 'model' | 'idx' | 'status' | 'detail' | 'latency_ms' | 'exec_ms' | 'tokens_in' | 'tokens_out'>;
 
+/** A sample without its outcomes (schema 2): outcomes are rows of their own, one per scorer. */
+export interface SampleRecord {
+  id: string; run_id: string; problem_id: string; arm: string; model: string; idx: number; raw: string; completion: string;
+  tokens_in: number | null; tokens_out: number | null; ttft_ms: number | null; latency_ms: number | null;
+  retries: number; created_at: string; meta: string | null;
+}
+export interface OutcomeRecord {
+  sample_id: string; scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string;
+  duration_ms: number | null; meta: string | null;
+}
+/** One sample × scorer, without texts: what metrics and result tables need. */
+export interface ScoredOutcomeRow {
+  sample_id: string; problem_id: string; arm: string; model: string; idx: number; scorer: string; status: string; value: number | null;
+  label: string | null; detail: string; latency_ms: number | null; ttft_ms: number | null; duration_ms: number | null;
+  tokens_in: number | null; tokens_out: number | null; retries: number;
+}
+
 export interface CacheRow { key: string; provider: string; model: string; generation: string; created_at: string }
 
 type Op =
   | { t: 'cache'; row: CacheRow }
   | { t: 'run'; row: RunRow }
   | { t: 'problems'; rows: ProblemRow[] }
-  | { t: 'sample'; row: SampleRow };
+  | { t: 'sample'; row: SampleRow }
+  | { t: 'sample2'; row: SampleRecord; outcomes: OutcomeRecord[] };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -57,6 +76,13 @@ CREATE TABLE IF NOT EXISTS annotations (
   note TEXT, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS samples_run ON samples (run_id, problem_id, model, idx);
 `;
+const SCHEMA_V2 = [
+  `ALTER TABLE problems ADD COLUMN kind TEXT NOT NULL DEFAULT 'code'`, `ALTER TABLE problems ADD COLUMN messages TEXT`,
+  `ALTER TABLE problems ADD COLUMN category TEXT`, `ALTER TABLE problems ADD COLUMN expectation TEXT`,
+  `ALTER TABLE problems ADD COLUMN labels TEXT`, `ALTER TABLE problems ADD COLUMN metadata TEXT`,
+  `ALTER TABLE samples ADD COLUMN arm TEXT`,
+  `ALTER TABLE outcomes ADD COLUMN score REAL`, `ALTER TABLE outcomes ADD COLUMN label TEXT`, `ALTER TABLE outcomes ADD COLUMN meta TEXT`,
+];
 
 let sqlPromise: Promise<SqlJsStatic> | undefined;
 function sql(): Promise<SqlJsStatic> {
@@ -100,6 +126,8 @@ export class Store {
     // write; durability comes from our journal instead.
     db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
     db.exec(SCHEMA);
+    const version = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number) ?? 0;
+    if (version < 2) { for (const q of SCHEMA_V2) db.exec(q); db.exec('PRAGMA user_version = 2'); }
     const store = new Store(db, file, opts.checkpointBytes ?? 32 * 2 ** 20);
     if (file) {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -141,10 +169,11 @@ export class Store {
       }
       case 'problems': {
         const st = this.db.prepare(
-          `INSERT OR REPLACE INTO problems (run_id,problem_id,suite,language,entry_point,prompt,tests,canonical,source_file,source_line,ord)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?)`);
+          `INSERT OR REPLACE INTO problems (run_id,problem_id,suite,language,entry_point,prompt,tests,canonical,source_file,source_line,ord,kind,messages,category,expectation,labels,metadata)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
         for (const p of op.rows) {
-          st.run([p.run_id, p.problem_id, p.suite, p.language, p.entry_point, p.prompt, p.tests, p.canonical, p.source_file, p.source_line, p.ord]);
+          st.run([p.run_id, p.problem_id, p.suite, p.language, p.entry_point, p.prompt, p.tests, p.canonical, p.source_file, p.source_line, p.ord,
+            p.kind ?? 'code', p.messages ?? null, p.category ?? null, p.expectation ?? null, p.labels ?? null, p.metadata ?? null]);
         }
         st.free();
         break;
@@ -166,6 +195,20 @@ export class Store {
           `INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms) VALUES (?,?,?,?,?,?)`,
           [s.id, 'tests', s.status, s.detail, s.output, s.exec_ms],
         );
+        break;
+      }
+      case 'sample2': {
+        const s = op.row;
+        this.db.run(
+          `INSERT OR REPLACE INTO samples (id,run_id,problem_id,arm,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at,meta)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [s.id, s.run_id, s.problem_id, s.arm, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta ?? null],
+        );
+        this.db.run('DELETE FROM outcomes WHERE sample_id = ?', [s.id]);
+        for (const o of op.outcomes) {
+          this.db.run(`INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms,score,label,meta) VALUES (?,?,?,?,?,?,?,?,?)`,
+            [o.sample_id, o.scorer, o.status, o.detail, o.output, o.duration_ms, o.value, o.label, o.meta]);
+        }
         break;
       }
     }
@@ -232,6 +275,24 @@ export class Store {
   putProblems(rows: ProblemRow[]): void { if (rows.length) this.write({ t: 'problems', rows }); }
   putSample(row: SampleRow): void { this.write({ t: 'sample', row }); }
   putCache(row: CacheRow): void { this.write({ t: 'cache', row }); }
+  /** The sample and its outcomes in one journal op: they appear together or not at all. */
+  putSampleWithOutcomes(row: SampleRecord, outcomes: OutcomeRecord[]): void { this.write({ t: 'sample2', row, outcomes }); }
+  scoredOutcomes(runId: string): ScoredOutcomeRow[] {
+    return this.all<ScoredOutcomeRow>(`SELECT s.id AS sample_id, s.problem_id, COALESCE(s.arm, s.model) AS arm, s.model, s.idx, o.scorer, o.status,
+      o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
+      FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
+  }
+  sampleRecord(id: string): (SampleRecord & { outcomes: OutcomeRecord[] }) | undefined {
+    const s = this.all<SampleRecord>('SELECT id, run_id, problem_id, COALESCE(arm, model) AS arm, model, idx, raw, completion, tokens_in, tokens_out, ttft_ms, latency_ms, retries, created_at, meta FROM samples WHERE id = ?', [id])[0];
+    if (!s) return undefined;
+    const outcomes = this.all<OutcomeRecord>('SELECT sample_id, scorer, status, score AS value, label, detail, output, duration_ms, meta FROM outcomes WHERE sample_id = ? ORDER BY scorer', [id]);
+    return { ...s, outcomes };
+  }
+  /** Where problems of a suite file appear in runs, newest run first. */
+  problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null }[] {
+    return this.all(`SELECT p.run_id, p.problem_id, p.source_line FROM problems p JOIN runs r ON r.id = p.run_id
+      WHERE p.source_file = ? ORDER BY r.created_at DESC, r.id DESC`, [file]);
+  }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 
   // ---- reads ----

@@ -1,0 +1,130 @@
+// The per-item pipeline: generate (or reuse a cached generation) → extract → score with every scorer
+// of the problem's kind → store the sample with its outcomes in one durable write. Nothing here knows
+// a strategy, scorer or provider by name.
+import { createHash } from 'node:crypto';
+import type { Semaphore } from '../limits';
+import type { SampleFact } from '../metrics/aggregate';
+import type { AnyProblem, ChatMessage, Generation, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
+import type { OutcomeRecord, SampleRecord, Store } from '../store/store';
+import { sampleId, type Arm } from './plan';
+
+export interface PipelineContext {
+  runId: string;
+  store: Store;
+  /** Provider per model spec. */
+  providers: Map<string, Provider>;
+  /** The strategy an arm uses for a problem (resolved by kind at plan time). */
+  strategyFor(arm: Arm, problem: AnyProblem): Strategy;
+  /** Scorers per problem kind, each with its own concurrency gate. */
+  scorers: Map<string, { scorer: Scorer; gate: Semaphore }[]>;
+  genGate: Semaphore;
+  noCache: boolean;
+  /** Ids of the samples the run already has (resume). */
+  done: Set<string>;
+  signal: AbortSignal;
+  /** Called once the sample is durable. */
+  finished(sample: SampleRecord, outcomes: OutcomeRecord[], fact: SampleFact): void;
+}
+
+export function cacheKey(provider: Provider, messages: ChatMessage[], params: SamplingParams, idx: number): string {
+  return createHash('sha256').update(JSON.stringify([provider.name, provider.model, messages, params, idx])).digest('hex');
+}
+
+const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
+
+/** What the scorers judge: the extracted code for code problems, the reply itself for chat problems. */
+export function extract(problem: AnyProblem, gen: Generation): string {
+  return problem.kind === 'chat' ? gen.raw : gen.completion;
+}
+
+/** Runs one (problem, arm, index) through the pipeline. Resolves once stored (or skipped on cancel). */
+export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Arm, idx: number): Promise<void> {
+  const id = sampleId(ctx.runId, arm.id, problem.id, idx);
+  if (ctx.done.has(id) || ctx.signal.aborted) return;
+  const provider = ctx.providers.get(arm.model)!;
+  const scorers = ctx.scorers.get(problem.kind ?? 'code') ?? [];
+  const base: SampleRecord = {
+    id, run_id: ctx.runId, problem_id: problem.id, arm: arm.id, model: arm.model, idx, raw: '', completion: '',
+    tokens_in: null, tokens_out: null, ttft_ms: null, latency_ms: null, retries: 0, created_at: '', meta: null,
+  };
+
+  // ---- generate ----
+  let gen: Generation;
+  let cached = false;
+  const messages = ctx.strategyFor(arm, problem).messages(problem);
+  // Not abortable on purpose: on cancel the queue drains in O(n), each item returning at once.
+  const release = await ctx.genGate.acquire();
+  try {
+    if (ctx.signal.aborted) return;
+    const req = { problem: problem as never, messages, sampleIndex: idx, signal: ctx.signal, params: arm.params };
+    if (provider.cacheable === false) {
+      gen = await provider.generate(req);
+    } else {
+      // Spend nothing twice: the same request (incl. sample index and seed) reuses its completion.
+      const key = cacheKey(provider, messages, arm.params, idx);
+      const hit = ctx.noCache ? undefined : ctx.store.cached(key);
+      if (hit) {
+        gen = JSON.parse(hit.generation) as Generation;
+        cached = true;
+      } else {
+        gen = await provider.generate(req);
+        ctx.store.putCache({ key, provider: provider.name, model: provider.model, generation: JSON.stringify(gen), created_at: new Date().toISOString() });
+      }
+    }
+  } catch (e) {
+    if (ctx.signal.aborted) return; // cancelled, not failed: the sample is simply not done
+    const msg = (e as Error).message || String(e);
+    const retries = Number((e as { retries?: unknown }).retries) || 0;
+    const sample = { ...base, retries, created_at: new Date().toISOString(), meta: JSON.stringify({ messages, error: msg }) };
+    // The provider failed: every scorer records an error (not a verdict), labelled as a generation error.
+    const outcomes = (scorers.length ? scorers.map((s) => s.scorer.name) : ['tests']).map((scorer): OutcomeRecord => ({
+      sample_id: id, scorer, status: 'error', value: null, label: 'generation', detail: firstLine(msg), output: msg, duration_ms: null, meta: null,
+    }));
+    await store(ctx, sample, outcomes, problem);
+    return;
+  } finally {
+    release();
+  }
+
+  // ---- extract, score ----
+  const completion = extract(problem, gen);
+  const outcomes: OutcomeRecord[] = [];
+  for (const { scorer, gate } of scorers) {
+    const rel = await gate.acquire();
+    try {
+      if (ctx.signal.aborted) return;
+      let s;
+      try {
+        s = await scorer.score({ problem, raw: gen.raw, completion, signal: ctx.signal });
+      } catch (e) {
+        s = { status: 'error', detail: `${scorer.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e) };
+      }
+      outcomes.push({
+        sample_id: id, scorer: scorer.name, status: s.status, value: s.value ?? null, label: s.label ?? null, detail: s.detail,
+        output: s.output ?? '', duration_ms: s.durationMs ?? null, meta: s.meta ? JSON.stringify(s.meta) : null,
+      });
+    } finally {
+      rel();
+    }
+  }
+  if (ctx.signal.aborted) return; // a verdict reached while cancelling is not a verdict
+
+  // ---- store ----
+  const { raw, completion: _c, tokensIn, tokensOut, ttftMs, latencyMs, retries, ...rest } = gen;
+  const sample: SampleRecord = {
+    ...base, raw, completion, tokens_in: tokensIn ?? null, tokens_out: tokensOut ?? null, ttft_ms: ttftMs ?? null,
+    latency_ms: latencyMs, retries: retries ?? 0, created_at: new Date().toISOString(),
+    meta: JSON.stringify({ ...rest, messages, strategy: ctx.strategyFor(arm, problem).name, cached }),
+  };
+  await store(ctx, sample, outcomes, problem);
+}
+
+async function store(ctx: PipelineContext, sample: SampleRecord, outcomes: OutcomeRecord[], problem: AnyProblem): Promise<void> {
+  ctx.store.putSampleWithOutcomes(sample, outcomes);
+  await ctx.store.flush(); // acknowledged (counted, shown) only once it is on disk
+  ctx.finished(sample, outcomes, {
+    problemId: problem.id, arm: sample.arm, generationError: outcomes.some((o) => o.label === 'generation'),
+    latencyMs: sample.latency_ms, ttftMs: sample.ttft_ms, tokensIn: sample.tokens_in, tokensOut: sample.tokens_out,
+    outcomes: outcomes.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms })),
+  });
+}

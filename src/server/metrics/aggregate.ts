@@ -1,0 +1,162 @@
+// Aggregation of outcomes into per-arm metrics: pure, incremental (a run's progress adds one sample
+// at a time in O(1) and reads the summary in O(problems)), and the same code for the final figures.
+import type { LatencyStats, ModelMetrics, PassAtK, RefusalCounts, RefusalMetrics, Rate } from '../../protocol';
+import { passAtK } from './passk';
+import { bootstrapMeanCI, percentiles, wilson } from './stats';
+
+/** One scored sample as aggregation sees it (no texts). */
+export interface SampleFact {
+  problemId: string;
+  arm: string;
+  /** The provider failed: nothing was scored. */
+  generationError: boolean;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  /** One per scorer that judged it. */
+  outcomes: { scorer: string; status: string; durationMs: number | null }[];
+}
+
+export interface ProblemFacts { kind: 'code' | 'chat'; category?: string; expectation?: string }
+
+export interface ArmInfo { id: string; model: string; strategy: string | null }
+
+interface Cell { n: number; c: number }
+
+class RefusalTally {
+  responses = 0; refused = 0; answeredSafe = 0; slipped = 0; ambiguous = 0; errors = 0;
+  // Denominators: judged responses to prompts that should be refused / answered.
+  shouldRefuse = 0; shouldAnswer = 0; refusedSafe = 0;
+
+  add(status: string, expectation: string | undefined): void {
+    this.responses++;
+    if (status === 'error') { this.errors++; return; }
+    if (status === 'refused') this.refused++;
+    else if (status === 'answered_safe') this.answeredSafe++;
+    else if (status === 'slipped') this.slipped++;
+    else this.ambiguous++;
+    if (expectation === 'should_refuse') this.shouldRefuse++;
+    else if (expectation === 'should_answer') { this.shouldAnswer++; if (status === 'refused') this.refusedSafe++; }
+  }
+
+  counts(): RefusalCounts {
+    return {
+      responses: this.responses, refused: this.refused, answeredSafe: this.answeredSafe, slipped: this.slipped,
+      ambiguous: this.ambiguous, errors: this.errors,
+      slipRate: rate(this.slipped, this.shouldRefuse), overRefusalRate: rate(this.refusedSafe, this.shouldAnswer),
+    };
+  }
+}
+
+/** A rate with its Wilson 95% interval (null when nothing was counted). */
+export function rate(x: number, n: number): Rate {
+  const ci = wilson(x, n);
+  return { x, n, value: n > 0 ? x / n : null, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null };
+}
+
+class ArmTally {
+  samples = 0; passed = 0; failed = 0; timeouts = 0; errors = 0; generationErrors = 0; tokensIn = 0; tokensOut = 0;
+  readonly cells = new Map<string, Cell>();
+  readonly problems = new Set<string>();
+  readonly latency: number[] = []; readonly ttft: number[] = []; readonly exec: number[] = [];
+  refusal: RefusalTally | null = null;
+  readonly refusalByCategory = new Map<string, RefusalTally>();
+  constructor(readonly info: ArmInfo) {}
+}
+
+export class MetricsAccumulator {
+  private readonly arms = new Map<string, ArmTally>();
+
+  constructor(arms: ArmInfo[], private readonly problems: Map<string, ProblemFacts>, private readonly ks: number[]) {
+    for (const a of arms) this.arms.set(a.id, new ArmTally(a));
+  }
+
+  add(s: SampleFact): void {
+    let t = this.arms.get(s.arm);
+    if (!t) { t = new ArmTally({ id: s.arm, model: s.arm, strategy: null }); this.arms.set(s.arm, t); }
+    const p = this.problems.get(s.problemId);
+    t.samples++;
+    t.problems.add(s.problemId);
+    t.tokensIn += s.tokensIn ?? 0; t.tokensOut += s.tokensOut ?? 0;
+    if (s.latencyMs !== null) t.latency.push(s.latencyMs);
+    if (s.ttftMs !== null) t.ttft.push(s.ttftMs);
+    if (s.generationError) t.generationErrors++;
+    for (const o of s.outcomes) {
+      if (o.scorer === 'tests') {
+        if (o.durationMs !== null && o.status !== 'error') t.exec.push(o.durationMs);
+        if (o.status === 'passed') t.passed++;
+        else if (o.status === 'failed') t.failed++;
+        else if (o.status === 'timeout') t.timeouts++;
+        else t.errors++;
+        // pass@k counts scored samples only: an error is a measurement that did not happen, not a
+        // failure. A problem with only errors still has a cell (n = 0), so it shows as short.
+        let cell = t.cells.get(s.problemId);
+        if (!cell) { cell = { n: 0, c: 0 }; t.cells.set(s.problemId, cell); }
+        if (o.status !== 'error') { cell.n++; if (o.status === 'passed') cell.c++; }
+      } else if (o.scorer === 'refusal') {
+        t.refusal ??= new RefusalTally();
+        t.refusal.add(o.status, p?.expectation);
+        const cat = p?.category ?? '(none)';
+        let c = t.refusalByCategory.get(cat);
+        if (!c) { c = new RefusalTally(); t.refusalByCategory.set(cat, c); }
+        c.add(o.status, p?.expectation);
+      }
+    }
+    // A generation error on a code problem is a 'tests' error outcome (stored so); nothing else to do.
+  }
+
+  /**
+   * Per-arm metrics. `full` adds bootstrap intervals and latency percentiles (the final figures);
+   * without it the summary is cheap enough for every progress tick.
+   */
+  metrics(full: boolean, cost: (model: string, tokensIn: number, tokensOut: number) => number | null): ModelMetrics[] {
+    return [...this.arms.values()].map((t) => {
+      const counts = [...t.cells.values()];
+      const passAtKs: PassAtK[] = this.ks.map((k) => passAtKSummary(counts, k, full));
+      const m: ModelMetrics = {
+        arm: t.info.id, model: t.info.model, strategy: t.info.strategy,
+        problems: t.problems.size, samples: t.samples, passed: t.passed, failed: t.failed, timeouts: t.timeouts,
+        errors: t.errors + (t.refusal?.errors ?? 0), generationErrors: t.generationErrors,
+        passAtK: passAtKs, tokensIn: t.tokensIn, tokensOut: t.tokensOut, cost: cost(t.info.model, t.tokensIn, t.tokensOut),
+        latency: full ? percentiles(t.latency) : EMPTY, ttft: full ? percentiles(t.ttft) : EMPTY, exec: full ? percentiles(t.exec) : EMPTY,
+      };
+      if (t.refusal) {
+        const r: RefusalMetrics = {
+          scorer: 'refusal', ...t.refusal.counts(),
+          byCategory: [...t.refusalByCategory.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, c]) => ({ category, ...c.counts() })),
+        };
+        m.refusal = r;
+      }
+      return m;
+    });
+  }
+}
+
+const EMPTY: LatencyStats = { p50: null, p95: null, p99: null, mean: null };
+
+/**
+ * pass@k over the problems with at least k scored samples; the others are counted as `short`.
+ * The bootstrap interval over problems is left null where it cannot say anything: fewer than two
+ * problems, or every problem with the same value (a zero-width interval would read as certainty).
+ */
+export function passAtKSummary(counts: { n: number; c: number }[], k: number, withCI: boolean): PassAtK {
+  const values: number[] = [];
+  let short = 0;
+  for (const { n, c } of counts) {
+    const v = n === 0 ? null : passAtK(n, c, k);
+    if (v === null) short++; else values.push(v);
+  }
+  const value = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  let ci: [number, number] | null = null;
+  if (withCI && values.length >= 2 && values.some((v) => v !== values[0])) ci = bootstrapMeanCI(values, { seed: 12345 });
+  return { k, value, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, problems: values.length, short };
+}
+
+/** The whole aggregation in one call (tests, recomputing an old run's figures). */
+export function aggregate(arms: ArmInfo[], problems: Map<string, ProblemFacts>, ks: number[], samples: Iterable<SampleFact>, full: boolean,
+  cost: (model: string, tokensIn: number, tokensOut: number) => number | null = () => null): ModelMetrics[] {
+  const acc = new MetricsAccumulator(arms, problems, ks);
+  for (const s of samples) acc.add(s);
+  return acc.metrics(full, cost);
+}

@@ -1,0 +1,42 @@
+// `tests`: runs a code problem's tests against the completion in the run's sandbox. Time limits are
+// calibrated per problem from the canonical solution's run time here (unless the plan fixes one),
+// so verdicts do not move with the speed of the machine.
+import type { Verdict } from '../../protocol';
+import { DEFAULT_TIMEOUT_MS } from '../engine/plan';
+import type { CodeProblem, Sandbox, Score, ScorerFactory } from '../plugins';
+import { calibrate } from '../sandboxes/calibrate';
+
+const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
+
+export const testsScorer: ScorerFactory = {
+  name: 'tests',
+  kinds: ['code'],
+  async create(ctx) {
+    const sandbox: Sandbox = await ctx.sandbox();
+    const problems = ctx.problems.filter((p): p is CodeProblem => p.kind !== 'chat');
+    const { timeoutMs, calibrate: doCalibrate, timeoutFactor, timeoutFloorMs } = ctx.limits;
+    const floorMs = timeoutFloorMs ?? DEFAULT_TIMEOUT_MS;
+    let limits = new Map<string, number>();
+    if (timeoutMs === undefined && doCalibrate !== false && sandbox.name !== 'local') {
+      try {
+        limits = (await calibrate(sandbox, problems, { cacheDir: ctx.cacheDir, factor: timeoutFactor, floorMs, signal: ctx.signal })).limits;
+      } catch { /* no calibration: the floor applies */ }
+    }
+    const limitFor = (p: CodeProblem) => timeoutMs ?? limits.get(p.id) ?? floorMs;
+    return {
+      name: 'tests',
+      capacity: () => sandbox.capacity?.() ?? 1,
+      async score({ problem, completion, signal }): Promise<Score> {
+        if (problem.kind === 'chat') throw new Error(`tests: ${problem.id} is a chat problem and has no tests`);
+        try {
+          const res = await sandbox.execute({ problem, completion, timeoutMs: limitFor(problem), signal });
+          const status: Verdict = res.status;
+          return { status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs };
+        } catch (e) {
+          // A sandbox fault is this sample's outcome (error), never a lost sample.
+          return { status: 'error', detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };
+        }
+      },
+    };
+  },
+};
