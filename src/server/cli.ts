@@ -9,6 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { ModelMetrics, RunPlan, RunSummary } from '../protocol';
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
+import { runGrade } from './grade';
 import { replayCounts } from './providers/replay';
 import { Store } from './store/store';
 
@@ -46,6 +47,7 @@ class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === 'grade') return runGrade(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
   const { values: o, positionals } = parseArgs({
     args: rest,
