@@ -1,12 +1,10 @@
 // HumanEval-format suites: JSONL or JSONL.gz with task_id, prompt, entry_point, canonical_solution, test.
 // "humaneval" resolves to $CRUCIBLE_DATA_DIR/humaneval/HumanEval.jsonl.gz, else a cached download
 // of the public dataset verified by SHA-256.
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { field, InputError, readJsonl } from '../jsonl';
 import type { Problem, SuiteSource } from '../plugins';
+import { resolvePinned } from './download';
 
 export const HUMANEVAL = {
   url: 'https://github.com/openai/human-eval/raw/master/data/HumanEval.jsonl.gz',
@@ -37,35 +35,9 @@ export async function loadHumanEvalFile(file: string, suite: string, language = 
   });
 }
 
-async function fetchVerified(url: string, sha256: string, dest: string): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`cannot download ${url} (${(e as Error).cause ?? (e as Error).message}); set CRUCIBLE_DATA_DIR to a folder holding humaneval/${HUMANEVAL.file}, or pass the file's path as the suite`);
-  }
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
-  const buf = Buffer.from(await res.arrayBuffer());
-  const got = createHash('sha256').update(buf).digest('hex');
-  if (got !== sha256) throw new Error(`download of ${url} has SHA-256 ${got}, expected ${sha256}: refusing to use it`);
-  await mkdir(path.dirname(dest), { recursive: true });
-  await writeFile(dest + '.part', buf);
-  await rename(dest + '.part', dest);
-}
-
 /** Finds the HumanEval file: data dir, then cache (verified), then download into the cache. */
 export async function resolveHumanEval(dataDir: string | undefined, cacheDir: string): Promise<string> {
-  if (dataDir) {
-    const p = path.join(dataDir, 'humaneval', HUMANEVAL.file);
-    if (existsSync(p)) return p;
-  }
-  const cached = path.join(cacheDir, HUMANEVAL.file);
-  if (existsSync(cached)) {
-    const got = createHash('sha256').update(await readFile(cached)).digest('hex');
-    if (got === HUMANEVAL.sha256) return cached;
-  }
-  await fetchVerified(HUMANEVAL.url, HUMANEVAL.sha256, cached);
-  return cached;
+  return resolvePinned({ url: HUMANEVAL.url, sha256: HUMANEVAL.sha256, dataPath: `humaneval/${HUMANEVAL.file}`, cachePath: HUMANEVAL.file }, dataDir, cacheDir);
 }
 
 export const humanevalSuite: SuiteSource = {
