@@ -1,8 +1,9 @@
 // HumanEval-format suites: JSONL or JSONL.gz with task_id, prompt, entry_point, canonical_solution, test.
+// A .jsonl path whose first record is a chat problem (see isChatRecord) is left to the chat-file suite.
 // "humaneval" resolves to $CRUCIBLE_DATA_DIR/humaneval/HumanEval.jsonl.gz, else a cached download
 // of the public dataset verified by SHA-256.
 import * as path from 'node:path';
-import { field, InputError, readJsonl } from '../jsonl';
+import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { Problem, SuiteSource } from '../plugins';
 import { resolvePinned } from './download';
 
@@ -12,8 +13,24 @@ export const HUMANEVAL = {
   file: 'HumanEval.jsonl.gz',
 };
 
+/** Fields only code problems have: a JSONL record with one of them is HumanEval-format. */
+const CODE_FIELDS = ['test', 'entry_point', 'canonical_solution'];
+
+/**
+ * True for a JSONL record that is a chat problem, not a HumanEval one: it has a prompt or messages and
+ * none of test, entry_point, canonical_solution. Decided on a file's first record, by this suite
+ * (which leaves such files alone) and by the chat-file suite (which takes only these), so a path
+ * resolves the same whichever is registered first.
+ */
+export function isChatRecord(value: Record<string, unknown>): boolean {
+  return !CODE_FIELDS.some((f) => value[f] !== undefined) && (value.prompt !== undefined || value.messages !== undefined);
+}
+
 export async function loadHumanEvalFile(file: string, suite: string, language = 'python'): Promise<Problem[]> {
-  const recs = await readJsonl(file);
+  return fromRecords(file, await readJsonl(file), suite, language);
+}
+
+function fromRecords(file: string, recs: JsonlRecord[], suite: string, language: string): Problem[] {
   const seen = new Set<string>();
   const gz = /\.gz$/i.test(file);
   return recs.map((r) => {
@@ -46,7 +63,9 @@ export const humanevalSuite: SuiteSource = {
     if (spec === 'humaneval') return loadHumanEvalFile(await resolveHumanEval(ctx.dataDir, ctx.cacheDir), 'humaneval');
     if (/\.jsonl(\.gz)?$/i.test(spec)) {
       const file = path.resolve(spec);
-      return loadHumanEvalFile(file, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''));
+      const recs = await readJsonl(file);
+      if (recs.length && isChatRecord(recs[0].value)) return null; // a chat file: the chat-file suite's
+      return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''), 'python');
     }
     return null;
   },
