@@ -83,3 +83,19 @@ export function parseCsv(file: string, text: string): CsvRecord[] {
     return { line: starts[i + 1], value };
   });
 }
+
+/** A required, non-blank cell (or undefined when optional), with errors naming file, line and column. */
+export function cell(file: string, rec: CsvRecord, name: string, optional: true): string | undefined;
+export function cell(file: string, rec: CsvRecord, name: string, optional?: false): string;
+export function cell(file: string, rec: CsvRecord, name: string, optional = false): string | undefined {
+  const v = rec.value[name];
+  if (v === undefined) {
+    if (optional) return undefined;
+    throw new InputError(file, rec.line, `missing column "${name}"`);
+  }
+  if (!v.trim()) {
+    if (optional) return undefined;
+    throw new InputError(file, rec.line, `field "${name}" is empty`);
+  }
+  return v;
+}
