@@ -12,8 +12,12 @@ import { bubblewrapSandbox } from './sandboxes/bubblewrap';
 import { dockerSandbox } from './sandboxes/docker';
 import { localSandbox } from './sandboxes/local';
 import { completeFunction } from './strategies/complete-function';
+import { advbenchSuite } from './suites/advbench';
+import { chatFileSuite } from './suites/chat-file';
+import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
+import { xstestSuite } from './suites/xstest';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
@@ -31,6 +35,11 @@ export function createBuiltins(): Plugins {
   for (const l of builtinLanguages) p.languages.register(l);
   p.suites.register(humanevalSuite);
   p.suites.register(humanevalXSuite);
+  p.suites.register(xstestSuite);
+  p.suites.register(harmbenchSuite);
+  p.suites.register(advbenchSuite);
+  // Any order works: each file suite takes only the files in its own format.
+  p.suites.register(chatFileSuite);
   p.strategies.register(completeFunction);
   return p;
 }
