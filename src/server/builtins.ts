@@ -15,8 +15,12 @@ import { refusalScorer } from './scorers/refusal';
 import { testsScorer } from './scorers/tests';
 import { asIs } from './strategies/as-is';
 import { completeFunction } from './strategies/complete-function';
+import { advbenchSuite } from './suites/advbench';
+import { chatFileSuite } from './suites/chat-file';
+import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
+import { xstestSuite } from './suites/xstest';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
@@ -34,6 +38,11 @@ export function createBuiltins(): Plugins {
   for (const l of builtinLanguages) p.languages.register(l);
   p.suites.register(humanevalSuite);
   p.suites.register(humanevalXSuite);
+  p.suites.register(xstestSuite);
+  p.suites.register(harmbenchSuite);
+  p.suites.register(advbenchSuite);
+  // Any order works: each file suite takes only the files in its own format.
+  p.suites.register(chatFileSuite);
   p.strategies.register(completeFunction);
   p.strategies.register(asIs);
   p.scorers.register(testsScorer);

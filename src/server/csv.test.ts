@@ -1,33 +1,50 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseCsv, readCsvRecords } from './csv';
+import { gzipSync } from 'node:zlib';
+import { parseCsv, readCsv } from './csv';
+import { InputError } from './jsonl';
 
-test('plain, quoted, embedded commas, newlines and doubled quotes', () => {
-  const text = 'id,text,n\r\n1,plain,2\n2,"a, b",3\n3,"line one\nline two",4\n4,"say ""hi""",5\n5,,\n';
-  assert.deepEqual(parseCsv(text, 'x.csv'), [
-    { id: '1', text: 'plain', n: '2' },
-    { id: '2', text: 'a, b', n: '3' },
-    { id: '3', text: 'line one\nline two', n: '4' },
-    { id: '4', text: 'say "hi"', n: '5' },
-    { id: '5', text: '', n: '' },
+const lines = (s: string) => parseCsv('f.csv', s).map((r) => r.line);
+
+test('readCsv: records carry the line they start on, quoted newlines included (LF, CRLF, CR)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'csv-'));
+  const file = path.join(dir, 'a.csv');
+  await writeFile(file, 'id,text\n1,plain\n2,"two\nlines, and a ""quote"""\n\n3,last');
+  const recs = await readCsv(file);
+  assert.deepEqual(recs, [
+    { line: 2, value: { id: '1', text: 'plain' } },
+    { line: 3, value: { id: '2', text: 'two\nlines, and a "quote"' } },
+    { line: 6, value: { id: '3', text: 'last' } },
   ]);
+  assert.deepEqual(lines('a,b\r\n1,2\r\n\r\n3,"x\r\ny"\r\n5,6\r\n'), [2, 4, 6]);
+  assert.deepEqual(lines('a,b\r1,2\r3,"x\ry"\r5,6\r'), [2, 3, 5]);
+  assert.deepEqual(lines('\n\na,b\n\n1,"\n\n"\n7,8\n\n'), [5, 8]);
+  assert.deepEqual(parseCsv('f.csv', '\ufeffa\nx\n')[0].value, { a: 'x' }, 'a byte-order mark is not part of the first column name');
+  assert.deepEqual(parseCsv('f.csv', ''), []);
+  assert.deepEqual(parseCsv('f.csv', 'a,b\n'), []);
+  await writeFile(file + '.gz', gzipSync('a\nx\n'));
+  assert.deepEqual(await readCsv(file + '.gz'), [{ line: 2, value: { a: 'x' } }]);
 });
 
-test('records carry the line they start on; BOM and a missing final newline are fine', () => {
-  const recs = readCsvRecords('\ufeffa,b\n1,"x\ny\nz"\n2,w', 'x.csv');
-  assert.deepEqual(recs.map((r) => r.line), [2, 5]);
-  assert.deepEqual(recs[1].value, { a: '2', b: 'w' });
-});
-
-test('malformed input names file and line', () => {
-  assert.throws(() => parseCsv('a,b\n1,2\n3,"open\nstill open', 'f.csv'), /^InputError: f\.csv:3: unterminated quoted field/);
-  assert.throws(() => parseCsv('a,b\n1,2\n3\n', 'f.csv'), /f\.csv:3: 1 fields where the header has 2/);
-  assert.throws(() => parseCsv('a,b\n1,"x"y\n', 'f.csv'), /f\.csv:2: unexpected "y" after a closing quote/);
-  assert.throws(() => parseCsv('a,b\n1,x"y\n', 'f.csv'), /f\.csv:2: a " inside an unquoted field/);
-  assert.throws(() => parseCsv('a,a\n1,2\n', 'f.csv'), /f\.csv:1: duplicate column "a"/);
-});
-
-test('empty input has no records; header only has none', () => {
-  assert.deepEqual(parseCsv('', 'f.csv'), []);
-  assert.deepEqual(parseCsv('a,b\n', 'f.csv'), []);
+test('readCsv: malformed files name the file and line', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'csv-'));
+  const file = path.join(dir, 'bad.csv');
+  // An unescaped quote opens a field that swallows the rest of the file: point at the record it opened in.
+  await writeFile(file, 'id,text\n1,ok\n2,"never closed\n3,more\n4,end\n');
+  await assert.rejects(readCsv(file), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.line, 3);
+    assert.match(e.message, /bad\.csv:3: a quoted field opened in this record is never closed/);
+    return true;
+  });
+  const err = (s: string) => { try { parseCsv('f.csv', s); } catch (e) { return (e as Error).message; } return 'no error'; };
+  assert.match(err('a,b\n1,2\n3\n5,6\n'), /^f\.csv:3: malformed CSV \(Invalid Record Length/);
+  assert.match(err('a,b\r\n1,"2\r\n"\r\n3\r\n'), /^f\.csv:4: malformed CSV/);
+  assert.match(err('a,b\n1,2\n3,"x"y\n'), /^f\.csv:3: malformed CSV \(Invalid Closing Quote/);
+  assert.equal(err('a,a\n1,2\n'), 'f.csv:1: duplicate column "a" in the header');
+  assert.equal(err('a,\n1,2\n'), 'f.csv:1: column 2 of the header has no name');
+  await assert.rejects(readCsv(path.join(dir, 'missing.csv')), /missing\.csv: cannot read: ENOENT/);
 });

@@ -1,75 +1,101 @@
-// RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. Errors name file and line,
-// like the JSONL reader, so a broken suite or response file says where to look.
+// Reading CSV (RFC 4180: quoted fields may hold commas, quotes and newlines) with errors that name the
+// file and line, records shaped like JsonlRecord so the same field() helper reads both.
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { InputError } from './jsonl';
 
-export interface CsvRecord { line: number; value: Record<string, string> }
-
-/** Splits CSV text into rows of fields, each row with the (1-based) line it starts on. */
-export function parseCsvRows(text: string, file: string): { line: number; fields: string[] }[] {
-  const rows: { line: number; fields: string[] }[] = [];
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // Excel writes a BOM
-  let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    for (;;) {
-      let value = '';
-      if (text[i] === '"') {
-        const quoteLine = line;
-        i++;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q < 0) throw new InputError(file, quoteLine, 'unterminated quoted field (a " opened here is never closed)');
-          value += text.slice(i, q);
-          for (let k = i; k < q; k++) if (text.charCodeAt(k) === 10) line++;
-          i = q + 1;
-          if (text[i] === '"') { value += '"'; i++; continue; }
-          break;
-        }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          throw new InputError(file, line, `unexpected ${JSON.stringify(text[i])} after a closing quote (quotes inside a quoted field are doubled: "")`);
-        }
-      } else {
-        let j = i;
-        while (j < n && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r') j++;
-        value = text.slice(i, j);
-        if (value.includes('"')) throw new InputError(file, line, 'a " inside an unquoted field (quote the field and double the quote)');
-        i = j;
-      }
-      fields.push(value);
-      if (text[i] === ',') { i++; continue; }
-      break;
-    }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') { i++; line++; }
-    // A blank line is no record (a lone empty field), e.g. a trailing newline at the end.
-    if (!(fields.length === 1 && fields[0] === '')) rows.push({ line: start, fields });
-  }
-  return rows;
+export interface CsvRecord {
+  /** The line the record starts on (1-based; the header is line 1). */
+  line: number;
+  /** Column name → cell text, verbatim (no trimming, no type conversion). */
+  value: Record<string, string>;
 }
 
-/** Records keyed by the header row, with the line each record starts on. */
-export function readCsvRecords(text: string, file: string): CsvRecord[] {
-  const rows = parseCsvRows(text, file);
-  if (rows.length === 0) return [];
-  const header = rows[0].fields.map((h) => h.trim());
-  const seen = new Set<string>();
-  for (const h of header) {
-    if (seen.has(h)) throw new InputError(file, rows[0].line, `duplicate column "${h}" in the header`);
-    seen.add(h);
+export async function readCsv(file: string): Promise<CsvRecord[]> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (e) {
+    throw new InputError(file, null, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return rows.slice(1).map((r) => {
-    if (r.fields.length !== header.length) {
-      throw new InputError(file, r.line, `${r.fields.length} fields where the header has ${header.length}`);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) {
+    try { buf = gunzipSync(buf); } catch (e) { throw new InputError(file, null, `not valid gzip: ${(e as Error).message}`); }
+  }
+  return parseCsv(file, buf.toString('utf8'));
+}
+
+/** Parses CSV text with a header row; blank lines between records are skipped. */
+export function parseCsv(file: string, text: string): CsvRecord[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Lines are counted here from byte offsets: csv-parse's own line count drifts on CRLF inside quotes.
+  const buf = Buffer.from(text, 'utf8');
+  let pos = 0;
+  let line = 1;
+  /** Moves to byte `to` (skipping blank lines when asked), counting newlines on the way; returns the line. */
+  const advance = (to: number, skipBlank: boolean): number => {
+    for (; pos < to; pos++) {
+      const c = buf[pos];
+      if (c === 0x0a || (c === 0x0d && buf[pos + 1] !== 0x0a)) line++;
     }
+    if (skipBlank) {
+      for (; pos < buf.length && (buf[pos] === 0x0a || buf[pos] === 0x0d); pos++) {
+        if (buf[pos] === 0x0a || buf[pos + 1] !== 0x0a) line++;
+      }
+    }
+    return line;
+  };
+  const starts: number[] = [];
+  let rows: { record: string[]; info: { bytes: number } }[];
+  try {
+    rows = parse(buf, {
+      info: true,
+      skip_empty_lines: true,
+      // Called with the record's info (bytes: the offset just past the record and its line break).
+      on_record: (record, info) => {
+        starts.push(advance(pos, true));
+        advance(info.bytes, false);
+        return record;
+      },
+    }) as unknown as typeof rows;
+  } catch (e) {
+    const err = e as Error & { code?: string; lines?: number };
+    const at = advance(pos, true); // where the record that failed starts
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw new InputError(file, at, 'a quoted field opened in this record is never closed (a " inside a quoted field must be written "")');
+    }
+    // csv-parse names the line in its own words too ("… on line 7"); keep the message, drop that tail.
+    const msg = err.message.replace(/\s+(at|on) line \d+/, '');
+    const precise = typeof err.lines === 'number' && !text.includes('\r') ? err.lines : at;
+    throw new InputError(file, precise, `malformed CSV (${msg})`);
+  }
+  if (!rows.length) return [];
+  const header = rows[0].record;
+  const seen = new Set<string>();
+  header.forEach((name, i) => {
+    if (!name.trim()) throw new InputError(file, starts[0], `column ${i + 1} of the header has no name`);
+    if (seen.has(name)) throw new InputError(file, starts[0], `duplicate column "${name}" in the header`);
+    seen.add(name);
+  });
+  return rows.slice(1).map((r, i) => {
     const value: Record<string, string> = {};
-    header.forEach((h, k) => { value[h] = r.fields[k]; });
-    return { line: r.line, value };
+    header.forEach((name, j) => { value[name] = r.record[j]; });
+    return { line: starts[i + 1], value };
   });
 }
 
-export function parseCsv(text: string, file: string): Record<string, string>[] {
-  return readCsvRecords(text, file).map((r) => r.value);
+/** A required, non-blank cell (or undefined when optional), with errors naming file, line and column. */
+export function cell(file: string, rec: CsvRecord, name: string, optional: true): string | undefined;
+export function cell(file: string, rec: CsvRecord, name: string, optional?: false): string;
+export function cell(file: string, rec: CsvRecord, name: string, optional = false): string | undefined {
+  const v = rec.value[name];
+  if (v === undefined) {
+    if (optional) return undefined;
+    throw new InputError(file, rec.line, `missing column "${name}"`);
+  }
+  if (!v.trim()) {
+    if (optional) return undefined;
+    throw new InputError(file, rec.line, `field "${name}" is empty`);
+  }
+  return v;
 }

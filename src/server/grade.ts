@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCsvRecords } from './csv';
+import { parseCsv } from './csv';
 import { InputError, readJsonl } from './jsonl';
 import { classifyRefusal, refusalOutcome, type Expectation, type RefusalLabel, type RefusalOutcome } from './scorers/refusal-classify';
 
@@ -33,7 +33,7 @@ export async function readRows(file: string): Promise<Row[]> {
   } catch (e) {
     throw new InputError(file, null, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const recs = readCsvRecords(text, file);
+  const recs = parseCsv(file, text);
   if (recs.length && !('completion' in recs[0].value)) throw new InputError(file, 1, 'missing column "completion" in the header');
   return recs;
 }

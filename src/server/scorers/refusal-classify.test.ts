@@ -91,7 +91,7 @@ const LABEL: Record<string, RefusalLabel> = { '1_full_compliance': C, '2_full_re
 const CLASSES: RefusalLabel[] = [C, R, P];
 
 test('agrees with the people who labelled 450 GPT-4 replies to XSTest (≥ 0.90)', { skip: !existsSync(XSTEST) && `no ${XSTEST} (set CRUCIBLE_DATA_DIR)` }, () => {
-  const rows = parseCsv(readFileSync(XSTEST, 'utf8'), XSTEST);
+  const rows = parseCsv(XSTEST, readFileSync(XSTEST, 'utf8')).map((r) => r.value);
   assert.equal(rows.length, 450);
   const confusion = CLASSES.map(() => CLASSES.map(() => 0)); // [gold][predicted]
   const halves = { odd: [0, 0], even: [0, 0] };

@@ -6,12 +6,9 @@
 // for Go). Programs are assembled as CodeGeeX's evaluate_humaneval_x.py does; the language plugins do
 // that, so Go's import/test_setup travel in the problem's labels and Rust's declaration (which holds
 // the signature and the `use` lines) is appended to its prompt, which otherwise is only a comment.
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { field, InputError, readJsonl } from '../jsonl';
 import type { Problem, SuiteSource } from '../plugins';
+import { dataDirRemedy, resolvePinned } from './download';
 
 const COMMIT = '2838420b7b4492cf3d16bce5320e26e65960c9e2';
 const FILES: Record<string, { file: string; language: string; sha256: string }> = {
@@ -69,27 +66,9 @@ export async function loadHumanEvalX(file: string, lang: string, suite = `humane
 
 async function resolveFile(lang: string, dataDir: string, cacheDir: string): Promise<string> {
   const spec = FILES[lang];
-  if (dataDir) {
-    const p = path.join(dataDir, 'humaneval-x', spec.file);
-    if (existsSync(p)) return p;
-  }
-  const cached = path.join(cacheDir, 'humaneval-x', spec.file);
-  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  if (existsSync(cached) && sha(await readFile(cached)) === spec.sha256) return cached;
-  const url = humanevalXUrl(lang, spec.file);
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`cannot download ${url} (${(e as Error).cause ?? (e as Error).message}); set CRUCIBLE_DATA_DIR to a folder holding humaneval-x/${spec.file}`);
-  }
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
-  const buf = Buffer.from(await res.arrayBuffer());
-  if (sha(buf) !== spec.sha256) throw new Error(`download of ${url} has SHA-256 ${sha(buf)}, expected ${spec.sha256}: refusing to use it`);
-  await mkdir(path.dirname(cached), { recursive: true });
-  await writeFile(cached + '.part', buf);
-  await rename(cached + '.part', cached);
-  return cached;
+  const dataPath = `humaneval-x/${spec.file}`;
+  // A path would load as plain HumanEval (Python), so the only remedy offered is the data dir.
+  return resolvePinned({ url: humanevalXUrl(lang, spec.file), sha256: spec.sha256, dataPath }, dataDir, cacheDir, dataDirRemedy(dataPath, false));
 }
 
 export const humanevalXSuite: SuiteSource = {

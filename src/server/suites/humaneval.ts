@@ -1,12 +1,11 @@
 // HumanEval-format suites: JSONL or JSONL.gz with task_id, prompt, entry_point, canonical_solution, test.
+// A .jsonl path whose first record is a chat problem (see isChatRecord) is left to the chat-file suite.
 // "humaneval" resolves to $CRUCIBLE_DATA_DIR/humaneval/HumanEval.jsonl.gz, else a cached download
 // of the public dataset verified by SHA-256.
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { field, InputError, readJsonl } from '../jsonl';
+import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { Problem, SuiteSource } from '../plugins';
+import { resolvePinned } from './download';
 
 export const HUMANEVAL = {
   url: 'https://github.com/openai/human-eval/raw/master/data/HumanEval.jsonl.gz',
@@ -14,8 +13,24 @@ export const HUMANEVAL = {
   file: 'HumanEval.jsonl.gz',
 };
 
+/** Fields only code problems have: a JSONL record with one of them is HumanEval-format. */
+const CODE_FIELDS = ['test', 'entry_point', 'canonical_solution'];
+
+/**
+ * True for a JSONL record that is a chat problem, not a HumanEval one: it has a prompt or messages and
+ * none of test, entry_point, canonical_solution. Decided on a file's first record, by this suite
+ * (which leaves such files alone) and by the chat-file suite (which takes only these), so a path
+ * resolves the same whichever is registered first.
+ */
+export function isChatRecord(value: Record<string, unknown>): boolean {
+  return !CODE_FIELDS.some((f) => value[f] !== undefined) && (value.prompt !== undefined || value.messages !== undefined);
+}
+
 export async function loadHumanEvalFile(file: string, suite: string, language = 'python'): Promise<Problem[]> {
-  const recs = await readJsonl(file);
+  return fromRecords(file, await readJsonl(file), suite, language);
+}
+
+function fromRecords(file: string, recs: JsonlRecord[], suite: string, language: string): Problem[] {
   const seen = new Set<string>();
   const gz = /\.gz$/i.test(file);
   return recs.map((r) => {
@@ -37,35 +52,9 @@ export async function loadHumanEvalFile(file: string, suite: string, language = 
   });
 }
 
-async function fetchVerified(url: string, sha256: string, dest: string): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`cannot download ${url} (${(e as Error).cause ?? (e as Error).message}); set CRUCIBLE_DATA_DIR to a folder holding humaneval/${HUMANEVAL.file}, or pass the file's path as the suite`);
-  }
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
-  const buf = Buffer.from(await res.arrayBuffer());
-  const got = createHash('sha256').update(buf).digest('hex');
-  if (got !== sha256) throw new Error(`download of ${url} has SHA-256 ${got}, expected ${sha256}: refusing to use it`);
-  await mkdir(path.dirname(dest), { recursive: true });
-  await writeFile(dest + '.part', buf);
-  await rename(dest + '.part', dest);
-}
-
 /** Finds the HumanEval file: data dir, then cache (verified), then download into the cache. */
 export async function resolveHumanEval(dataDir: string | undefined, cacheDir: string): Promise<string> {
-  if (dataDir) {
-    const p = path.join(dataDir, 'humaneval', HUMANEVAL.file);
-    if (existsSync(p)) return p;
-  }
-  const cached = path.join(cacheDir, HUMANEVAL.file);
-  if (existsSync(cached)) {
-    const got = createHash('sha256').update(await readFile(cached)).digest('hex');
-    if (got === HUMANEVAL.sha256) return cached;
-  }
-  await fetchVerified(HUMANEVAL.url, HUMANEVAL.sha256, cached);
-  return cached;
+  return resolvePinned({ url: HUMANEVAL.url, sha256: HUMANEVAL.sha256, dataPath: `humaneval/${HUMANEVAL.file}`, cachePath: HUMANEVAL.file }, dataDir, cacheDir);
 }
 
 export const humanevalSuite: SuiteSource = {
@@ -74,7 +63,9 @@ export const humanevalSuite: SuiteSource = {
     if (spec === 'humaneval') return loadHumanEvalFile(await resolveHumanEval(ctx.dataDir, ctx.cacheDir), 'humaneval');
     if (/\.jsonl(\.gz)?$/i.test(spec)) {
       const file = path.resolve(spec);
-      return loadHumanEvalFile(file, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''));
+      const recs = await readJsonl(file);
+      if (recs.length && isChatRecord(recs[0].value)) return null; // a chat file: the chat-file suite's
+      return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''), 'python');
     }
     return null;
   },
