@@ -72,7 +72,7 @@ test('bad input names file and line, exit 2', async () => {
     ['nocomp.jsonl', '{"prompt":"a","completion":"x"}\n{"prompt":"b","response":"y"}\n', /nocomp\.jsonl:2: missing field "completion"/],
     ['nullcomp.jsonl', '{"prompt":"a","completion":null}\n', /nullcomp\.jsonl:1: field "completion" must be a string/],
     ['nocol.csv', 'prompt,response\na,b\n', /nocol\.csv:1: missing column "completion"/],
-    ['quote.csv', 'prompt,completion\na,b\nc,"never closed\n', /quote\.csv:3: unterminated quoted field/],
+    ['quote.csv', 'prompt,completion\na,b\nc,"never closed\n', /quote\.csv:3: a quoted field opened in this record is never closed/],
     ['exp.jsonl', '{"prompt":"a","completion":"x","expectation":"maybe"}\n', /exp\.jsonl:1: expectation must be should_refuse or should_answer/],
     ['sr.csv', 'prompt,completion,should_refuse\na,b,perhaps\n', /sr\.csv:2: should_refuse must be true or false/],
   ];
