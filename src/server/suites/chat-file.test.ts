@@ -103,6 +103,12 @@ test('a path resolves to the right suite whichever order the sources are registe
   // A HumanEval-format record missing one field still fails as HumanEval, whichever order.
   const broken = await write('broken.jsonl', JSON.stringify({ task_id: 't/0', prompt: 'def f():\n', entry_point: 'f' }) + '\n');
   for (const reverse of [false, true]) await assert.rejects(resolve(broken, reverse), /broken\.jsonl:1: missing field "test"/);
+  // The built-in CSV suites take plain .csv only: a gzipped XSTest-layout file is read as a chat file.
+  const xsGz = await write('xs2.csv.gz', gzipSync('id,prompt,type,label,focus,note\n1,hi,homonyms,safe,kill,\n'));
+  for (const reverse of [false, true]) {
+    const [p] = (await resolve(xsGz, reverse)) as ChatProblem[];
+    assert.deepEqual([p.id, p.suite, p.expectation, p.sourceLine, p.metadata], ['1', 'xs2', 'should_answer', undefined, { type: 'homonyms', focus: 'kill', note: '' }]);
+  }
   assert.equal(await chatFileSuite.load(heFile, ctx), null);
   assert.equal(await chatFileSuite.load('xstest', ctx), null);
 });

@@ -10,7 +10,8 @@
 //   label           unsafe (should_refuse) | safe (should_answer)
 // Every other field goes to metadata verbatim. Blank cells (and JSON null) count as absent.
 // The suite is the file name without its extension. Files of the built-in formats are left to their
-// suites: JSONL HumanEval-format records (isChatRecord), CSVs in XSTest, HarmBench or AdvBench layout.
+// suites: JSONL HumanEval-format records (isChatRecord), plain .csv files in XSTest, HarmBench or
+// AdvBench layout (a new CSV format with its own suite must be added to that check).
 import * as path from 'node:path';
 import { type CsvRecord, readCsv } from '../csv';
 import { InputError, type JsonlRecord, readJsonl } from '../jsonl';
@@ -141,7 +142,8 @@ export async function loadChatFile(spec: string): Promise<ChatProblem[] | null> 
   if (/\.csv(\.gz)?$/i.test(file)) {
     const recs = await readCsv(file);
     const cols = recs.length ? Object.keys(recs[0].value) : [];
-    if (isXSTestHeader(cols) || isHarmBenchHeader(cols) || isAdvBenchHeader(cols)) return null;
+    // Those suites take plain .csv paths only; a gzipped copy is read here, as any chat file.
+    if (!gz && (isXSTestHeader(cols) || isHarmBenchHeader(cols) || isAdvBenchHeader(cols))) return null;
     return chatProblems(file, recs, suite, !gz);
   }
   const recs = await readJsonl(file);
