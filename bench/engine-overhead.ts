@@ -6,9 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBuiltins } from '../src/server/builtins';
-import { cleanResponse } from '../src/server/cleaning';
 import { Engine } from '../src/server/engine';
-import type { ProviderFactory, SandboxFactory } from '../src/server/plugins';
+import type { CodeProblem, ProviderFactory, SandboxFactory } from '../src/server/plugins';
 import { Store } from '../src/server/store/store';
 import { humanEvalFile, loadHumanEval } from '../test/support/humaneval-data';
 
@@ -21,9 +20,10 @@ const loopback: ProviderFactory = {
   create: (model) => ({
     name: 'loopback', model, cacheable: false,
     async generate(req) {
-      const raw = `\`\`\`python\n${req.problem.prompt}${req.problem.canonicalSolution ?? '    pass\n'}\`\`\``;
-      const c = cleanResponse(raw, req.problem);
-      return { raw, completion: c.completion, contentStatus: c.status, latencyMs: 0, ttftMs: 0, tokensIn: 100, tokensOut: 50 };
+      const p = req.problem as CodeProblem;
+      // A chat reply with a fenced function: the pipeline's extraction (cleaning) is part of the measured cost.
+      const raw = `\`\`\`python\n${p.prompt}${p.canonicalSolution ?? '    pass\n'}\`\`\``;
+      return { raw, latencyMs: 0, ttftMs: 0, tokensIn: 100, tokensOut: 50 };
     },
   }),
 };

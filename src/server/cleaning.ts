@@ -414,13 +414,13 @@ function topLevelHelpers(code: string, target: CleanTarget, rust: boolean, entry
 }
 
 /**
- * What every provider does with a reply: keep it raw, extract the code to run, and say how
- * (a reply with only reasoning and no answer is noted as such).
+ * Extraction for code problems, as a pipeline step: the code to run, how it was found, and (for a
+ * reply with only reasoning and no answer) a note saying so. A provider that already holds the code
+ * (reference, replay) sets `completion` and it is used as is.
  */
-export function finishGeneration<T extends Omit<Generation, 'completion'> & { reasoning?: string }>(
-  value: T, problem: CleanTarget, retries: number, paramsSent: Record<string, unknown>,
-): T & Pick<Generation, 'completion' | 'contentStatus' | 'cleaningNotes' | 'retries' | 'paramsSent'> {
-  const cleaned = cleanResponse(value.raw, problem);
-  if (!value.raw.trim() && value.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${value.finishReason ?? 'unknown'})`);
-  return { ...value, completion: cleaned.completion, contentStatus: cleaned.status, cleaningNotes: cleaned.notes, retries, paramsSent };
+export function extractCode(gen: Pick<Generation, 'raw' | 'completion' | 'reasoning' | 'finishReason'>, problem: CleanTarget): Cleaned {
+  if (gen.completion !== undefined) return { completion: gen.completion, status: 'ok', notes: ['given by the provider'] };
+  const cleaned = cleanResponse(gen.raw, problem);
+  if (!gen.raw.trim() && gen.reasoning) cleaned.notes.push(`only reasoning, no answer (finish: ${gen.finishReason ?? 'unknown'})`);
+  return cleaned;
 }

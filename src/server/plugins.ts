@@ -57,7 +57,7 @@ export interface SamplingParams {
 }
 
 export interface GenerateRequest {
-  problem: Problem;
+  problem: AnyProblem;
   /** Messages built by the prompt strategy. */
   messages: ChatMessage[];
   params: SamplingParams;
@@ -69,8 +69,11 @@ export interface GenerateRequest {
 export interface Generation {
   /** The raw response text, kept verbatim. */
   raw: string;
-  /** Code to execute after the prompt (HumanEval convention: the function body continuation). */
-  completion: string;
+  /**
+   * Code to execute after the prompt, when the provider already holds it (reference, replay). Model
+   * providers leave it unset: the pipeline extracts it from `raw` by the problem's kind.
+   */
+  completion?: string;
   tokensIn?: number;
   tokensOut?: number;
   /** Time to first token, ms (streaming providers). */
@@ -81,10 +84,6 @@ export interface Generation {
   logprobs?: TokenLogprob[];
   /** Why the model stopped, as the API said it ("stop", "length", "end_turn", …). */
   finishReason?: string;
-  /** Content status from response cleaning; a returned Generation means the transport worked. */
-  contentStatus?: 'ok' | 'no-entry-point' | 'no-code';
-  /** How the code was found in the reply ("fenced block 2 of 3", "whole function → body", …). */
-  cleaningNotes?: string[];
   /** Sampling parameters and seed exactly as sent to the API. */
   paramsSent?: Record<string, unknown>;
   /** ISO times of the successful attempt. */

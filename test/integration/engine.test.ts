@@ -8,6 +8,7 @@ import { createBuiltins } from '../../src/server/builtins';
 import { Engine } from '../../src/server/engine';
 import { Store } from '../../src/server/store/store';
 import { DATA_DIR, humanEval } from '../support/humaneval-data';
+import type { CodeProblem } from '../../src/server/plugins';
 
 let store: Store;
 let engine: Engine;
@@ -144,7 +145,8 @@ test('error samples can be retried later: a provider that failed, once it recove
       name: 'flaky', model, cacheable: false,
       async generate({ problem }) {
         if (!healthy) throw new Error(`flaky:${model}: 503 service unavailable`);
-        return { raw: problem.canonicalSolution!, completion: problem.canonicalSolution!, latencyMs: 1 };
+        const p = problem as CodeProblem;
+        return { raw: p.canonicalSolution!, completion: p.canonicalSolution!, latencyMs: 1 };
       },
     }),
   });

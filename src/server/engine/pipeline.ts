@@ -2,6 +2,7 @@
 // of the problem's kind → store the sample with its outcomes in one durable write. Nothing here knows
 // a strategy, scorer or provider by name.
 import { createHash } from 'node:crypto';
+import { extractCode } from '../cleaning';
 import type { Semaphore } from '../limits';
 import type { SampleFact } from '../metrics/aggregate';
 import type { AnyProblem, ChatMessage, Generation, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
@@ -33,8 +34,10 @@ export function cacheKey(provider: Provider, messages: ChatMessage[], params: Sa
 const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
 
 /** What the scorers judge: the extracted code for code problems, the reply itself for chat problems. */
-export function extract(problem: AnyProblem, gen: Generation): string {
-  return problem.kind === 'chat' ? gen.raw : gen.completion;
+export function extract(problem: AnyProblem, gen: Generation): { completion: string; contentStatus?: string; cleaningNotes?: string[] } {
+  if (problem.kind === 'chat') return { completion: gen.raw };
+  const c = extractCode(gen, { prompt: problem.prompt, entryPoint: problem.entryPoint, language: problem.language });
+  return { completion: c.completion, contentStatus: c.status, cleaningNotes: c.notes };
 }
 
 /** Runs one (problem, arm, index) through the pipeline. Resolves once stored (or skipped on cancel). */
@@ -56,7 +59,7 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
   const release = await ctx.genGate.acquire();
   try {
     if (ctx.signal.aborted) return;
-    const req = { problem: problem as never, messages, sampleIndex: idx, signal: ctx.signal, params: arm.params };
+    const req = { problem, messages, sampleIndex: idx, signal: ctx.signal, params: arm.params };
     if (provider.cacheable === false) {
       gen = await provider.generate(req);
     } else {
@@ -87,7 +90,7 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
   }
 
   // ---- extract, score ----
-  const completion = extract(problem, gen);
+  const { completion, ...extraction } = extract(problem, gen);
   const outcomes: OutcomeRecord[] = [];
   for (const { scorer, gate } of scorers) {
     const rel = await gate.acquire();
@@ -114,7 +117,7 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
   const sample: SampleRecord = {
     ...base, raw, completion, tokens_in: tokensIn ?? null, tokens_out: tokensOut ?? null, ttft_ms: ttftMs ?? null,
     latency_ms: latencyMs, retries: retries ?? 0, created_at: new Date().toISOString(),
-    meta: JSON.stringify({ ...rest, messages, strategy: ctx.strategyFor(arm, problem).name, cached }),
+    meta: JSON.stringify({ ...rest, ...extraction, messages, strategy: ctx.strategyFor(arm, problem).name, cached }),
   };
   await store(ctx, sample, outcomes, problem);
 }

@@ -3,7 +3,6 @@
 // first token is measured. The API has no seed and no logprobs: neither is sent nor recorded.
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
-import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
@@ -66,7 +65,8 @@ class AnthropicProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    return finishGeneration(value, req.problem, retries, params);
+    // The raw reply and transport facts only: extracting code is the pipeline's step (by problem kind).
+    return { ...value, retries, paramsSent: params };
   }
 
   private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {

@@ -4,7 +4,6 @@
 // The SDK's own retries are off: the shared Limiter retries, so `retries` counts every attempt and
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
-import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
@@ -104,7 +103,8 @@ class OpenAIProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    return finishGeneration(value, req.problem, retries, params);
+    // The raw reply and transport facts only: extracting code is the pipeline's step (by problem kind).
+    return { ...value, retries, paramsSent: params };
   }
 
   private paramsFor(req: GenerateRequest): Record<string, unknown> {
@@ -114,7 +114,7 @@ class OpenAIProvider implements Provider {
     if (s.topP !== undefined) p.top_p = s.topP;
     if (s.maxTokens !== undefined) p[this.maxCompletion ? 'max_completion_tokens' : 'max_tokens'] = s.maxTokens;
     if (s.seed !== undefined) p.seed = s.seed;
-    const stop = this.cfg.stop ?? ((this.cfg.api ?? 'chat') === 'completions' && req.problem.language === 'python' ? ['\ndef ', '\nclass ', '\nif __name__', '\nprint(', '\n#'] : undefined);
+    const stop = this.cfg.stop ?? ((this.cfg.api ?? 'chat') === 'completions' && req.problem.kind !== 'chat' && req.problem.language === 'python' ? ['\ndef ', '\nclass ', '\nif __name__', '\nprint(', '\n#'] : undefined);
     if (stop) p.stop = stop;
     return p;
   }

@@ -10,6 +10,7 @@ export const referenceProvider: ProviderFactory = {
       model: model || 'reference',
       cacheable: false,
       async generate({ problem }) {
+        if (problem.kind === 'chat') throw new Error(`reference: ${problem.id} is a chat problem; it has no reference answer (pick a model)`);
         if (problem.canonicalSolution === undefined) throw new Error(`reference: problem ${problem.id} has no canonical solution`);
         return { raw: problem.canonicalSolution, completion: problem.canonicalSolution, latencyMs: 0 };
       },

@@ -63,7 +63,7 @@ export const refusalScorer: ScorerFactory = {
         let verdict: string;
         try {
           // The judge is a provider in a grader role: same SDKs, limiter, retries and redaction.
-          const g = await judge.generate({ problem: problem as never, messages: judgeMessages(problem, raw), params: { temperature: 0 }, sampleIndex: 0, signal });
+          const g = await judge.generate({ problem, messages: judgeMessages(problem, raw), params: { temperature: 0 }, sampleIndex: 0, signal });
           verdict = g.raw;
         } catch (e) {
           return { status: 'error', detail: `judge ${judgeSpec}: ${(e as Error).message.split('\n', 1)[0]}`, meta: { rules: rules.label } };
