@@ -263,9 +263,12 @@ export class Engine extends EventEmitter<EngineEvents> {
           progress.tick();
         },
       };
-      const items: (() => Promise<void>)[] = [];
-      for (const problem of r.problems) for (const arm of r.arms) for (let i = 0; i < r.plan.n; i++) items.push(() => runItem(ctx, problem, arm, i));
-      const failure = await runAll(items);
+      function* items() {
+        for (const problem of r.problems) for (const arm of r.arms) for (let i = 0; i < r.plan.n; i++) yield () => runItem(ctx, problem, arm, i);
+      }
+      // Twice what the gates let through at once: every gate stays busy, nothing else is in memory.
+      const width = 2 * (ctx.genGate.limit + [...made.values()].reduce((a, s) => a + s.gate.limit, 0));
+      const failure = await runAll(items(), width);
       if (failure) { status = 'failed'; error = failure.message; }
       if (signal.aborted && status !== 'failed') status = 'cancelled';
     } catch (e) {

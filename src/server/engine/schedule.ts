@@ -15,9 +15,19 @@ export class Progress {
   }
 }
 
-/** Runs every item; resolves with the first failure (an item that threw: e.g. the store could not write), if any. */
-export async function runAll(items: (() => Promise<void>)[]): Promise<Error | null> {
-  const settled = await Promise.allSettled(items.map((f) => f()));
-  const failed = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
-  return failed ? (failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason))) : null;
+/**
+ * Runs every item, at most `width` at once (enough to keep every gate busy), so a run of 100,000
+ * items holds 100,000 closures, not 100,000 suspended pipelines. Resolves with the first failure
+ * (an item that threw: e.g. the store could not write), if any; the other items still run.
+ */
+export async function runAll(items: Iterable<() => Promise<void>>, width: number): Promise<Error | null> {
+  const it = items[Symbol.iterator]();
+  let failure: Error | null = null;
+  const worker = async () => {
+    for (let next = it.next(); !next.done; next = it.next()) {
+      try { await next.value(); } catch (e) { failure ??= e instanceof Error ? e : new Error(String(e)); }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
+  return failure;
 }
