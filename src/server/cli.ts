@@ -82,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'grade') return runGrade(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
-  const { values: o, positionals } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     args: rest,
     allowPositionals: true,
     options: {
@@ -98,6 +100,11 @@ async function main(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+  } catch (e) {
+    // node's own words (unknown option, missing value) are clear; they are usage errors all the same.
+    throw new UsageError((e as Error).message.replace(/\n/g, ' '));
+  }
+  const { values: o, positionals } = parsed;
   if (o.help) { console.log(HELP); return 0; }
   // Every numeric option is positive: a zero or negative limit, factor or count makes no sense.
   const int = (name: string, v: string | undefined) => {
