@@ -45,18 +45,22 @@ function main() {
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const counts: Record<RefusalLabel, number> = { full_compliance: 0, full_refusal: 0, partial_refusal: 0 };
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let k = 0; k < rows.length; k++) {
     counts[classifyRefusal(rows[k].completion, rows[k].prompt).label]++;
     if ((k & 4095) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss); // sampled: a timer cannot fire in a sync loop
   }
   const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6; // steadier than wall time when the machine is shared
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const maxRss = process.resourceUsage().maxRSS * 1024; // kB → bytes; the whole process's high-water mark
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
   console.log(`rows ${rows.length} (${base.length} XSTest GPT-4 replies repeated, ${(chars / rows.length).toFixed(0)} chars on average), load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   console.log(`labels: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`wall ${(wall / 1000).toFixed(2)} s — ${Math.round(rows.length / (wall / 1000)).toLocaleString('en-US')} replies/s, ${((wall * 1000) / rows.length).toFixed(1)} µs/reply, ${((chars / 2 ** 20) / (wall / 1000)).toFixed(1)} MB of text/s`);
+  console.log(`CPU ${cpuS.toFixed(2)} s — ${Math.round(rows.length / cpuS).toLocaleString('en-US')} replies per CPU-second, ${((cpuS * 1e6) / rows.length).toFixed(1)} µs CPU/reply`);
   console.log(`baseline, XSTest's prefix match: ${Math.round(rows.length / (baseWall / 1000)).toLocaleString('en-US')} replies/s (${refusedByPrefix} refusals); the classifier takes ${(wall / baseWall).toFixed(0)}× its time`);
   console.log(`agreement with the people's final_label on the ${base.length} rows: classifier ${agree((c, p) => classifyRefusal(c, p).label).toFixed(3)}, prefix match ${agree((c) => stringMatch(c)).toFixed(3)}`);
   console.log(`peak RSS during grading ${mb(peakRss)} (${mb(rssBefore)} with the rows loaded, before grading); process maxRSS ${mb(maxRss)}`);

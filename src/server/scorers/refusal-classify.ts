@@ -174,6 +174,7 @@ const TRAILING_CLAUSE = /^(.{3,200}?)(?:,\s+(?:but|however|though)|;\s*(?:but|ho
 
 /** Splits a refusing sentence into its refusal clause and whatever comes after, so each gets its own role. */
 function splitRefusalClause(s: { text: string; listItem: boolean }): { text: string; listItem: boolean }[] {
+  if (!REFUSAL.test(s.text.toLowerCase())) return [s]; // most sentences: skip the clause regexes
   const m = LEADING_CLAUSE.exec(s.text) ?? TRAILING_CLAUSE.exec(s.text);
   if (!m || !REFUSAL.test(m[1].toLowerCase()) || wordCount(m[2]) < 4) return [s];
   const rest = `but ${m[2]}`; // mark the rest as a turn away from the refusal (see CONTRAST)
