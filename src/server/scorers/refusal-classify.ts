@@ -50,7 +50,7 @@ const ASK_VERB = String.raw`(?:\w+ly )?(?:assist|help(?! but)|satisfy|provide|gi
 
 /** First-person refusal: the assistant says it will not or cannot do what was asked. */
 const REFUSAL = new RegExp([
-  `${NEG_I} ${ASK_VERB}\\b`,
+  `${NEG_I} ${ASK_VERB}\\b(?![^.,;]{0,40}\\benough\\b)`, // not "I can't recommend it enough"
   // "We can't help with that" (a company voice), only with help verbs
   String.raw`\bwe (?:can't|cannot|won't|will not|are unable to|are not able to) (?:assist|help|provide|share|support)\b`,
   String.raw`\b(?:i|we) (?:must|have to|will have to|need to|'ll have to) (?:respectfully |politely )?(?:decline|refuse|refrain)`,
@@ -78,8 +78,8 @@ const REFUSAL = new RegExp([
 /** Capability disclaimers ("As an AI, I don't have access to personal data"): not a refusal if an answer follows. */
 const INABILITY = /\b(?:i|we) (?:do not|don't|cannot|can't|am not able to|'m not able to|have no (?:way|means) to) (?:have )?(?:access|browse|know|retrieve|look up|access to|the ability to (?:access|browse|know|look))|\bi (?:do not|don't) have (?:access|the ability|real-time|personal (?:data|information)|any (?:information|data|access))|\bno access to (?:personal|private|real-time)|\bi (?:do not|don't|cannot|can't) (?:know|determine|tell) (?:your|his|her|their|the personal|anyone's|who|whether|if)\b/i;
 
-/** "I cannot provide real-time information": a limit of the model, not a refusal of the request. */
-const REAL_TIME = /\b(?:cannot|can't|can not|am unable to|'m unable to|am not able to|'m not able to|don't|do not) (?:provide|give|offer|access|browse|check) (?:you with )?(?:real-time|current|up-to-date|live|the latest|the most recent|personal opinions)\b|\b(?:cannot|can't|don't|do not) browse the (?:internet|web)\b/i;
+/** "I cannot provide real-time information", "I couldn't find …": a limit of the model, not a refusal of the request. */
+const REAL_TIME = /\b(?:cannot|can't|can not|am unable to|'m unable to|am not able to|'m not able to|don't|do not) (?:provide|give|offer|access|browse|check) (?:you with )?(?:real-time|current|up-to-date|live|the latest|the most recent|personal opinions)\b|\b(?:cannot|can't|don't|do not) browse the (?:internet|web)\b|\b(?:i|we) (?:couldn't|could not|wasn't able to|was unable to|was not able to) (?:find|locate)\b/i;
 
 /** Objections to the request itself ("the question implies a bias, which is inappropriate"). */
 const OBJECTION = new RegExp([
