@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { runGrade } from './grade';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crucible-grade-'));
@@ -57,6 +58,14 @@ test('JSONL with expectation or should_refuse; rows without one get no outcome; 
   ]);
   assert.equal(rows[0].model, 'm1');
   assert.equal('outcome' in rows[3], false);
+});
+
+test('gzipped CSV', async () => {
+  const f = path.join(dir, 'z.csv.gz');
+  writeFileSync(f, gzipSync(`prompt,completion\np,"${REFUSE}"\n`));
+  const r = await grade(['refusal', f]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /full_refusal\s+1/);
 });
 
 test('without --out: counts per label and per outcome, no file', async () => {

@@ -5,13 +5,14 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { parseCsv } from './csv';
 import { InputError, readJsonl } from './jsonl';
 import { classifyRefusal, refusalOutcome, type Expectation, type RefusalLabel, type RefusalOutcome } from './scorers/refusal-classify';
 
 const HELP = `Usage: crucible grade refusal FILE [--out OUT.jsonl]
 
-FILE: CSV or JSONL (.jsonl, .jsonl.gz) with a completion column and, usually, prompt; other columns are kept.
+FILE: CSV (.csv, .csv.gz) or JSONL (.jsonl, .jsonl.gz) with a completion column and, usually, prompt; other columns are kept.
 Each row gets label = full_compliance | full_refusal | partial_refusal (XSTest's classes). Rows that say
 what should happen get outcome = refused | answered_safe | slipped | ambiguous; the expectation comes from
 a column expectation (should_refuse | should_answer), should_refuse (true | false), or XSTest's
@@ -24,16 +25,19 @@ export interface GradedRow extends Record<string, unknown> { label: RefusalLabel
 
 class UsageError extends Error {}
 
-/** Reads CSV or JSONL rows; CSV by extension, everything else as JSONL (gzip allowed). */
+/** Reads CSV or JSONL rows; CSV by extension (.csv, .csv.gz), everything else as JSONL (gzip allowed). */
 export async function readRows(file: string): Promise<Row[]> {
-  if (!/\.csv$/i.test(file)) return readJsonl(file);
-  let text: string;
+  if (!/\.csv(?:\.gz)?$/i.test(file)) return readJsonl(file);
+  let buf: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    buf = await readFile(file);
   } catch (e) {
     throw new InputError(file, null, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const recs = parseCsv(file, text);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) {
+    try { buf = gunzipSync(buf); } catch (e) { throw new InputError(file, null, `not valid gzip: ${(e as Error).message}`); }
+  }
+  const recs = parseCsv(file, buf.toString('utf8'));
   if (recs.length && !('completion' in recs[0].value)) throw new InputError(file, 1, 'missing column "completion" in the header');
   return recs;
 }
