@@ -167,6 +167,47 @@ export interface SandboxFactory {
   create(opts: SandboxOptions): Promise<Sandbox>;
 }
 
+/** How extraction judged a code reply. */
+export type ContentStatus =
+  /** Code found and shaped into a completion. */
+  | 'ok'
+  /** Code found, but it does not define the entry point and does not look like a body. */
+  | 'no-entry-point'
+  /** No code at all (a refusal, an explanation, an empty reply). */
+  | 'no-code';
+
+/** What extraction made of a reply: the code to append to the prompt, and how it was found. */
+export interface Cleaned {
+  completion: string;
+  status: ContentStatus;
+  /** How the code was found, for the sample view ("fenced block 2 of 3", "whole function", …). */
+  notes: string[];
+}
+
+/** The parts of a code problem that extraction looks at. */
+export interface CleanTarget {
+  prompt: string;
+  entryPoint: string;
+  /** Language plugin name; default "python". */
+  language?: string;
+}
+
+/**
+ * A language's part of turning a chat reply into code (HumanEval convention: text appended to the
+ * prompt). The generic part (reasoning blocks, markdown fences, picking one) is extract/code.ts; it
+ * calls these. Must be pure and text-only: the same reply always gives the same completion.
+ */
+export interface Extraction {
+  /** Whether `code` defines `entryPoint` (the fenced block that does is taken as the answer). */
+  definesEntry(code: string, entryPoint: string): boolean;
+  /** The code in a reply without fences, or null when it has none. Without this hook: the whole reply. */
+  unfenced?(text: string, entryPoint: string): string | null;
+  /** Shapes the picked code into the completion; `notes` so far (the hook may add to it). */
+  shape(code: string, target: CleanTarget, notes: string[]): Cleaned;
+  /** Stop sequences for completion-style APIs (the prompt sent raw, the model continuing it). */
+  stopSequences?: readonly string[];
+}
+
 /** How to turn prompt + completion + tests into a program, and how to run it. */
 export interface Language {
   readonly name: string;
@@ -186,6 +227,8 @@ export interface Language {
   minTimeoutMs?: number;
   /** False for runtimes that reserve far more address space than they use (V8, the JVM, Go): no RLIMIT_AS. */
   limitAddressSpace?: boolean;
+  /** How replies become code for this language; without it, the picked fenced block is taken as is. */
+  extraction?: Extraction;
 }
 
 export interface SuiteSource {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createBuiltins } from '../../src/server/builtins';
-import { cleanResponse } from '../../src/server/cleaning';
+import { cleanResponse } from '../../src/server/extract/code';
 import { Engine } from '../../src/server/engine';
 import type { SandboxFactory } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';

@@ -257,6 +257,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         strategyFor: (arm, p) => r.strategies.get(`${arm.id}\0${p.kind ?? 'code'}`)!,
         scorers: byKind, genGate: new Semaphore(Math.max(1, r.plan.concurrency ?? 8)), noCache: r.plan.noCache ?? false,
         done: keep, signal,
+        language: (name) => (this.plugins.languages.has(name) ? this.plugins.languages.get(name) : undefined),
         finished: (sample: SampleRecord, outcomes: OutcomeRecord[], fact) => {
           acc.add(fact);
           this.emit('sample', summaryOf(sample, outcomes));

@@ -2,10 +2,10 @@
 // of the problem's kind → store the sample with its outcomes in one durable write. Nothing here knows
 // a strategy, scorer or provider by name.
 import { createHash } from 'node:crypto';
-import { extractCode } from '../cleaning';
+import { extractCode } from '../extract/code';
 import type { Semaphore } from '../limits';
 import type { SampleFact } from '../metrics/aggregate';
-import type { AnyProblem, ChatMessage, Generation, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
+import type { AnyProblem, ChatMessage, Generation, Language, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
 import type { OutcomeRecord, SampleRecord, Store } from '../store/store';
 import { sampleId, type Arm } from './plan';
 
@@ -25,6 +25,8 @@ export interface PipelineContext {
   signal: AbortSignal;
   /** Called once the sample is durable. */
   finished(sample: SampleRecord, outcomes: OutcomeRecord[], fact: SampleFact): void;
+  /** The language plugin of that name (the engine's registry), for its extraction hooks; else the built-in one. */
+  language?(name: string): Language | undefined;
 }
 
 export function cacheKey(provider: Provider, messages: ChatMessage[], params: SamplingParams, idx: number): string {
@@ -33,10 +35,13 @@ export function cacheKey(provider: Provider, messages: ChatMessage[], params: Sa
 
 const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
 
-/** What the scorers judge: the extracted code for code problems, the reply itself for chat problems. */
-export function extract(problem: AnyProblem, gen: Generation): { completion: string; contentStatus?: string; cleaningNotes?: string[] } {
+/**
+ * What the scorers judge: the extracted code for code problems (by the problem's language's extraction
+ * hooks), the reply itself for chat problems.
+ */
+export function extract(problem: AnyProblem, gen: Generation, language?: Language): { completion: string; contentStatus?: string; cleaningNotes?: string[] } {
   if (problem.kind === 'chat') return { completion: gen.raw };
-  const c = extractCode(gen, { prompt: problem.prompt, entryPoint: problem.entryPoint, language: problem.language });
+  const c = extractCode(gen, { prompt: problem.prompt, entryPoint: problem.entryPoint, language: problem.language }, language);
   return { completion: c.completion, contentStatus: c.status, cleaningNotes: c.notes };
 }
 
@@ -90,7 +95,7 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
   }
 
   // ---- extract, score ----
-  const { completion, ...extraction } = extract(problem, gen);
+  const { completion, ...extraction } = extract(problem, gen, problem.kind === 'chat' ? undefined : ctx.language?.(problem.language));
   const outcomes: OutcomeRecord[] = [];
   for (const { scorer, gate } of scorers) {
     const rel = await gate.acquire();

@@ -2,6 +2,7 @@
 // tests (a main with assert); g++, then run. libcrypto is linked because one problem (CPP/162) uses
 // OpenSSL's MD5.
 import type { Language } from '../plugins';
+import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
 
 // CodeGeeX's IMPORT_HELPER["cpp"]: added when the prompt does not include them itself.
@@ -31,4 +32,6 @@ export const cppLanguage: Language = {
     if (thrown) return what ? `${thrown}: ${what}` : thrown;
     return firstMatch(output, /^(.*\berror:.*)$/);
   },
+  // No helpers kept: C++ declares before use, and the completion comes after the entry point.
+  extraction: braceExtraction(),
 };

@@ -4,6 +4,7 @@
 // from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
 // writable cache would let one sample poison the next.
 import type { Language, Problem } from '../plugins';
+import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
 
 // CodeGeeX's IMPORT_HELPER["go"].
@@ -48,4 +49,6 @@ export const goLanguage: Language = {
     return firstMatch(output, /^(--- FAIL: \S+)/) ?? firstMatch(output, /^(\S+\.go:\d+:\d+: .*)$/);
   },
   limitAddressSpace: false,
+  // Package scope: helpers the model wrote are kept after the entry point.
+  extraction: braceExtraction({ helpers: /^func\s+(\w+)\s*\(/gm }),
 };

@@ -1,6 +1,7 @@
 // Java (HumanEval-X convention): prompt (class Solution …) + completion + "\n" + tests (public class
 // Main with a main that throws AssertionError), in Main.java; javac, then java. JVM flags favour start-up.
 import type { Language } from '../plugins';
+import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
 
 const FAST_JVM = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto'];
@@ -23,4 +24,6 @@ export const javaLanguage: Language = {
   },
   minTimeoutMs: 10_000,
   limitAddressSpace: false,
+  // Helpers live inside the class, which the body already keeps.
+  extraction: braceExtraction(),
 };

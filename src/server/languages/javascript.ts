@@ -3,6 +3,7 @@
 // sample, so the program starts by making console.assert throw (and unwritable, so a completion
 // cannot switch it back off).
 import type { Language } from '../plugins';
+import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
 
 export const CONSOLE_ASSERT_THROWS =
@@ -26,4 +27,6 @@ export const javascriptLanguage: Language = {
   },
   failureDetail: jsFailureDetail,
   limitAddressSpace: false,
+  // Top-level functions are hoisted: helpers the model wrote are kept after the entry point.
+  extraction: braceExtraction({ helpers: /^(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)\s*\(|^(?:export\s+)?(?:const|let|var)\s+(\w+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/gm }),
 };

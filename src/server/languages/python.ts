@@ -2,6 +2,7 @@
 // `check(entry_point)`. Run as `python3 program.py`; a failing assertion or any exception exits non-zero
 // with a traceback whose last line names it.
 import type { Language } from '../plugins';
+import { pythonExtraction } from './python-extract';
 
 /** The exception line of the last Python traceback in `output` ("AssertionError", "ValueError: …", "SyntaxError: …"). */
 export function pythonFailureDetail(output: string): string | undefined {
@@ -28,4 +29,5 @@ export const pythonLanguage: Language = {
     return ['python3', fileName];
   },
   failureDetail: pythonFailureDetail,
+  extraction: pythonExtraction,
 };

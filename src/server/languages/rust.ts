@@ -2,6 +2,7 @@
 // declaration, with its `use rand/regex/md5` lines, into the prompt) + completion + tests (a
 // #[cfg(test)] module); compiled with `rustc --test` against crates prebuilt in the image, then run.
 import type { Language } from '../plugins';
+import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
 
 const DEPS = '/opt/rust-deps';
@@ -34,4 +35,6 @@ export const rustLanguage: Language = {
     }
     return firstMatch(output, /^(error(?:\[E\d+\])?: .*)$/);
   },
+  // Items may follow their use: helpers the model wrote are kept after the entry point.
+  extraction: braceExtraction({ lifetimes: true, helpers: /^(?:pub\s+)?fn\s+(\w+)/gm }),
 };

@@ -6,6 +6,7 @@
 // (its own abort() cancels every stream of a client), and failing on a malformed NDJSON line (the
 // package logs it and silently drops that piece of the reply).
 import { Ollama, type ChatResponse, type GenerateResponse, type Logprob } from 'ollama';
+import { stopSequencesFor } from '../extract/code';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory, TokenLogprob } from '../plugins';
@@ -63,7 +64,7 @@ class OllamaProvider implements Provider {
     if (s.topP !== undefined) options.top_p = s.topP;
     if (s.maxTokens !== undefined) options.num_predict = s.maxTokens;
     if (s.seed !== undefined) options.seed = s.seed;
-    const stop = this.cfg.stop ?? (api === 'generate' && req.problem.kind !== 'chat' && req.problem.language === 'python' ? ['\ndef ', '\nclass ', '\nif __name__', '\nprint(', '\n#'] : undefined);
+    const stop = this.cfg.stop ?? (api === 'generate' ? stopSequencesFor(req.problem) : undefined);
     if (stop) options.stop = stop;
     const input = api === 'chat' ? req.messages.map((m) => m.content).join('\n') : req.problem.prompt;
     const est = estimateTokens(input) + (s.maxTokens ?? 1024);

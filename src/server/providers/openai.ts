@@ -4,6 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries, so `retries` counts every attempt and
 // rate limits hold across all samples of a model.
 import OpenAI from 'openai';
+import { stopSequencesFor } from '../extract/code';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
@@ -114,7 +115,7 @@ class OpenAIProvider implements Provider {
     if (s.topP !== undefined) p.top_p = s.topP;
     if (s.maxTokens !== undefined) p[this.maxCompletion ? 'max_completion_tokens' : 'max_tokens'] = s.maxTokens;
     if (s.seed !== undefined) p.seed = s.seed;
-    const stop = this.cfg.stop ?? ((this.cfg.api ?? 'chat') === 'completions' && req.problem.kind !== 'chat' && req.problem.language === 'python' ? ['\ndef ', '\nclass ', '\nif __name__', '\nprint(', '\n#'] : undefined);
+    const stop = this.cfg.stop ?? ((this.cfg.api ?? 'chat') === 'completions' ? stopSequencesFor(req.problem) : undefined);
     if (stop) p.stop = stop;
     return p;
   }

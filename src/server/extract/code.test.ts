@@ -7,12 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { cleanResponse, findFences } from './cleaning';
-import type { Problem } from './plugins';
-import { loadHumanEval, pythonFailures } from '../../test/support/humaneval-data';
+import { cleanResponse, findFences } from './code';
+import type { Problem } from '../plugins';
+import { loadHumanEval, pythonFailures } from '../../../test/support/humaneval-data';
 
-const DIR = path.resolve(__dirname, '../../test/fixtures/responses');
-const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
+const DIR = path.resolve(__dirname, '../../../test/fixtures/responses');
+const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../../shared/datasets');
 
 interface Case { file: string; task: string; language: string; entry?: string; status: string; expect: 'pass' | 'fail' | 'none'; raw: string; completion?: string }
 
