@@ -7,38 +7,20 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBuiltins } from '../src/server/builtins';
 import { Engine } from '../src/server/engine';
-import type { CodeProblem, ProviderFactory, SandboxFactory } from '../src/server/plugins';
 import { Store } from '../src/server/store/store';
+import { loopbackProvider, noopSandbox } from '../test/support/fakes';
 import { humanEvalFile, loadHumanEval } from '../test/support/humaneval-data';
 
 const i = process.argv.indexOf('--samples');
 const SAMPLES = i > 0 ? Number(process.argv[i + 1]) : 10_000;
-
-// Answers at once, like a chat model would (fenced whole function), so cleaning is part of the cost.
-const loopback: ProviderFactory = {
-  name: 'loopback',
-  create: (model) => ({
-    name: 'loopback', model, cacheable: false,
-    async generate(req) {
-      const p = req.problem as CodeProblem;
-      // A chat reply with a fenced function: the pipeline's extraction (cleaning) is part of the measured cost.
-      const raw = `\`\`\`python\n${p.prompt}${p.canonicalSolution ?? '    pass\n'}\`\`\``;
-      return { raw, latencyMs: 0, ttftMs: 0, tokensIn: 100, tokensOut: 50 };
-    },
-  }),
-};
-const noop: SandboxFactory = {
-  name: 'noop', isolated: false,
-  create: async () => ({ name: 'noop', execute: async () => ({ status: 'passed', detail: '', output: '', durationMs: 0 }), close: async () => undefined }),
-};
 
 async function main() {
   const problems = loadHumanEval();
   const n = Math.ceil(SAMPLES / problems.length);
   const dir = mkdtempSync(path.join(tmpdir(), 'crucible-bench-'));
   const plugins = createBuiltins();
-  plugins.providers.register(loopback);
-  plugins.sandboxes.register(noop);
+  plugins.providers.register(loopbackProvider());
+  plugins.sandboxes.register(noopSandbox);
   const dbPath = path.join(dir, 'bench.db');
   const store = await Store.open(dbPath);
   const engine = new Engine(plugins, store, { dbPath, cacheDir: dir });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createBuiltins } from '../src/server/builtins';
 import { Engine } from '../src/server/engine';
 import { limiterFor } from '../src/server/limits';
-import type { SandboxFactory } from '../src/server/plugins';
+import { noopSandbox } from '../test/support/fakes';
 import { Store } from '../src/server/store/store';
 import { startFakeOpenAI } from '../test/support/fake-openai';
 import { chatStyleAnswer, humanEvalFile, loadHumanEval } from '../test/support/humaneval-data';
@@ -22,12 +22,6 @@ const arg = (name: string, dflt: number) => {
 const SAMPLES = arg('samples', 300);
 const RPM = arg('rpm', 600);
 const LATENCY = arg('latency', 200);
-
-// Execution is not what is measured here.
-const noopSandbox: SandboxFactory = {
-  name: 'noop', isolated: false,
-  create: async () => ({ name: 'noop', execute: async () => ({ status: 'passed', detail: '', output: '', durationMs: 0 }), close: async () => undefined }),
-};
 
 /** The loopback server runs in its own process, so its arrival times are not skewed by the engine's event loop. */
 async function serve() {

@@ -7,31 +7,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBuiltins } from '../../src/server/builtins';
 import { Engine } from '../../src/server/engine';
-import type { CodeProblem, ProviderFactory, SandboxFactory } from '../../src/server/plugins';
+import { loopbackProvider, noopSandbox } from '../support/fakes';
 import { Store } from '../../src/server/store/store';
 import { humanEvalFile } from '../support/humaneval-data';
-
-const loopback: ProviderFactory = {
-  name: 'loopback',
-  create: (model) => ({
-    name: 'loopback', model, cacheable: false,
-    async generate(req) {
-      await new Promise((r) => setImmediate(r));
-      const p = req.problem as CodeProblem;
-      return { raw: `\`\`\`python\n${p.prompt}${p.canonicalSolution}\`\`\``, latencyMs: 0 };
-    },
-  }),
-};
-const noop: SandboxFactory = {
-  name: 'noop', isolated: false,
-  create: async () => ({ name: 'noop', execute: async () => { await new Promise((r) => setTimeout(r, 0)); return { status: 'passed', detail: '', output: '', durationMs: 0 }; }, close: async () => undefined }),
-};
 
 test('progress over 3,280 samples reads counters, not the store: a constant number of scans per run', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crucible-scale-'));
   const plugins = createBuiltins();
-  plugins.providers.register(loopback);
-  plugins.sandboxes.register(noop);
+  plugins.providers.register(loopbackProvider({ yieldFirst: true }));
+  plugins.sandboxes.register(noopSandbox);
   const store = await Store.open(path.join(dir, 'c.db'));
   const scans = { outcomes: 0 };
   for (const m of ['outcomes', 'scoredOutcomes'] as const) {
