@@ -7,7 +7,11 @@ import { planSuites } from './plan';
 export class Catalog {
   private readonly cache = new Map<string, Promise<AnyProblem[]>>();
 
-  constructor(private readonly plugins: Plugins, private readonly ctx: { dataDir: string; cacheDir: string }, private readonly defaults: string[] = []) {}
+  /**
+   * `defaults` are always listed (with their error when they cannot be loaded); `optional` ones only
+   * when they load (a chat suite whose data is not on this machine is not an error to show).
+   */
+  constructor(private readonly plugins: Plugins, private readonly ctx: { dataDir: string; cacheDir: string }, private readonly defaults: string[] = [], private readonly optional: string[] = []) {}
 
   load(spec: string): Promise<AnyProblem[]> {
     let p = this.cache.get(spec);
@@ -27,12 +31,14 @@ export class Catalog {
 
   async list(extraPaths: string[] = []): Promise<SuiteInfo[]> {
     const out: SuiteInfo[] = [];
-    for (const spec of [...new Set([...this.defaults, ...extraPaths])]) {
+    const optional = new Set(this.optional.filter((o) => !this.defaults.includes(o) && !extraPaths.includes(o)));
+    for (const spec of [...new Set([...this.defaults, ...this.optional, ...extraPaths])]) {
       try {
         const ps = await this.load(spec);
         const first = ps[0];
         out.push({ name: first?.suite ?? spec, path: first?.sourceFile ?? spec, language: first?.kind === 'chat' ? 'chat' : first?.language ?? 'python', problemCount: ps.length });
       } catch (e) {
+        if (optional.has(spec)) continue;
         out.push({ name: spec, path: spec, language: 'python', problemCount: null, error: (e as Error).message });
       }
     }

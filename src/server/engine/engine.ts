@@ -42,7 +42,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   constructor(readonly plugins: Plugins, readonly store: Store, readonly init: EngineInit, private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
-    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])]);
+    // HumanEval is always listed; the behaviour suites when their data is here.
+    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench']);
     this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
     // Runs that were in flight when a previous engine died can never finish: mark them so.
     for (const r of store.runs()) {
