@@ -1,4 +1,6 @@
 // The catalogue: suites by name or path, loaded once per engine, and the problems a plan selects.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { ProblemInfo, RunPlan, SuiteInfo } from '../../protocol';
 import type { AnyProblem } from '../plugins';
 import type { Plugins } from '../registry';
@@ -33,6 +35,8 @@ export class Catalog {
     const out: SuiteInfo[] = [];
     const optional = new Set(this.optional.filter((o) => !this.defaults.includes(o) && !extraPaths.includes(o)));
     for (const spec of [...new Set([...this.defaults, ...this.optional, ...extraPaths])]) {
+      // Listing must not download: an optional suite is listed only when its data folder is here.
+      if (optional.has(spec) && !(this.ctx.dataDir && existsSync(path.join(this.ctx.dataDir, spec)))) continue;
       try {
         const ps = await this.load(spec);
         const first = ps[0];
