@@ -152,7 +152,7 @@ describe('semaphore', () => {
 });
 
 describe('circuit breaker', () => {
-  test('opens after N consecutive failures, probes once after cooldown, closes on success', () => {
+  test('opens after N consecutive failures; half-open lets N probes through; N failed probes reopen it with a doubled cooldown; a success closes it', () => {
     const c = new FakeClock();
     const b = new CircuitBreaker(3, 1000, 10_000, c);
     b.failure('x'); b.failure('x');
@@ -168,16 +168,25 @@ describe('circuit breaker', () => {
     b.failure('late'); // a call that started before the breaker opened
     c.t = 1000;
     assert.equal(b.state, 'half-open');
-    assert.equal(b.admit(), null, 'the probe goes ahead');
-    assert.notEqual(b.admit(), null, 'only one probe');
-    b.failure('still down');
+    const rounds: (number | undefined)[] = [];
+    for (let i = 0; i < 3; i++) { assert.equal(b.admit(), null, `probe ${i + 1} goes ahead`); rounds.push(b.probeRound()); }
+    assert.notEqual(b.admit(), null, 'no more than N probes');
+    b.neutral(rounds[0]); // a probe that ended with a 429 or a cancel gives its place to another
+    assert.equal(b.admit(), null);
+    b.failure('still down', rounds[1]);
+    b.failure('still down', rounds[2]);
+    assert.equal(b.state, 'half-open', 'not all probes failed yet');
+    b.failure('still down', rounds[0]);
     assert.equal(b.state, 'open');
+    b.failure('a probe of the earlier period', rounds[0]);
     c.t = 2999;
     assert.equal(b.state, 'open', 'cooldown doubled to 2000');
+    assert.equal(b.outageMs(), 2999);
     c.t = 3000;
     assert.equal(b.admit(), null);
     b.success();
     assert.equal(b.state, 'closed');
+    assert.equal(b.outageMs(), 0);
     assert.equal(b.admit(), null);
   });
 });
@@ -221,9 +230,9 @@ describe('limiter', () => {
     await assert.rejects(c.drive(l.run(1, undefined, async () => { calls++; throw err('rate-limit', 429, 60_000); }, classify)), /rate-limit/);
     assert.equal(calls, 1);
   });
-  test('rate limits do not open the breaker; server failures do, and then calls fail fast until a probe succeeds', async () => {
+  test('rate limits do not open the breaker; server failures do; with breakerMaxWaitMs 0 calls then fail fast, using no attempt, until a probe succeeds', async () => {
     const c = new FakeClock();
-    const l = new Limiter({ maxAttempts: 1, breakerThreshold: 2, breakerCooldownMs: 1000 }, c);
+    const l = new Limiter({ maxAttempts: 1, breakerThreshold: 2, breakerCooldownMs: 1000, breakerMaxWaitMs: 0 }, c);
     const fail = (kind: ProviderError['kind']) => c.drive(l.run(1, undefined, async () => { throw err(kind, 500); }, classify)).catch((e) => e);
     await fail('rate-limit'); await fail('rate-limit'); await fail('rate-limit');
     assert.equal(l.breaker.state, 'closed');
@@ -234,6 +243,8 @@ describe('limiter', () => {
     assert.equal(e.kind, 'circuit-open');
     assert.match(e.message, /circuit open after repeated failures/);
     assert.equal(calls, 0, 'no call while open');
+    assert.equal(e.attempts, 0);
+    assert.equal(e.retries, 0);
     // With retries allowed, a caller waits out the cooldown and becomes the probe.
     const l2 = new Limiter({ maxAttempts: 3, breakerThreshold: 1, breakerCooldownMs: 1000, baseDelayMs: 1 }, c, () => 0);
     await c.drive(l2.run(1, undefined, async () => { throw err('server', 500); }, classify).catch(() => undefined));
@@ -242,6 +253,60 @@ describe('limiter', () => {
     assert.equal(ok.value, 'up');
     assert.ok(c.now() - t0 >= 1000 - 1, 'waited for the cooldown');
     assert.equal(l2.breaker.state, 'closed');
+  });
+  test('an open breaker delays calls instead of using up their attempts: 30 callers whose first two attempts fail all succeed, each sending 3 requests', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 100, breakerThreshold: 5, breakerCooldownMs: 1000 }, c, () => 0.5);
+    const sent = new Map<number, number>();
+    const job = (id: number) => l.run(1, undefined, async (n) => {
+      const k = (sent.get(id) ?? 0) + 1;
+      sent.set(id, k);
+      assert.equal(n, k - 1, 'the attempt number counts requests sent');
+      await c.sleep(10);
+      if (k <= 2) throw err('server', 500);
+      return { value: id };
+    }, classify);
+    const results = await c.drive(Promise.all(Array.from({ length: 30 }, (_, i) => job(i).catch((e: ProviderError) => e))));
+    const errors = results.filter((r) => r instanceof Error) as ProviderError[];
+    assert.deepEqual(errors.map((e) => e.message), [], 'no sample lost to breaker refusals');
+    for (const r of results) assert.equal((r as { retries: number }).retries, 2);
+    assert.deepEqual([...sent.values()], Array(30).fill(3));
+    assert.equal(l.breaker.state, 'closed');
+  });
+  test('retries and attempts on a thrown error count requests actually sent, not breaker refusals', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 10, breakerThreshold: 1, breakerCooldownMs: 1000, breakerMaxWaitMs: 60_000 }, c, () => 0.5);
+    let calls = 0;
+    const e = await c.drive(l.run(1, undefined, async () => { calls++; throw err('server', 500); }, classify).catch((x: ProviderError) => x)) as ProviderError;
+    assert.equal(calls, 3, 'each retry waited for the breaker to half-open and was sent as its probe');
+    assert.equal(e.kind, 'server');
+    assert.equal(e.retries, 2);
+    assert.equal(e.attempts, 3);
+  });
+  test('a breaker that stays open past breakerMaxWaitMs fails waiting callers with circuit-open and the requests they sent', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 5, baseDelayMs: 10, breakerThreshold: 1, breakerCooldownMs: 1000, breakerMaxWaitMs: 5000 }, c, () => 0.5);
+    // Down for good: the first caller trips the breaker; the second waits, probes, fails, waits longer.
+    await c.drive(l.run(1, undefined, async () => { throw err('server', 500); }, classify).catch(() => undefined));
+    let calls = 0;
+    const t0 = c.now();
+    const e = await c.drive(l.run(1, undefined, async () => { calls++; throw err('server', 500); }, classify).catch((x: ProviderError) => x)) as ProviderError;
+    assert.equal(e.kind, 'circuit-open');
+    assert.match(e.message, /circuit open after repeated failures/);
+    assert.equal(e.attempts, calls);
+    assert.equal(e.retries, Math.max(0, calls - 1));
+    assert.ok(c.now() - t0 <= 5000 + 1000, `gave up within the wait budget (${c.now() - t0} ms)`);
+  });
+  test('a caller waiting on an open breaker goes as soon as a probe closes it, not at its own cooldown', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 1, breakerThreshold: 1, breakerCooldownMs: 1000 }, c, () => 0);
+    l.breaker.failure('500 down');
+    const starts: number[] = [];
+    const slow = async () => { starts.push(c.now()); await c.sleep(3000); return { value: 1 }; };
+    const r = await c.drive(Promise.all([l.run(1, undefined, slow, classify), l.run(1, undefined, slow, classify)]));
+    assert.deepEqual(r.map((x) => x.retries), [0, 0]);
+    assert.equal(starts[0], 1000, 'the probe goes at half-open');
+    assert.equal(starts[1], 4000, 'the other goes when the probe succeeds');
   });
   test('requests per minute are enforced across concurrent callers; concurrency cap holds', async () => {
     const c = new FakeClock();
