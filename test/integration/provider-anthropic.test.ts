@@ -5,7 +5,7 @@ import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';
 import { startFakeAnthropic } from '../support/fake-anthropic';
-import { faultsByModel, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';
 import { assertPass, chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
 
 const KEY = 'sk-ant-api03-testkey-0123456789abcdefABCDEF';
@@ -28,13 +28,20 @@ describe('anthropic provider against a fake Messages API', () => {
     'c-overloaded-event': (k) => (k === 0 ? { streamError: 'Overloaded' } : undefined),
     'c-slow': () => ({ firstTokenDelayMs: 150 }),
     'c-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
+    'c-stall-mid': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'c-stall-mid-always': () => ({ stallAfterChunks: 3 }),
+    'c-echo-400': () => ({ status: 400, echoKey: 'stripped', message: 'bad request from key' }),
+    'c-echo-tail-400': () => ({ status: 400, echoKey: 'tail', message: 'bad request from key' }),
+    'c-echo-event': () => ({ streamError: 'Overloaded for key', echoKey: 'stripped' }),
+    'c-key-reply': () => ({ keyInReply: 'stripped' }),
+    'c-key-reply-tail': () => ({ keyInReply: 'tail' }),
   };
   before(async () => {
     server = await startFakeAnthropic({
       apiKey: KEY,
       models: ['claude-fake', 'claude-think', ...Object.keys(plans)],
       answer,
-      reasoning: (b) => (b.model === 'claude-think' ? 'First, restate the problem.' : undefined),
+      reasoning: (b) => (b.model === 'claude-think' || String(b.model).startsWith('c-key-reply') ? 'First, restate the problem.' : undefined),
       fault: faultsByModel(plans),
     });
   });
@@ -131,6 +138,41 @@ describe('anthropic provider against a fake Messages API', () => {
     const g = await (await make(server, 'c-stall', { idleTimeoutMs: 200 })).generate(req(problems[3]));
     assert.equal(g.retries, 1);
     assertPass([{ p: problems[3], g }]);
+  });
+
+  test('a stream that stalls mid-way is retried; one that always stalls fails with the stall, never the fragment', async () => {
+    const g = await (await make(server, 'c-stall-mid', { idleTimeoutMs: 200 })).generate(req(problems[3]));
+    assert.equal(g.retries, 1);
+    assert.equal(g.raw.split('Here is the solution').length, 2, 'no fragment');
+    assertPass([{ p: problems[3], g }]);
+    await assert.rejects((await make(server, 'c-stall-mid-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(problems[3])), (e: ProviderError) => {
+      assert.match(e.message, /^anthropic:c-stall-mid-always: stream stalled: no data for 150 ms after 3 chunks \(36 characters\) of output$/);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.retries, 1);
+      return true;
+    });
+    assert.equal(reqsFor('c-stall-mid-always').length, 2);
+  });
+
+  test('the key without its sk-ant- prefix (or a piece of it) in an error body or a stream error event is redacted', async () => {
+    for (const m of ['c-echo-400', 'c-echo-tail-400', 'c-echo-event']) {
+      await assert.rejects((await make(server, m, { maxAttempts: 1 })).generate(req(problems[0])), (e: ProviderError) => {
+        assert.match(e.message, /key \[REDACTED\]$/, m);
+        assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+        return true;
+      });
+    }
+  });
+
+  test('a key copied into the reply is redacted from raw text, thinking and completion, streaming and not', async () => {
+    for (const m of ['c-key-reply', 'c-key-reply-tail']) {
+      for (const stream of [true, false]) {
+        const g = await (await make(server, m, { stream })).generate(req(problems[0]));
+        assert.match(g.raw, /api key: \[REDACTED\]/, `${m} stream=${stream}`);
+        assert.match(g.reasoning!, /api key: \[REDACTED\]/);
+        assert.equal(keyLeak(`${g.raw}\n${g.reasoning}\n${g.completion}`, KEY), undefined, `${m} stream=${stream}`);
+      }
+    }
   });
 
   test('slow first token is measured', async () => {

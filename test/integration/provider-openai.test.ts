@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
-import { faultsByModel, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, keyLeak, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 
 const KEY = 'sk-test-4f9a1c2b3d4e5f60718293a4b5c6d7e8';
@@ -125,6 +125,51 @@ describe('openai provider against a fake OpenAI server', () => {
     assert.equal(server.requests.length - before, 1, 'no retry on 401');
   });
 
+  test('the key without its sk- prefix, or a 16-character piece of it, echoed in an error body is redacted', async () => {
+    for (const how of ['stripped', 'tail'] as const) {
+      faults = () => ({ status: 400, echoKey: how, message: 'Bad request from key' });
+      try {
+        await assert.rejects((await make(server, 'gpt-fake')).generate(req(problems[0])), (e: ProviderError) => {
+          assert.match(e.message, /^openai:gpt-fake: 400 Bad request from key \[REDACTED\]/);
+          assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+          return true;
+        });
+      } finally {
+        faults = undefined;
+      }
+    }
+  });
+
+  test('the key without its prefix in an error event inside the stream is redacted', async () => {
+    faults = () => ({ streamError: 'upstream rejected key', echoKey: 'stripped' });
+    try {
+      await assert.rejects((await make(server, 'gpt-fake', { maxAttempts: 1 })).generate(req(problems[0])), (e: ProviderError) => {
+        assert.match(e.message, /^openai:gpt-fake: error in stream: upstream rejected key \[REDACTED\]/);
+        assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+        return true;
+      });
+    } finally {
+      faults = undefined;
+    }
+  });
+
+  test('a key copied into the reply is redacted from raw text, reasoning and completion (chat streaming and not, legacy)', async () => {
+    for (const how of ['stripped', 'tail'] as const) {
+      faults = () => ({ keyInReply: how });
+      try {
+        for (const [model, cfg] of [['gpt-fake', {}], ['gpt-fake-nostream', { stream: false }], ['r1-fake', {}], ['r1-fake', { stream: false }], ['babbage-fake', { api: 'completions' }]] as const) {
+          const g = await (await make(server, model, cfg)).generate(req(problems[0]));
+          const all = `${g.raw}\n${g.reasoning ?? ''}\n${g.completion}`;
+          assert.match(g.raw, /api key: \[REDACTED\]/, `${model} ${JSON.stringify(cfg)}`);
+          if (model === 'r1-fake') assert.match(g.reasoning!, /api key: \[REDACTED\]/);
+          assert.equal(keyLeak(all, KEY), undefined, `${model} ${JSON.stringify(cfg)} ${how}`);
+        }
+      } finally {
+        faults = undefined;
+      }
+    }
+  });
+
   test('no key and no base URL: refuses to start, naming the variable', () => {
     assert.throws(() => openaiProvider.create('gpt-4o-mini', { config: {}, secret: () => undefined }), /openai:gpt-4o-mini: no API key: set OPENAI_API_KEY/);
   });
@@ -157,6 +202,9 @@ describe('openai provider under faults', () => {
     'm-stream-error': (k) => (k === 0 ? { streamError: 'out of KV cache' } : undefined),
     'm-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
     'm-stall-always': () => ({ firstTokenDelayMs: 1000 }),
+    'm-stall-mid': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'm-stall-mid-legacy': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'm-stall-mid-always': () => ({ stallAfterChunks: 3 }),
   };
   before(async () => {
     server = await startFakeOpenAI({
@@ -239,6 +287,45 @@ describe('openai provider under faults', () => {
       assert.equal(e.kind, 'timeout');
       return true;
     });
+  });
+
+  test('a stream that stalls mid-way is a transport error: retried, never the fragment as the reply (chat and legacy)', async () => {
+    const g = await (await make(server, 'm-stall-mid', { idleTimeoutMs: 200 })).generate(req(p()));
+    assert.equal(g.retries, 1);
+    assert.equal(g.raw.split('Here is the solution').length, 2, 'the whole reply of the retry, no fragment');
+    passes(g);
+    assert.equal(reqsFor('m-stall-mid').length, 2);
+    const g2 = await (await make(server, 'm-stall-mid-legacy', { idleTimeoutMs: 200, api: 'completions' })).generate(req(p()));
+    assert.equal(g2.retries, 1);
+    passes(g2);
+  });
+
+  test('a stream that always stalls mid-way fails naming provider, model, the stall and how far it got', async () => {
+    await assert.rejects((await make(server, 'm-stall-mid-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(p())), (e: ProviderError) => {
+      assert.match(e.message, /^openai:m-stall-mid-always: stream stalled: no data for 150 ms after 3 chunks \(36 characters\) of output$/);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.retries, 1);
+      return true;
+    });
+    assert.equal(reqsFor('m-stall-mid-always').length, 2);
+  });
+
+  test('30 samples whose first two requests each get a 500 all succeed: the open breaker delays them, retries count requests sent', async () => {
+    const perPrompt = await startFakeOpenAI({
+      apiKey: KEY, answer: chatAnswer,
+      fault: faultsByModel({ 'm-500-first-two': (k) => (k < 2 ? { status: 500 } : undefined) }, (m, body) => `${m}\0${JSON.stringify(body.messages)}`),
+    });
+    try {
+      const prov = await make(perPrompt, 'm-500-first-two', { maxAttempts: 3, breakerCooldownMs: 20 });
+      const some = problems.slice(0, 30);
+      const out = await Promise.all(some.map((q) => prov.generate(req(q)).catch((e: ProviderError) => e)));
+      const errors = out.filter((x) => x instanceof Error) as ProviderError[];
+      assert.deepEqual(errors.map((e) => `${e.message} (retries ${e.retries})`), []);
+      assert.deepEqual(out.map((g) => (g as Generation).retries), Array(30).fill(2));
+      assert.equal(perPrompt.requests.length, 90, 'three requests per sample, none refused without being sent');
+    } finally {
+      await perPrompt.close();
+    }
   });
 
   test('a model that refuses max_tokens gets max_completion_tokens from then on', async () => {

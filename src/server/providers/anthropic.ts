@@ -5,7 +5,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactSecrets, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
 export interface AnthropicConfig {
@@ -66,7 +66,9 @@ class AnthropicProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    return finishGeneration(value, req.problem, retries, params);
+    // A model can copy the key into its reply: keep it out of the store.
+    const clean = { ...value, raw: redactSecrets(value.raw, [this.key], 8), reasoning: value.reasoning && redactSecrets(value.reasoning, [this.key], 8) };
+    return finishGeneration(clean, req.problem, retries, params);
   }
 
   private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {
@@ -94,8 +96,10 @@ class AnthropicProvider implements Provider {
     let tokensOut: number | undefined;
     let finish: string | undefined;
     let stopped = false;
+    // An idle timeout ends this loop quietly (the SDK swallows the abort): withIdleTimeout then
+    // fails the attempt, so the text so far is never taken for the reply.
     for await (const ev of s) {
-      idle.reset();
+      idle.reset(ev.type === 'content_block_delta' ? (ev.delta.type === 'text_delta' ? ev.delta.text : ev.delta.type === 'thinking_delta' ? ev.delta.thinking : '') : '');
       switch (ev.type) {
         case 'message_start':
           tokensIn = ev.message.usage?.input_tokens;
