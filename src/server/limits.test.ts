@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import {
-  backoffMs, CircuitBreaker, limitsFromConfig, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
+  backoffMs, CircuitBreaker, IdleTimer, limitsFromConfig, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
 } from './limits';
 
 /** A clock that only moves when told to; sleepers wake in time order. */
@@ -188,6 +189,40 @@ describe('circuit breaker', () => {
     assert.equal(b.state, 'closed');
     assert.equal(b.outageMs(), 0);
     assert.equal(b.admit(), null);
+  });
+});
+
+describe('idle timer', () => {
+  test('fires after ms without data and says how far the stream got', async () => {
+    const idle = new IdleTimer(60);
+    idle.reset('abc'); idle.reset(''); idle.reset('de');
+    for (let i = 0; i < 100 && !idle.fired; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(idle.fired, true);
+    assert.equal(idle.error().message, 'no data for 60 ms after 2 chunks (5 characters) of output');
+    assert.equal(new IdleTimer(60).error().message, 'no data for 60 ms');
+  });
+  test('a blocked event loop is not a stalled stream: data that arrived meanwhile is read before the timer ends it', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => client.once('connect', r));
+    const peer = await accepted;
+    const idle = new IdleTimer(100);
+    try {
+      let got = false;
+      peer.once('data', () => { got = true; idle.reset('x'); });
+      client.write('x'); // in the peer's socket buffer at once
+      const until = performance.now() + 300;
+      while (performance.now() < until) { /* the engine busy: the data waits, unread, while the timer is due */ }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(got, true);
+      assert.equal(idle.fired, false, 'the data was there before the (late) timer ran');
+    } finally {
+      idle.stop();
+      client.destroy(); peer.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -52,9 +52,25 @@ export class IdleTimer {
   reset(output?: string): void {
     if (output) { this.chunks++; this.chars += output.length; }
     clearTimeout(this.t);
-    this.t = setTimeout(() => { this.fired = true; this.ac.abort(this.error()); }, this.ms);
+    this.arm(this.ms, this.ms);
+  }
+  /**
+   * A timer that fires late means our own event loop was blocked (a busy engine, a slow fsync), not
+   * that the stream went quiet: timers run before I/O in a loop turn, so data that arrived meanwhile
+   * is still unread. Then look again shortly, after it has been read (extending the wait by at most
+   * `ms` in all); only a timer that fires on time ends the stream.
+   */
+  private arm(delay: number, spare: number): void {
+    const due = performance.now() + delay;
+    this.t = setTimeout(() => {
+      const late = performance.now() - due;
+      if (late > IdleTimer.LATE_MS && spare > 0) return this.arm(Math.min(spare, IdleTimer.LATE_MS), spare - Math.min(spare, IdleTimer.LATE_MS) - late);
+      this.fired = true;
+      this.ac.abort(this.error());
+    }, delay);
     this.t.unref?.();
   }
+  static readonly LATE_MS = 25;
   stop(): void { clearTimeout(this.t); }
   error(): IdleTimeoutError { return new IdleTimeoutError(this.ms, this.chunks, this.chars); }
 }
