@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import {
-  backoffMs, CircuitBreaker, IdleTimer, limitsFromConfig, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
+  backoffMs, CircuitBreaker, IdleTimer, limitsFromConfig, redactReply, redactSecrets, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
 } from './limits';
 
 /** A clock that only moves when told to; sleepers wake in time order. */
@@ -74,6 +74,26 @@ describe('backoff and headers', () => {
     assert.ok(!s.includes('xyz.123'));
     assert.ok(!s.includes('AAAAAAAAAAAA'));
     assert.match(s, /^401 Incorrect API key provided: \[REDACTED\]/);
+  });
+});
+
+describe('redaction by pieces of the key', () => {
+  const key = 'sk-proj-Q3v9XkT2mW8pL5nR7bY4cH6jD1fG0aZe';
+  test('the key without its prefix, its tail, a 12-character piece: redacted; shorter pieces and placeholders are not', () => {
+    assert.equal(redact(`bad key ${key.slice(8)}.`, [key]), 'bad key [REDACTED].');
+    assert.equal(redact(`key ending ${key.slice(-16)}`, [key]), 'key ending [REDACTED]');
+    assert.equal(redact(`x${key.slice(10, 22)}y`, [key]), 'x[REDACTED]y');
+    assert.equal(redactSecrets(`x${key.slice(10, 21)}y`, [key]), `x${key.slice(10, 21)}y`, '11 characters are not enough');
+    assert.equal(redactSecrets('return EMPTY', ['EMPTY'], 8), 'return EMPTY', 'a placeholder key is no secret in a reply');
+    assert.equal(redact(`a ${key} b ${key.slice(3)} c`, [key]), 'a [REDACTED] b [REDACTED] c');
+  });
+  test('a reply: raw, reasoning and the logprob tokens that spell the key', () => {
+    const tokens = ['# key ', key.slice(0, 10), key.slice(10, 20), key.slice(20), '\n'];
+    const g = redactReply({ raw: tokens.join(''), reasoning: `I see ${key.slice(8)}`, logprobs: tokens.map((t) => ({ token: t, logprob: -1, top: [{ token: t, logprob: -1 }] })) }, [key]);
+    assert.equal(g.raw, '# key [REDACTED]\n');
+    assert.equal(g.reasoning, 'I see [REDACTED]');
+    assert.deepEqual(g.logprobs!.map((t) => t.token), ['# key ', '[REDACTED]', '[REDACTED]', '[REDACTED]', '\n']);
+    assert.deepEqual(g.logprobs![1].top, []);
   });
 });
 

@@ -148,6 +148,20 @@ export const MIN_SECRET_PIECE = 12;
  * as "EMPTY" that servers without auth are given are no secret and may be in a reply).
  */
 export function redactSecrets(text: string, secrets: (string | undefined)[], minSecret = 4): string {
+  const marks = secretMarks(text, secrets, minSecret);
+  if (!marks) return text;
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    const j = marks.indexOf(marks[i] ? 0 : 1, i);
+    const end = j < 0 ? text.length : j;
+    out += marks[i] ? '[REDACTED]' : text.slice(i, end);
+    i = end;
+  }
+  return out;
+}
+
+/** Per character of `text`, 1 where it is part of a piece of a secret (see redactSecrets); undefined when none is. */
+function secretMarks(text: string, secrets: (string | undefined)[], minSecret: number): Uint8Array | undefined {
   let marks: Uint8Array | undefined;
   for (const s of secrets) {
     if (!s || s.length < minSecret) continue;
@@ -159,14 +173,30 @@ export function redactSecrets(text: string, secrets: (string | undefined)[], min
       if (pieces.has(text.slice(i, i + n))) (marks ??= new Uint8Array(text.length)).fill(1, i, i + n);
     }
   }
-  if (!marks) return text;
-  let out = '';
-  for (let i = 0; i < text.length;) {
-    if (!marks[i]) { const j = marks.indexOf(1, i); out += text.slice(i, j < 0 ? text.length : j); i = j < 0 ? text.length : j; continue; }
-    let j = i;
-    while (j < text.length && marks[j]) j++;
-    out += '[REDACTED]';
-    i = j;
+  return marks;
+}
+
+interface ReplyText { raw: string; reasoning?: string; logprobs?: { token: string; logprob: number; top: { token: string; logprob: number }[] }[] }
+
+/**
+ * A model can copy the key into its reply (from the prompt, a log it was shown): redacts it from the
+ * raw text and reasoning, and from the logprobs, whose tokens spell the text out again (a token
+ * overlapping the key becomes [REDACTED], without alternatives). Placeholder keys shorter than 8
+ * characters ("EMPTY", "none") are left alone.
+ */
+export function redactReply<T extends ReplyText>(g: T, secrets: (string | undefined)[]): T {
+  const out = { ...g, raw: redactSecrets(g.raw, secrets, 8) };
+  if (g.reasoning) out.reasoning = redactSecrets(g.reasoning, secrets, 8);
+  if (g.logprobs?.length) {
+    const marks = secretMarks(g.logprobs.map((t) => t.token).join(''), secrets, 8);
+    if (marks) {
+      let pos = 0;
+      out.logprobs = g.logprobs.map((t) => {
+        const start = pos;
+        pos += t.token.length;
+        return marks.subarray(start, pos).includes(1) ? { token: '[REDACTED]', logprob: t.logprob, top: [] } : t;
+      });
+    }
   }
   return out;
 }

@@ -187,7 +187,8 @@ describe('ollama provider against a fake Ollama server', () => {
       }
       for (const stream of [true, false]) {
         fault = { keyInReply: 'tail' };
-        const g = await (await make(keyed, 'm', { apiKeyEnv: 'OLLAMA_API_KEY', stream }, { OLLAMA_API_KEY: KEY })).generate(req(problems[0]));
+        const g = await (await make(keyed, 'm', { apiKeyEnv: 'OLLAMA_API_KEY', stream, logprobs: true }, { OLLAMA_API_KEY: KEY })).generate(req(problems[0]));
+        assert.equal(keyLeak(g.logprobs!.map((t) => t.token).join(''), KEY), undefined, `the logprob tokens spell no key (stream=${stream})`);
         assert.match(g.raw, /api key: \[REDACTED\]/);
         assert.match(g.reasoning!, /api key: \[REDACTED\]/);
         assert.equal(keyLeak(`${g.raw}\n${g.reasoning}\n${g.completion}`, KEY), undefined, `stream=${stream}`);

@@ -164,6 +164,14 @@ describe('openai provider against a fake OpenAI server', () => {
           if (model === 'r1-fake') assert.match(g.reasoning!, /api key: \[REDACTED\]/);
           assert.equal(keyLeak(all, KEY), undefined, `${model} ${JSON.stringify(cfg)} ${how}`);
         }
+        for (const stream of [true, false]) {
+          // The logprobs spell the reply out again, token by token.
+          const g = await (await make(server, 'gpt-fake-lp', { logprobs: true, stream })).generate(req(problems[0]));
+          const tokens = g.logprobs!.map((t) => t.token);
+          assert.ok(tokens.includes('[REDACTED]'), `logprobs stream=${stream}`);
+          assert.equal(keyLeak(tokens.join(''), KEY), undefined, `logprobs stream=${stream} ${how}`);
+          assert.equal(keyLeak(JSON.stringify(g.logprobs), KEY), undefined);
+        }
       } finally {
         faults = undefined;
       }

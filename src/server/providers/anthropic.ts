@@ -5,7 +5,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactSecrets, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
 export interface AnthropicConfig {
@@ -66,9 +66,8 @@ class AnthropicProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    // A model can copy the key into its reply: keep it out of the store.
-    const clean = { ...value, raw: redactSecrets(value.raw, [this.key], 8), reasoning: value.reasoning && redactSecrets(value.reasoning, [this.key], 8) };
-    return finishGeneration(clean, req.problem, retries, params);
+    // A model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return finishGeneration(redactReply(value, [this.key]), req.problem, retries, params);
   }
 
   private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {

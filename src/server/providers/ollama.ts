@@ -8,7 +8,7 @@
 import { Ollama, type ChatResponse, type GenerateResponse, type Logprob } from 'ollama';
 import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, type IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactSecrets, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, type IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 
 export interface OllamaConfig {
@@ -78,9 +78,8 @@ class OllamaProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    // A model can copy the key into its reply: keep it out of the store.
-    const clean = { ...value, raw: redactSecrets(value.raw, [this.key], 8), reasoning: value.reasoning && redactSecrets(value.reasoning, [this.key], 8) };
-    return finishGeneration(clean, req.problem, retries, { options });
+    // A model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return finishGeneration(redactReply(value, [this.key]), req.problem, retries, { options });
   }
 
   /** A client for one request; `seen.headers` keeps the response headers (the package drops them, Retry-After included). */

@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { finishGeneration } from '../cleaning';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactSecrets, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
 
@@ -104,9 +104,8 @@ class OpenAIProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    // A model can copy the key into its reply (from a prompt, a log it was shown): keep it out of the store.
-    const clean = { ...value, raw: redactSecrets(value.raw, [this.key], 8), reasoning: value.reasoning && redactSecrets(value.reasoning, [this.key], 8) };
-    return finishGeneration(clean, req.problem, retries, params);
+    // A model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return finishGeneration(redactReply(value, [this.key]), req.problem, retries, params);
   }
 
   private paramsFor(req: GenerateRequest): Record<string, unknown> {
