@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import {
-  backoffMs, CircuitBreaker, limitsFromConfig, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
+  backoffMs, CircuitBreaker, IdleTimer, limitsFromConfig, redactReply, redactSecrets, SlidingWindow, type Clock, Limiter, parseDuration, ProviderError, redact, retryAfterFromHeaders, Semaphore, TokenBucket, CircuitOpenError,
 } from './limits';
 
 /** A clock that only moves when told to; sleepers wake in time order. */
@@ -73,6 +74,26 @@ describe('backoff and headers', () => {
     assert.ok(!s.includes('xyz.123'));
     assert.ok(!s.includes('AAAAAAAAAAAA'));
     assert.match(s, /^401 Incorrect API key provided: \[REDACTED\]/);
+  });
+});
+
+describe('redaction by pieces of the key', () => {
+  const key = 'sk-proj-Q3v9XkT2mW8pL5nR7bY4cH6jD1fG0aZe';
+  test('the key without its prefix, its tail, a 12-character piece: redacted; shorter pieces and placeholders are not', () => {
+    assert.equal(redact(`bad key ${key.slice(8)}.`, [key]), 'bad key [REDACTED].');
+    assert.equal(redact(`key ending ${key.slice(-16)}`, [key]), 'key ending [REDACTED]');
+    assert.equal(redact(`x${key.slice(10, 22)}y`, [key]), 'x[REDACTED]y');
+    assert.equal(redactSecrets(`x${key.slice(10, 21)}y`, [key]), `x${key.slice(10, 21)}y`, '11 characters are not enough');
+    assert.equal(redactSecrets('return EMPTY', ['EMPTY'], 8), 'return EMPTY', 'a placeholder key is no secret in a reply');
+    assert.equal(redact(`a ${key} b ${key.slice(3)} c`, [key]), 'a [REDACTED] b [REDACTED] c');
+  });
+  test('a reply: raw, reasoning and the logprob tokens that spell the key', () => {
+    const tokens = ['# key ', key.slice(0, 10), key.slice(10, 20), key.slice(20), '\n'];
+    const g = redactReply({ raw: tokens.join(''), reasoning: `I see ${key.slice(8)}`, logprobs: tokens.map((t) => ({ token: t, logprob: -1, top: [{ token: t, logprob: -1 }] })) }, [key]);
+    assert.equal(g.raw, '# key [REDACTED]\n');
+    assert.equal(g.reasoning, 'I see [REDACTED]');
+    assert.deepEqual(g.logprobs!.map((t) => t.token), ['# key ', '[REDACTED]', '[REDACTED]', '[REDACTED]', '\n']);
+    assert.deepEqual(g.logprobs![1].top, []);
   });
 });
 
@@ -152,7 +173,7 @@ describe('semaphore', () => {
 });
 
 describe('circuit breaker', () => {
-  test('opens after N consecutive failures, probes once after cooldown, closes on success', () => {
+  test('opens after N consecutive failures; half-open lets N probes through; N failed probes reopen it with a doubled cooldown; a success closes it', () => {
     const c = new FakeClock();
     const b = new CircuitBreaker(3, 1000, 10_000, c);
     b.failure('x'); b.failure('x');
@@ -168,17 +189,60 @@ describe('circuit breaker', () => {
     b.failure('late'); // a call that started before the breaker opened
     c.t = 1000;
     assert.equal(b.state, 'half-open');
-    assert.equal(b.admit(), null, 'the probe goes ahead');
-    assert.notEqual(b.admit(), null, 'only one probe');
-    b.failure('still down');
+    const rounds: (number | undefined)[] = [];
+    for (let i = 0; i < 3; i++) { assert.equal(b.admit(), null, `probe ${i + 1} goes ahead`); rounds.push(b.probeRound()); }
+    assert.notEqual(b.admit(), null, 'no more than N probes');
+    b.neutral(rounds[0]); // a probe that ended with a 429 or a cancel gives its place to another
+    assert.equal(b.admit(), null);
+    b.failure('still down', rounds[1]);
+    b.failure('still down', rounds[2]);
+    assert.equal(b.state, 'half-open', 'not all probes failed yet');
+    b.failure('still down', rounds[0]);
     assert.equal(b.state, 'open');
+    b.failure('a probe of the earlier period', rounds[0]);
     c.t = 2999;
     assert.equal(b.state, 'open', 'cooldown doubled to 2000');
+    assert.equal(b.outageMs(), 2999);
     c.t = 3000;
     assert.equal(b.admit(), null);
     b.success();
     assert.equal(b.state, 'closed');
+    assert.equal(b.outageMs(), 0);
     assert.equal(b.admit(), null);
+  });
+});
+
+describe('idle timer', () => {
+  test('fires after ms without data and says how far the stream got', async () => {
+    const idle = new IdleTimer(60);
+    idle.reset('abc'); idle.reset(''); idle.reset('de');
+    for (let i = 0; i < 100 && !idle.fired; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(idle.fired, true);
+    assert.equal(idle.error().message, 'no data for 60 ms after 2 chunks (5 characters) of output');
+    assert.equal(new IdleTimer(60).error().message, 'no data for 60 ms');
+  });
+  test('a blocked event loop is not a stalled stream: data that arrived meanwhile is read before the timer ends it', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => client.once('connect', r));
+    const peer = await accepted;
+    const idle = new IdleTimer(100);
+    try {
+      let got = false;
+      peer.once('data', () => { got = true; idle.reset('x'); });
+      client.write('x'); // in the peer's socket buffer at once
+      const until = performance.now() + 300;
+      while (performance.now() < until) { /* the engine busy: the data waits, unread, while the timer is due */ }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(got, true);
+      assert.equal(idle.fired, false, 'the data was there before the (late) timer ran');
+    } finally {
+      idle.stop();
+      client.destroy(); peer.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
@@ -221,9 +285,9 @@ describe('limiter', () => {
     await assert.rejects(c.drive(l.run(1, undefined, async () => { calls++; throw err('rate-limit', 429, 60_000); }, classify)), /rate-limit/);
     assert.equal(calls, 1);
   });
-  test('rate limits do not open the breaker; server failures do, and then calls fail fast until a probe succeeds', async () => {
+  test('rate limits do not open the breaker; server failures do; with breakerMaxWaitMs 0 calls then fail fast, using no attempt, until a probe succeeds', async () => {
     const c = new FakeClock();
-    const l = new Limiter({ maxAttempts: 1, breakerThreshold: 2, breakerCooldownMs: 1000 }, c);
+    const l = new Limiter({ maxAttempts: 1, breakerThreshold: 2, breakerCooldownMs: 1000, breakerMaxWaitMs: 0 }, c);
     const fail = (kind: ProviderError['kind']) => c.drive(l.run(1, undefined, async () => { throw err(kind, 500); }, classify)).catch((e) => e);
     await fail('rate-limit'); await fail('rate-limit'); await fail('rate-limit');
     assert.equal(l.breaker.state, 'closed');
@@ -234,6 +298,8 @@ describe('limiter', () => {
     assert.equal(e.kind, 'circuit-open');
     assert.match(e.message, /circuit open after repeated failures/);
     assert.equal(calls, 0, 'no call while open');
+    assert.equal(e.attempts, 0);
+    assert.equal(e.retries, 0);
     // With retries allowed, a caller waits out the cooldown and becomes the probe.
     const l2 = new Limiter({ maxAttempts: 3, breakerThreshold: 1, breakerCooldownMs: 1000, baseDelayMs: 1 }, c, () => 0);
     await c.drive(l2.run(1, undefined, async () => { throw err('server', 500); }, classify).catch(() => undefined));
@@ -242,6 +308,60 @@ describe('limiter', () => {
     assert.equal(ok.value, 'up');
     assert.ok(c.now() - t0 >= 1000 - 1, 'waited for the cooldown');
     assert.equal(l2.breaker.state, 'closed');
+  });
+  test('an open breaker delays calls instead of using up their attempts: 30 callers whose first two attempts fail all succeed, each sending 3 requests', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 100, breakerThreshold: 5, breakerCooldownMs: 1000 }, c, () => 0.5);
+    const sent = new Map<number, number>();
+    const job = (id: number) => l.run(1, undefined, async (n) => {
+      const k = (sent.get(id) ?? 0) + 1;
+      sent.set(id, k);
+      assert.equal(n, k - 1, 'the attempt number counts requests sent');
+      await c.sleep(10);
+      if (k <= 2) throw err('server', 500);
+      return { value: id };
+    }, classify);
+    const results = await c.drive(Promise.all(Array.from({ length: 30 }, (_, i) => job(i).catch((e: ProviderError) => e))));
+    const errors = results.filter((r) => r instanceof Error) as ProviderError[];
+    assert.deepEqual(errors.map((e) => e.message), [], 'no sample lost to breaker refusals');
+    for (const r of results) assert.equal((r as { retries: number }).retries, 2);
+    assert.deepEqual([...sent.values()], Array(30).fill(3));
+    assert.equal(l.breaker.state, 'closed');
+  });
+  test('retries and attempts on a thrown error count requests actually sent, not breaker refusals', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 10, breakerThreshold: 1, breakerCooldownMs: 1000, breakerMaxWaitMs: 60_000 }, c, () => 0.5);
+    let calls = 0;
+    const e = await c.drive(l.run(1, undefined, async () => { calls++; throw err('server', 500); }, classify).catch((x: ProviderError) => x)) as ProviderError;
+    assert.equal(calls, 3, 'each retry waited for the breaker to half-open and was sent as its probe');
+    assert.equal(e.kind, 'server');
+    assert.equal(e.retries, 2);
+    assert.equal(e.attempts, 3);
+  });
+  test('a breaker that stays open past breakerMaxWaitMs fails waiting callers with circuit-open and the requests they sent', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 5, baseDelayMs: 10, breakerThreshold: 1, breakerCooldownMs: 1000, breakerMaxWaitMs: 5000 }, c, () => 0.5);
+    // Down for good: the first caller trips the breaker; the second waits, probes, fails, waits longer.
+    await c.drive(l.run(1, undefined, async () => { throw err('server', 500); }, classify).catch(() => undefined));
+    let calls = 0;
+    const t0 = c.now();
+    const e = await c.drive(l.run(1, undefined, async () => { calls++; throw err('server', 500); }, classify).catch((x: ProviderError) => x)) as ProviderError;
+    assert.equal(e.kind, 'circuit-open');
+    assert.match(e.message, /circuit open after repeated failures/);
+    assert.equal(e.attempts, calls);
+    assert.equal(e.retries, Math.max(0, calls - 1));
+    assert.ok(c.now() - t0 <= 5000 + 1000, `gave up within the wait budget (${c.now() - t0} ms)`);
+  });
+  test('a caller waiting on an open breaker goes as soon as a probe closes it, not at its own cooldown', async () => {
+    const c = new FakeClock();
+    const l = new Limiter({ maxAttempts: 3, baseDelayMs: 1, breakerThreshold: 1, breakerCooldownMs: 1000 }, c, () => 0);
+    l.breaker.failure('500 down');
+    const starts: number[] = [];
+    const slow = async () => { starts.push(c.now()); await c.sleep(3000); return { value: 1 }; };
+    const r = await c.drive(Promise.all([l.run(1, undefined, slow, classify), l.run(1, undefined, slow, classify)]));
+    assert.deepEqual(r.map((x) => x.retries), [0, 0]);
+    assert.equal(starts[0], 1000, 'the probe goes at half-open');
+    assert.equal(starts[1], 4000, 'the other goes when the probe succeeds');
   });
   test('requests per minute are enforced across concurrent callers; concurrency cap holds', async () => {
     const c = new FakeClock();

@@ -5,16 +5,17 @@ import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';
 import { startFakeAnthropic } from '../support/fake-anthropic';
-import { faultsByModel, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';
 import { assertPass, chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
+import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
 
 const KEY = 'sk-ant-api03-testkey-0123456789abcdefABCDEF';
 const problems = loadHumanEval();
 
 const answer = (body: Record<string, unknown>) => chatStyleAnswer(problems, (body.messages as { content: string }[]).map((m) => m.content).join('\n'));
 const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.2, maxTokens: 700, seed: 3 }, sampleIndex: 0, signal });
-const make = (server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<Provider> | Provider =>
-  anthropicProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'ANTHROPIC_API_KEY' ? key : undefined) });
+const make = async (server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<ExtractingProvider> =>
+  extracting(await anthropicProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'ANTHROPIC_API_KEY' ? key : undefined) }));
 
 describe('anthropic provider against a fake Messages API', () => {
   let server: FakeServer;
@@ -28,13 +29,20 @@ describe('anthropic provider against a fake Messages API', () => {
     'c-overloaded-event': (k) => (k === 0 ? { streamError: 'Overloaded' } : undefined),
     'c-slow': () => ({ firstTokenDelayMs: 150 }),
     'c-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
+    'c-stall-mid': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'c-stall-mid-always': () => ({ stallAfterChunks: 3 }),
+    'c-echo-400': () => ({ status: 400, echoKey: 'stripped', message: 'bad request from key' }),
+    'c-echo-tail-400': () => ({ status: 400, echoKey: 'tail', message: 'bad request from key' }),
+    'c-echo-event': () => ({ streamError: 'Overloaded for key', echoKey: 'stripped' }),
+    'c-key-reply': () => ({ keyInReply: 'stripped' }),
+    'c-key-reply-tail': () => ({ keyInReply: 'tail' }),
   };
   before(async () => {
     server = await startFakeAnthropic({
       apiKey: KEY,
       models: ['claude-fake', 'claude-think', ...Object.keys(plans)],
       answer,
-      reasoning: (b) => (b.model === 'claude-think' ? 'First, restate the problem.' : undefined),
+      reasoning: (b) => (b.model === 'claude-think' || String(b.model).startsWith('c-key-reply') ? 'First, restate the problem.' : undefined),
       fault: faultsByModel(plans),
     });
   });
@@ -44,7 +52,7 @@ describe('anthropic provider against a fake Messages API', () => {
   test('streaming: completions extracted and pass; ttft, usage from message_start/message_delta, stop reason', async () => {
     const prov = await make(server, 'claude-fake');
     const some = problems.slice(0, 25);
-    const gens: Generation[] = [];
+    const gens: Extracted[] = [];
     for (const p of some) gens.push(await prov.generate(req(p)));
     const sent = reqsFor('claude-fake').at(-1)!.body;
     assert.equal(sent.stream, true);
@@ -131,6 +139,41 @@ describe('anthropic provider against a fake Messages API', () => {
     const g = await (await make(server, 'c-stall', { idleTimeoutMs: 200 })).generate(req(problems[3]));
     assert.equal(g.retries, 1);
     assertPass([{ p: problems[3], g }]);
+  });
+
+  test('a stream that stalls mid-way is retried; one that always stalls fails with the stall, never the fragment', async () => {
+    const g = await (await make(server, 'c-stall-mid', { idleTimeoutMs: 200 })).generate(req(problems[3]));
+    assert.equal(g.retries, 1);
+    assert.equal(g.raw.split('Here is the solution').length, 2, 'no fragment');
+    assertPass([{ p: problems[3], g }]);
+    await assert.rejects((await make(server, 'c-stall-mid-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(problems[3])), (e: ProviderError) => {
+      assert.match(e.message, /^anthropic:c-stall-mid-always: stream stalled: no data for 150 ms after 3 chunks \(36 characters\) of output$/);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.retries, 1);
+      return true;
+    });
+    assert.equal(reqsFor('c-stall-mid-always').length, 2);
+  });
+
+  test('the key without its sk-ant- prefix (or a piece of it) in an error body or a stream error event is redacted', async () => {
+    for (const m of ['c-echo-400', 'c-echo-tail-400', 'c-echo-event']) {
+      await assert.rejects((await make(server, m, { maxAttempts: 1 })).generate(req(problems[0])), (e: ProviderError) => {
+        assert.match(e.message, /key \[REDACTED\]$/, m);
+        assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+        return true;
+      });
+    }
+  });
+
+  test('a key copied into the reply is redacted from raw text, thinking and completion, streaming and not', async () => {
+    for (const m of ['c-key-reply', 'c-key-reply-tail']) {
+      for (const stream of [true, false]) {
+        const g = await (await make(server, m, { stream })).generate(req(problems[0]));
+        assert.match(g.raw, /api key: \[REDACTED\]/, `${m} stream=${stream}`);
+        assert.match(g.reasoning!, /api key: \[REDACTED\]/);
+        assert.equal(keyLeak(`${g.raw}\n${g.reasoning}\n${g.completion}`, KEY), undefined, `${m} stream=${stream}`);
+      }
+    }
   });
 
   test('slow first token is measured', async () => {

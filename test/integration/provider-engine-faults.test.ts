@@ -47,14 +47,18 @@ const plans: Record<string, (k: number) => Fault | undefined> = {
   'reset-always': () => ({ resetAfterChunks: 1 }),
   'malformed': (k) => (k === 0 ? { malformed: true } : undefined),
   'slow': () => ({ firstTokenDelayMs: 100 }),
+  '500-twice': (k) => (k < 2 ? { status: 500 } : undefined),
+  'stall-mid': (k) => (k === 0 ? { stallAfterChunks: 2 } : undefined),
+  'stall-mid-always': () => ({ stallAfterChunks: 2 }),
 };
-const fault = faultsByModel(plans, (m, body) => `${m}\0${JSON.stringify(body.messages)}`);
+// One count per server too: openai and ollama send the same messages for a model of the same name.
+const fault = () => faultsByModel(plans, (m, body) => `${m}\0${JSON.stringify(body.messages)}`);
 
 let openai: FakeServer, anthropic: FakeServer, ollama: FakeServer, dir: string;
 before(async () => {
-  openai = await startFakeOpenAI({ apiKey: 'k-openai', models: Object.keys(plans), answer, fault });
-  anthropic = await startFakeAnthropic({ apiKey: 'k-anthropic', models: Object.keys(plans), answer, fault });
-  ollama = await startFakeOllama({ models: Object.keys(plans), answer, fault });
+  openai = await startFakeOpenAI({ apiKey: 'k-openai', models: Object.keys(plans), answer, fault: fault() });
+  anthropic = await startFakeAnthropic({ apiKey: 'k-anthropic', models: Object.keys(plans), answer, fault: fault() });
+  ollama = await startFakeOllama({ models: Object.keys(plans), answer, fault: fault() });
   dir = mkdtempSync(path.join(tmpdir(), 'crucible-faults-'));
 });
 after(async () => {
@@ -69,7 +73,7 @@ test('each fault, through each provider and the engine, ends stored as scored or
   plugins.sandboxes.register(expectWhole);
   const dbPath = path.join(dir, 'c.db');
   const store = await Store.open(dbPath);
-  const fast = { baseDelayMs: 5, maxAttempts: 3, breakerCooldownMs: 50 };
+  const fast = { baseDelayMs: 5, maxAttempts: 3, breakerCooldownMs: 50, idleTimeoutMs: 1000 };
   const engine = new Engine(plugins, store, {
     dbPath, cacheDir: dir,
     providers: { openai: { baseURL: openai.baseURL, ...fast }, anthropic: { baseURL: anthropic.baseURL, ...fast }, ollama: { host: ollama.baseURL, ...fast } },
@@ -81,7 +85,7 @@ test('each fault, through each provider and the engine, ends stored as scored or
   assert.equal(summary.done, LIMIT * models.length, 'no sample dropped');
   const samples = engine.getRun(runId).problems.flatMap((p) => p.samples);
   assert.equal(samples.length, LIMIT * models.length);
-  const failing = new Set(['500-always', 'reset-always', 'unknown-model']);
+  const failing = new Set(['500-always', 'reset-always', 'unknown-model', 'stall-mid-always']);
   for (const s of samples) {
     const [provider, model] = [s.model.slice(0, s.model.indexOf(':')), s.model.slice(s.model.indexOf(':') + 1)];
     if (failing.has(model)) {
@@ -90,9 +94,19 @@ test('each fault, through each provider and the engine, ends stored as scored or
       if (model === 'unknown-model') assert.match(s.detail, /404/);
       if (model === '500-always') assert.match(s.detail, /500/);
       if (model === 'reset-always') assert.match(s.detail, /connection/);
+      if (model === 'stall-mid-always') assert.match(s.detail, /stream stalled: no data for 1000 ms after 2 chunks/);
     } else {
       assert.equal(s.status, 'passed', `${s.model} ${s.problemId}: ${s.detail}`);
+      if (model === '500-twice' || model === 'stall-mid') assert.equal(store.sample(s.id)!.retries, model === '500-twice' ? 2 : 1, `${s.model} ${s.problemId}`);
     }
   }
+  // A stalled stream was an error, not a reply: nothing was cached, so a run that may use the cache calls again.
+  const stalled = ['openai', 'anthropic', 'ollama'].map((p) => `${p}:stall-mid-always`);
+  const sent = () => [openai, anthropic, ollama].reduce((n, srv) => n + srv.requests.filter((r) => r.body.model === 'stall-mid-always').length, 0);
+  const before = sent();
+  const again = await engine.startRun({ suite: humanEvalFile(), limit: LIMIT, models: stalled, n: 1, k: [1], sandbox: 'expect-whole', concurrency: 8 });
+  await engine.waitForRun(again);
+  assert.equal(sent() - before, LIMIT * stalled.length * 3, 'every sample called again, each with all its attempts');
+  assert.ok(engine.getRun(again).problems.flatMap((p) => p.samples).every((s) => s.status === 'error'));
   store.close();
 });

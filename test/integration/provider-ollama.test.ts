@@ -6,16 +6,17 @@ import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
 import { ollamaProvider } from '../../src/server/providers/ollama';
 import { startFakeOllama } from '../support/fake-ollama';
-import { faultsByModel, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';
 import { assertPass, chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
+import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
 
 const problems = loadHumanEval();
 const answer = (body: Record<string, unknown>) => body.messages
   ? chatStyleAnswer(problems, (body.messages as { content: string }[]).map((m) => m.content).join('\n'))
   : chatStyleAnswer(problems, String(body.prompt), true);
 const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.8, maxTokens: 600, seed: 11, topP: 0.95 }, sampleIndex: 0, signal });
-const make = (server: FakeServer, model: string, config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Provider> | Provider =>
-  ollamaProvider.create(model, { config: { host: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => secrets[n] });
+const make = async (server: FakeServer, model: string, config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<ExtractingProvider> =>
+  extracting(await ollamaProvider.create(model, { config: { host: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => secrets[n] }));
 
 describe('ollama provider against a fake Ollama server', () => {
   let server: FakeServer;
@@ -28,6 +29,9 @@ describe('ollama provider against a fake Ollama server', () => {
     'o-malformed-body': (k) => (k === 0 ? { malformed: true } : undefined),
     'o-error-line': (k) => (k === 0 ? { streamError: 'an error was encountered while running the model: unexpected EOF' } : undefined),
     'o-slow': () => ({ firstTokenDelayMs: 150 }),
+    'o-stall-mid': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'o-stall-mid-gen': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'o-stall-mid-always': () => ({ stallAfterChunks: 3 }),
   };
   const faults = faultsByModel(plans);
   before(async () => {
@@ -44,7 +48,7 @@ describe('ollama provider against a fake Ollama server', () => {
   test('chat, streaming: completions pass; ttft, eval counts, options as sent', async () => {
     const prov = await make(server, 'qwen-fake:7b');
     const some = problems.slice(50, 70);
-    const gens: Generation[] = [];
+    const gens: Extracted[] = [];
     for (const p of some) gens.push(await prov.generate(req(p)));
     const sent = reqsFor('qwen-fake:7b').at(-1)!;
     assert.equal(sent.path, '/api/chat');
@@ -130,6 +134,22 @@ describe('ollama provider against a fake Ollama server', () => {
     await assert.rejects(prov.generate(req(problems[4])), (e: ProviderError) => e.kind === 'malformed' && /invalid JSON line/.test(e.message));
   });
 
+  test('a stream that stalls mid-way is retried (chat and generate); one that always stalls fails with the stall, never the fragment', async () => {
+    for (const [m, cfg] of [['o-stall-mid', {}], ['o-stall-mid-gen', { api: 'generate' }]] as const) {
+      const g = await (await make(server, m, { idleTimeoutMs: 200, ...cfg })).generate(req(problems[4]));
+      assert.equal(g.retries, 1, m);
+      assertPass([{ p: problems[4], g }]);
+      assert.equal(reqsFor(m).length, 2);
+    }
+    await assert.rejects((await make(server, 'o-stall-mid-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(problems[4])), (e: ProviderError) => {
+      assert.match(e.message, /^ollama:o-stall-mid-always: stream stalled: no data for 150 ms after 3 chunks \(36 characters\) of output$/);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.retries, 1);
+      return true;
+    });
+    assert.equal(reqsFor('o-stall-mid-always').length, 2);
+  });
+
   test('slow first token is measured', async () => {
     const g = await (await make(server, 'o-slow')).generate(req(problems[3]));
     assert.ok(g.ttftMs! >= 140, String(g.ttftMs));
@@ -147,6 +167,33 @@ describe('ollama provider against a fake Ollama server', () => {
         return true;
       });
       assert.equal(keyed.requests.length, 2);
+    } finally {
+      await keyed.close();
+    }
+  });
+
+  test('a bearer key without a known prefix: pieces of it in an error body, an error line or the reply are redacted', async () => {
+    const KEY = 'ollama-secret-key-7c1d9e2f4a6b8c0d';
+    let fault: Fault | undefined;
+    const keyed = await startFakeOllama({ models: ['m'], apiKey: KEY, answer, fault: () => fault, reasoning: () => 'Thinking it over.' });
+    try {
+      const prov = await make(keyed, 'm', { apiKeyEnv: 'OLLAMA_API_KEY', maxAttempts: 1 }, { OLLAMA_API_KEY: KEY });
+      for (const f of [{ status: 400, echoKey: 'stripped' }, { status: 400, echoKey: 'tail' }, { streamError: 'bad key', echoKey: 'tail' }] as Fault[]) {
+        fault = f;
+        await assert.rejects(prov.generate(req(problems[0])), (e: ProviderError) => {
+          assert.match(e.message, /\[REDACTED\]$/, JSON.stringify(f));
+          assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+          return true;
+        });
+      }
+      for (const stream of [true, false]) {
+        fault = { keyInReply: 'tail' };
+        const g = await (await make(keyed, 'm', { apiKeyEnv: 'OLLAMA_API_KEY', stream, logprobs: true }, { OLLAMA_API_KEY: KEY })).generate(req(problems[0]));
+        assert.equal(keyLeak(g.logprobs!.map((t) => t.token).join(''), KEY), undefined, `the logprob tokens spell no key (stream=${stream})`);
+        assert.match(g.raw, /api key: \[REDACTED\]/);
+        assert.match(g.reasoning!, /api key: \[REDACTED\]/);
+        assert.equal(keyLeak(`${g.raw}\n${g.reasoning}\n${g.completion}`, KEY), undefined, `stream=${stream}`);
+      }
     } finally {
       await keyed.close();
     }

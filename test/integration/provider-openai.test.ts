@@ -4,8 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
 import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
-import { faultsByModel, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
+import { faultsByModel, keyLeak, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
+import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
 
 const KEY = 'sk-test-4f9a1c2b3d4e5f60718293a4b5c6d7e8';
 const THINK = 'Let me think. The docstring asks for a comparison of every pair; sorting first is simpler.';
@@ -21,8 +22,8 @@ function req(p: Problem, signal = new AbortController().signal): GenerateRequest
   return { problem: p, messages: messagesFor(p), params: { temperature: 0, maxTokens: 512, seed: 7 }, sampleIndex: 0, signal };
 }
 
-async function make(server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<Provider> {
-  return openaiProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'OPENAI_API_KEY' ? key : undefined) });
+async function make(server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<ExtractingProvider> {
+  return extracting(await openaiProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'OPENAI_API_KEY' ? key : undefined) }));
 }
 
 describe('openai provider against a fake OpenAI server', () => {
@@ -39,7 +40,7 @@ describe('openai provider against a fake OpenAI server', () => {
   test('streaming: all 164 HumanEval answers are extracted to completions that pass their tests', async () => {
     const prov = await make(server, 'gpt-fake');
     const before = server.requests.length;
-    const gens: Generation[] = [];
+    const gens: Extracted[] = [];
     for (const p of problems) gens.push(await prov.generate(req(p)));
     assert.equal(server.requests.length - before, 164);
     const sent = server.requests[before].body;
@@ -67,7 +68,7 @@ describe('openai provider against a fake OpenAI server', () => {
   test('non-streaming chat: completion extracted, latency and usage recorded, no ttft', async () => {
     const prov = await make(server, 'gpt-fake-nostream', { stream: false });
     const some = problems.slice(0, 12);
-    const gens: Generation[] = [];
+    const gens: Extracted[] = [];
     for (const p of some) gens.push(await prov.generate(req(p)));
     assert.equal(server.requests.at(-1)!.body.stream, undefined);
     for (const g of gens) {
@@ -102,7 +103,7 @@ describe('openai provider against a fake OpenAI server', () => {
   test('legacy completions API: prompt sent raw with stop sequences, continuation kept as the body', async () => {
     const prov = await make(server, 'babbage-fake', { api: 'completions' });
     const some = problems.slice(20, 30);
-    const gens: Generation[] = [];
+    const gens: Extracted[] = [];
     for (const p of some) gens.push(await prov.generate(req(p)));
     const sent = server.requests.at(-1)!;
     assert.equal(sent.path, '/v1/completions');
@@ -123,6 +124,59 @@ describe('openai provider against a fake OpenAI server', () => {
       return true;
     });
     assert.equal(server.requests.length - before, 1, 'no retry on 401');
+  });
+
+  test('the key without its sk- prefix, or a 16-character piece of it, echoed in an error body is redacted', async () => {
+    for (const how of ['stripped', 'tail'] as const) {
+      faults = () => ({ status: 400, echoKey: how, message: 'Bad request from key' });
+      try {
+        await assert.rejects((await make(server, 'gpt-fake')).generate(req(problems[0])), (e: ProviderError) => {
+          assert.match(e.message, /^openai:gpt-fake: 400 Bad request from key \[REDACTED\]/);
+          assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+          return true;
+        });
+      } finally {
+        faults = undefined;
+      }
+    }
+  });
+
+  test('the key without its prefix in an error event inside the stream is redacted', async () => {
+    faults = () => ({ streamError: 'upstream rejected key', echoKey: 'stripped' });
+    try {
+      await assert.rejects((await make(server, 'gpt-fake', { maxAttempts: 1 })).generate(req(problems[0])), (e: ProviderError) => {
+        assert.match(e.message, /^openai:gpt-fake: error in stream: upstream rejected key \[REDACTED\]/);
+        assert.equal(keyLeak(e.message, KEY), undefined, e.message);
+        return true;
+      });
+    } finally {
+      faults = undefined;
+    }
+  });
+
+  test('a key copied into the reply is redacted from raw text, reasoning and completion (chat streaming and not, legacy)', async () => {
+    for (const how of ['stripped', 'tail'] as const) {
+      faults = () => ({ keyInReply: how });
+      try {
+        for (const [model, cfg] of [['gpt-fake', {}], ['gpt-fake-nostream', { stream: false }], ['r1-fake', {}], ['r1-fake', { stream: false }], ['babbage-fake', { api: 'completions' }]] as const) {
+          const g = await (await make(server, model, cfg)).generate(req(problems[0]));
+          const all = `${g.raw}\n${g.reasoning ?? ''}\n${g.completion}`;
+          assert.match(g.raw, /api key: \[REDACTED\]/, `${model} ${JSON.stringify(cfg)}`);
+          if (model === 'r1-fake') assert.match(g.reasoning!, /api key: \[REDACTED\]/);
+          assert.equal(keyLeak(all, KEY), undefined, `${model} ${JSON.stringify(cfg)} ${how}`);
+        }
+        for (const stream of [true, false]) {
+          // The logprobs spell the reply out again, token by token.
+          const g = await (await make(server, 'gpt-fake-lp', { logprobs: true, stream })).generate(req(problems[0]));
+          const tokens = g.logprobs!.map((t) => t.token);
+          assert.ok(tokens.includes('[REDACTED]'), `logprobs stream=${stream}`);
+          assert.equal(keyLeak(tokens.join(''), KEY), undefined, `logprobs stream=${stream} ${how}`);
+          assert.equal(keyLeak(JSON.stringify(g.logprobs), KEY), undefined);
+        }
+      } finally {
+        faults = undefined;
+      }
+    }
   });
 
   test('no key and no base URL: refuses to start, naming the variable', () => {
@@ -157,6 +211,9 @@ describe('openai provider under faults', () => {
     'm-stream-error': (k) => (k === 0 ? { streamError: 'out of KV cache' } : undefined),
     'm-stall': (k) => (k === 0 ? { firstTokenDelayMs: 1000 } : undefined),
     'm-stall-always': () => ({ firstTokenDelayMs: 1000 }),
+    'm-stall-mid': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'm-stall-mid-legacy': (k) => (k === 0 ? { stallAfterChunks: 3 } : undefined),
+    'm-stall-mid-always': () => ({ stallAfterChunks: 3 }),
   };
   before(async () => {
     server = await startFakeOpenAI({
@@ -170,7 +227,7 @@ describe('openai provider under faults', () => {
   after(() => server.close());
   const reqsFor = (m: string) => server.requests.filter((r) => r.body.model === m);
   const p = () => problems[12];
-  const passes = (g: Generation) => assert.deepEqual(pythonFailures([{ id: 'x', problem: p(), completion: g.completion }]), {});
+  const passes = (g: Extracted) => assert.deepEqual(pythonFailures([{ id: 'x', problem: p(), completion: g.completion }]), {});
 
   test('429 with Retry-After (seconds): waits at least that long, then succeeds; retries counted', async () => {
     const g = await (await make(server, 'm-429')).generate(req(p()));
@@ -239,6 +296,45 @@ describe('openai provider under faults', () => {
       assert.equal(e.kind, 'timeout');
       return true;
     });
+  });
+
+  test('a stream that stalls mid-way is a transport error: retried, never the fragment as the reply (chat and legacy)', async () => {
+    const g = await (await make(server, 'm-stall-mid', { idleTimeoutMs: 200 })).generate(req(p()));
+    assert.equal(g.retries, 1);
+    assert.equal(g.raw.split('Here is the solution').length, 2, 'the whole reply of the retry, no fragment');
+    passes(g);
+    assert.equal(reqsFor('m-stall-mid').length, 2);
+    const g2 = await (await make(server, 'm-stall-mid-legacy', { idleTimeoutMs: 200, api: 'completions' })).generate(req(p()));
+    assert.equal(g2.retries, 1);
+    passes(g2);
+  });
+
+  test('a stream that always stalls mid-way fails naming provider, model, the stall and how far it got', async () => {
+    await assert.rejects((await make(server, 'm-stall-mid-always', { idleTimeoutMs: 150, maxAttempts: 2 })).generate(req(p())), (e: ProviderError) => {
+      assert.match(e.message, /^openai:m-stall-mid-always: stream stalled: no data for 150 ms after 3 chunks \(36 characters\) of output$/);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.retries, 1);
+      return true;
+    });
+    assert.equal(reqsFor('m-stall-mid-always').length, 2);
+  });
+
+  test('30 samples whose first two requests each get a 500 all succeed: the open breaker delays them, retries count requests sent', async () => {
+    const perPrompt = await startFakeOpenAI({
+      apiKey: KEY, answer: chatAnswer,
+      fault: faultsByModel({ 'm-500-first-two': (k) => (k < 2 ? { status: 500 } : undefined) }, (m, body) => `${m}\0${JSON.stringify(body.messages)}`),
+    });
+    try {
+      const prov = await make(perPrompt, 'm-500-first-two', { maxAttempts: 3, breakerCooldownMs: 20 });
+      const some = problems.slice(0, 30);
+      const out = await Promise.all(some.map((q) => prov.generate(req(q)).catch((e: ProviderError) => e)));
+      const errors = out.filter((x) => x instanceof Error) as ProviderError[];
+      assert.deepEqual(errors.map((e) => `${e.message} (retries ${e.retries})`), []);
+      assert.deepEqual(out.map((g) => (g as Generation).retries), Array(30).fill(2));
+      assert.equal(perPrompt.requests.length, 90, 'three requests per sample, none refused without being sent');
+    } finally {
+      await perPrompt.close();
+    }
   });
 
   test('a model that refuses max_tokens gets max_completion_tokens from then on', async () => {

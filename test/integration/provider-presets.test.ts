@@ -8,6 +8,7 @@ import { openaiProvider } from '../../src/server/providers/openai';
 import { PRESETS, presetFactory, presetFor } from '../../src/server/providers/presets';
 import { startFakeOpenAI, type FakeServer } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
+import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
 
 const problems = loadHumanEval();
 const req = (): GenerateRequest => ({ problem: problems[0], messages: messagesFor(problems[0]), params: {}, sampleIndex: 0, signal: new AbortController().signal });
@@ -33,7 +34,7 @@ describe('OpenAI-compatible presets', () => {
   test('preset settings apply under explicit ones: key variable and logprobs from vllm, base URL overridden', async () => {
     const vllm = presetFactory('vllm', openaiProvider);
     assert.equal(vllm.name, 'vllm');
-    const prov = await vllm.create('Qwen/Qwen2.5-Coder-7B-Instruct', { config: { baseURL: server.baseURL }, secret: (n) => (n === 'VLLM_API_KEY' ? 'vllm-key-1234' : undefined) });
+    const prov = extracting(await vllm.create('Qwen/Qwen2.5-Coder-7B-Instruct', { config: { baseURL: server.baseURL }, secret: (n) => (n === 'VLLM_API_KEY' ? 'vllm-key-1234' : undefined) }));
     assert.equal(prov.name, 'vllm');
     const g = await prov.generate(req());
     assert.equal(g.contentStatus, 'ok');

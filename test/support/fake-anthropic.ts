@@ -2,7 +2,7 @@
 // as SSE events (message_start, content_block_start/delta/stop, ping, message_delta with usage,
 // message_stop) and not, with the same injectable faults as the fake OpenAI server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serve, sleep, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
+import { echoedKey, readBody, serve, sleep, stall, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
 
 export interface FakeAnthropicOptions {
   apiKey: string;
@@ -43,10 +43,13 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
     if (typeof body.max_tokens !== 'number') return error(res, 400, 'max_tokens: Field required');
 
     const fault = opts.fault?.(index, body);
+    if (fault && 'status' in fault && 'echoKey' in fault) return error(res, fault.status, `${fault.message ?? 'invalid request from key'} ${echoedKey(key, fault.echoKey)}`);
     if (fault && 'status' in fault) return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'Number of request tokens has exceeded your per-minute rate limit' : fault.status === 529 ? 'Overloaded' : 'Internal server error'), fault.headers);
 
-    const answer = opts.answer(body);
-    const thought = opts.reasoning?.(body);
+    const keyText = fault && 'keyInReply' in fault ? `\n# api key: ${echoedKey(key, fault.keyInReply)}\n` : '';
+    const answer = opts.answer(body) + keyText;
+    const thought0 = opts.reasoning?.(body);
+    const thought = thought0 && keyText ? thought0 + keyText : thought0;
     const inputTokens = tok(JSON.stringify(body.messages) + String(body.system ?? ''));
     const pieces: string[] = [];
     for (let i = 0; i < answer.length; i += size) pieces.push(answer.slice(i, i + size));
@@ -79,9 +82,10 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
     if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
     for (let i = 0; i < pieces.length; i++) {
       if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) { req.socket.destroy(); return; }
+      if (fault && 'stallAfterChunks' in fault && i === fault.stallAfterChunks) return stall(res);
       if (fault && 'malformed' in fault && i === 1) res.write('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {\n\n');
       if (fault && 'streamError' in fault && i === 1) {
-        res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: fault.streamError } })}\n\n`);
+        res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: fault.streamError + (fault.echoKey ? ` ${echoedKey(key, fault.echoKey)}` : '') } })}\n\n`);
         res.end();
         return;
       }

@@ -2,7 +2,7 @@
 // NDJSON (one JSON object per line, the last with done: true and the eval counts) and not, with the
 // same injectable faults as the other fakes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serve, sleep, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
+import { echoedKey, readBody, serve, sleep, stall, tok, type Fault, type FakeServer, type RecordedRequest } from './fake-openai';
 
 export interface FakeOllamaOptions {
   /** Known models; others get Ollama's 404 "not found, try pulling it first". */
@@ -45,11 +45,15 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
     const model = String(body.model ?? '');
     if (!opts.models.includes(model)) return error(res, 404, `model "${model}" not found, try pulling it first`);
 
+    const given = auth?.replace(/^Bearer\s+/i, '') ?? '';
     const fault = opts.fault?.(index, body);
+    if (fault && 'status' in fault && 'echoKey' in fault) return error(res, fault.status, `${fault.message ?? 'unauthorized key'} ${echoedKey(given, fault.echoKey)}`);
     if (fault && 'status' in fault) return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'too many requests' : 'llama runner process has terminated: exit status 2'), fault.headers);
 
-    const answer = opts.answer(body);
-    const thought = opts.reasoning?.(body);
+    const keyText = fault && 'keyInReply' in fault ? `\n# api key: ${echoedKey(given, fault.keyInReply)}\n` : '';
+    const answer = opts.answer(body) + keyText;
+    const thought0 = opts.reasoning?.(body);
+    const thought = thought0 && keyText ? thought0 + keyText : thought0;
     const promptText = chat ? JSON.stringify(body.messages) : String(body.prompt ?? '');
     const pieces: string[] = [];
     for (let i = 0; i < answer.length; i += size) pieces.push(answer.slice(i, i + size));
@@ -85,8 +89,9 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeServ
     }
     for (let i = 0; i < pieces.length; i++) {
       if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) { req.socket.destroy(); return; }
+      if (fault && 'stallAfterChunks' in fault && i === fault.stallAfterChunks) return stall(res);
       if (fault && 'malformed' in fault && i === 1) res.write('{"model": "broken", "message": {\n');
-      if (fault && 'streamError' in fault && i === 1) { line({ error: fault.streamError }); res.end(); return; }
+      if (fault && 'streamError' in fault && i === 1) { line({ error: fault.streamError + (fault.echoKey ? ` ${echoedKey(given, fault.echoKey)}` : '') }); res.end(); return; }
       line(piece(pieces[i]));
     }
     line(chat ? { model, created_at: now(), message: { role: 'assistant', content: '' }, done: true, ...stats } : { model, created_at: now(), response: '', done: true, context: [1, 2, 3], ...stats });

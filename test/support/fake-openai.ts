@@ -13,8 +13,26 @@ export type Fault =
   | { malformed: true }
   /** Send headers at once, then wait this long before the first token. */
   | { firstTokenDelayMs: number }
-  /** Streaming: after the first chunk, an `{"error": …}` event (how vLLM reports a failure mid-stream). */
-  | { streamError: string };
+  /** Streaming: after the first chunk, an `{"error": …}` event (how vLLM reports a failure mid-stream); `echoKey` appends the key sent. */
+  | { streamError: string; echoKey?: KeyEcho }
+  /** Streaming: send this many content chunks, then nothing more, keeping the connection open (a stalled stream). */
+  | { stallAfterChunks: number }
+  /** Reply with this HTTP status and an error message quoting the key sent, as a careless proxy might. */
+  | { status: number; echoKey: KeyEcho; message?: string }
+  /** A normal reply whose text (and reasoning, where there is any) quotes the key sent (a model that copies it from its context). */
+  | { keyInReply: KeyEcho };
+
+/** How a fake quotes the key it received: without its sk-/sk-ant-/sk-proj- prefix, or only its last 16 characters. */
+export type KeyEcho = 'stripped' | 'tail';
+
+export function echoedKey(given: string, how: KeyEcho): string {
+  return how === 'tail' ? given.slice(-16) : given.replace(/^(sk-ant-|sk-proj-|sk-)/, '');
+}
+
+/** Holds a stalled response open until the client gives up (or the server closes). */
+export function stall(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => { if (res.destroyed) resolve(); else res.on('close', () => resolve()); });
+}
 
 export interface RecordedRequest { path: string; body: Record<string, unknown>; authorization: string | undefined; at: number }
 
@@ -120,13 +138,18 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
       return;
     }
     const fault = opts.fault?.(index, body);
+    if (fault && 'status' in fault && 'echoKey' in fault) {
+      return error(res, fault.status, `${fault.message ?? 'Invalid request from key'} ${echoedKey(given, fault.echoKey)}`, null, fault.status >= 500 ? 'server_error' : 'invalid_request_error');
+    }
     if (fault && 'status' in fault) {
       const type = fault.status === 429 ? 'requests' : fault.status >= 500 ? 'server_error' : 'invalid_request_error';
       return error(res, fault.status, fault.message ?? (fault.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request.'), fault.code ?? null, type, fault.headers);
     }
 
-    const text = opts.answer(body);
-    const thought = chat ? opts.reasoning?.(body) : undefined;
+    const keyText = fault && 'keyInReply' in fault ? `\n# api key: ${echoedKey(given, fault.keyInReply)}\n` : '';
+    const text = opts.answer(body) + keyText;
+    const thought0 = chat ? opts.reasoning?.(body) : undefined;
+    const thought = thought0 && keyText ? thought0 + keyText : thought0;
     const id = `chatcmpl-fake${index}`;
     const created = Math.floor(Date.now() / 1000);
     const promptText = chat ? (body.messages as { content: string }[]).map((m) => m.content).join('\n') : String(body.prompt ?? '');
@@ -167,9 +190,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
         req.socket.destroy();
         return;
       }
+      if (fault && 'stallAfterChunks' in fault && i === fault.stallAfterChunks) return stall(res);
       if (fault && 'malformed' in fault && i === 1) res.write('data: {"id": "broken", "choices": [\n\n');
       if (fault && 'streamError' in fault && i === 1) {
-        send({ error: { message: fault.streamError, type: 'server_error', code: null } });
+        send({ error: { message: fault.streamError + (fault.echoKey ? ` ${echoedKey(given, fault.echoKey)}` : ''), type: 'server_error', code: null } });
         res.end();
         return;
       }
@@ -204,4 +228,11 @@ export async function serve(handle: (req: IncomingMessage, res: ServerResponse) 
       server.close(() => resolve());
     }),
   };
+}
+
+/** The first piece of `key` at least `min` characters long that appears in `text` (a leak), if any. */
+export function keyLeak(text: string | undefined, key: string, min = 12): string | undefined {
+  if (!text) return undefined;
+  for (let i = 0; i + min <= key.length; i++) if (text.includes(key.slice(i, i + min))) return key.slice(i, i + min);
+  return undefined;
 }

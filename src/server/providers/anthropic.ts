@@ -4,7 +4,7 @@
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
 import Anthropic from '@anthropic-ai/sdk';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
 
 export interface AnthropicConfig {
@@ -65,8 +65,9 @@ class AnthropicProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    // The raw reply and transport facts only: extracting code is the pipeline's step (by problem kind).
-    return { ...value, retries, paramsSent: params };
+    // The raw reply and transport facts only (extracting code is the pipeline's step, by problem kind);
+    // a model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return { ...redactReply(value, [this.key]), retries, paramsSent: params };
   }
 
   private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {
@@ -94,8 +95,10 @@ class AnthropicProvider implements Provider {
     let tokensOut: number | undefined;
     let finish: string | undefined;
     let stopped = false;
+    // An idle timeout ends this loop quietly (the SDK swallows the abort): withIdleTimeout then
+    // fails the attempt, so the text so far is never taken for the reply.
     for await (const ev of s) {
-      idle.reset();
+      idle.reset(ev.type === 'content_block_delta' ? (ev.delta.type === 'text_delta' ? ev.delta.text : ev.delta.type === 'thinking_delta' ? ev.delta.thinking : '') : '');
       switch (ev.type) {
         case 'message_start':
           tokensIn = ev.message.usage?.input_tokens;

@@ -8,7 +8,7 @@
 import { Ollama, type ChatResponse, type GenerateResponse, type Logprob } from 'ollama';
 import { stopSequencesFor } from '../extract/code';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, type IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 
 export interface OllamaConfig {
@@ -26,6 +26,8 @@ export interface OllamaConfig {
   /** Passed as keep_alive (e.g. "10m") so the model stays loaded across a run. */
   keepAlive?: string | number;
   timeoutMs?: number;
+  /** A stream with no line for this long is abandoned and retried (default 120000). */
+  idleTimeoutMs?: number;
 }
 
 const NAME = 'ollama';
@@ -68,12 +70,17 @@ class OllamaProvider implements Provider {
     if (stop) options.stop = stop;
     const input = api === 'chat' ? req.messages.map((m) => m.content).join('\n') : req.problem.prompt;
     const est = estimateTokens(input) + (s.maxTokens ?? 1024);
+    const stream = this.cfg.stream ?? true;
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
-      const r = await this.once(api, req, options, input);
-      return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      // Only streams go idle between lines; a whole reply is bounded by timeoutMs.
+      return withIdleTimeout(stream ? this.cfg.idleTimeoutMs ?? 120_000 : 2 ** 31 - 1, req.signal, async (signal, idle) => {
+        const r = await this.once(api, { ...req, signal }, options, input, idle);
+        return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
+      });
     }, (e) => this.classify(e, req.signal));
-    // The raw reply and transport facts only: extracting code is the pipeline's step (by problem kind).
-    return { ...value, retries, paramsSent: { options } };
+    // The raw reply and transport facts only (extracting code is the pipeline's step, by problem kind);
+    // a model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return { ...redactReply(value, [this.key]), retries, paramsSent: { options } };
   }
 
   /** A client for one request; `seen.headers` keeps the response headers (the package drops them, Retry-After included). */
@@ -88,17 +95,17 @@ class OllamaProvider implements Provider {
     return new Ollama({ host: this.host, fetch: f, headers: this.key ? { Authorization: `Bearer ${this.key}` } : undefined });
   }
 
-  private async once(api: 'chat' | 'generate', req: GenerateRequest, options: Record<string, unknown>, input: string): Promise<Partial_> {
+  private async once(api: 'chat' | 'generate', req: GenerateRequest, options: Record<string, unknown>, input: string, idle: IdleTimer): Promise<Partial_> {
     const seen: { headers?: Headers } = {};
     try {
-      return await this.attempt(api, req, options, input, seen);
+      return await this.attempt(api, req, options, input, seen, idle);
     } catch (e) {
       if ((e as Error)?.name === 'ResponseError') Object.assign(e as object, { headers: seen.headers });
       throw e;
     }
   }
 
-  private async attempt(api: 'chat' | 'generate', req: GenerateRequest, options: Record<string, unknown>, input: string, seen: { headers?: Headers }): Promise<Partial_> {
+  private async attempt(api: 'chat' | 'generate', req: GenerateRequest, options: Record<string, unknown>, input: string, seen: { headers?: Headers }, idle: IdleTimer): Promise<Partial_> {
     const stream = this.cfg.stream ?? true;
     const client = this.client(req.signal, stream, seen);
     const lp = this.cfg.logprobs ? { logprobs: true, top_logprobs: 5 } : {};
@@ -126,6 +133,7 @@ class OllamaProvider implements Provider {
         : await client.generate({ ...common, prompt: req.problem.prompt, raw: this.cfg.raw, stream: true });
       try {
         for await (const part of it) {
+          idle.reset(thinkingOf(part) + textOf(part));
           reasoning += thinkingOf(part);
           const d = textOf(part);
           if (d) {
@@ -170,6 +178,7 @@ class OllamaProvider implements Provider {
     if (e instanceof CircuitOpenError) return mk('circuit-open', e.message, undefined, e.retryInMs);
     if (e instanceof MalformedReply) return mk('malformed', `malformed reply: ${e.message}`);
     if (e instanceof StreamError) return mk('server', `error in stream: ${e.message}`);
+    if (e instanceof IdleTimeoutError) return mk('timeout', `stream stalled: ${e.message}`);
     if (err?.name === 'TimeoutError') return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
     if (err?.name === 'ResponseError' && typeof err.status_code === 'number') {
       return mk(kindForStatus(err.status_code), `${err.status_code} ${err.error ?? err.message}`, err.status_code, retryAfterFromHeaders(err.headers, Date.now(), err.status_code));

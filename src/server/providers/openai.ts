@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { stopSequencesFor } from '../extract/code';
 import { estimateTokens } from '../pricing';
-import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, retryAfterFromHeaders, withIdleTimeout } from '../limits';
+import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
 
@@ -104,8 +104,9 @@ class OpenAIProvider implements Provider {
         return { value: r, tokens: (r.tokensIn ?? 0) + (r.tokensOut ?? 0) };
       });
     }, (e) => this.classify(e, req.signal));
-    // The raw reply and transport facts only: extracting code is the pipeline's step (by problem kind).
-    return { ...value, retries, paramsSent: params };
+    // The raw reply and transport facts only (extracting code is the pipeline's step, by problem kind);
+    // a model can copy the key into its reply: keep it out of the store (raw, reasoning, logprobs).
+    return { ...redactReply(value, [this.key]), retries, paramsSent: params };
   }
 
   private paramsFor(req: GenerateRequest): Record<string, unknown> {
@@ -141,13 +142,16 @@ class OpenAIProvider implements Provider {
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | undefined;
     const logprobs: TokenLogprob[] = [];
+    // An idle timeout ends this loop quietly (the SDK swallows the abort): withIdleTimeout then
+    // fails the attempt, so the text so far is never taken for the reply.
     for await (const chunk of s) {
-      idle.reset();
-      if (chunk.usage) usage = chunk.usage;
       const c = chunk.choices?.[0];
+      const r = reasoningOf(c?.delta) ?? '';
+      const d = c?.delta?.content;
+      idle.reset(r + (d ?? ''));
+      if (chunk.usage) usage = chunk.usage;
       if (!c) continue;
-      reasoning += reasoningOf(c.delta) ?? '';
-      const d = c.delta?.content;
+      reasoning += r;
       if (d) {
         if (ttft === undefined) ttft = performance.now() - t0;
         raw += d;
@@ -178,9 +182,9 @@ class OpenAIProvider implements Provider {
     let finish: string | undefined;
     const logprobs: TokenLogprob[] = [];
     for await (const chunk of s) {
-      idle.reset();
-      if (chunk.usage) usage = chunk.usage;
       const c = chunk.choices?.[0];
+      idle.reset(c?.text);
+      if (chunk.usage) usage = chunk.usage;
       if (!c) continue;
       if (c.text) {
         if (ttft === undefined) ttft = performance.now() - t0;
