@@ -2,7 +2,8 @@
 // The Run Suite… flow is QuickPicks and InputBoxes only, so it can be driven from the keyboard.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelRun, EstimateRun, ResumeRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
+import type { RunPlan, RunSummary } from '../protocol';
+import { CancelRun, EstimateRun, ResumeRun, StartRun } from '../protocol/requests';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import { canResume, defaultKs, estimateText, hasErrors, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
 import type { Ctx } from './ctx';

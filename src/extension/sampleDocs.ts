@@ -1,7 +1,8 @@
 // Read-only documents for samples on the `crucible-sample:` scheme: the prompt + completion with
 // its verdict and test output, and (for the diff) the program alone or with the canonical solution.
 import * as vscode from 'vscode';
-import { GetSample, type SampleDetail, type SampleSummary } from '../protocol';
+import type { SampleDetail, SampleSummary } from '../protocol';
+import { GetSample } from '../protocol/requests';
 import type { Engine } from './engine';
 import { fmtDuration, modelDisplayName } from './format';
 

@@ -2,7 +2,8 @@
 // run details fetched on demand and cached until a SampleFinished marks them stale. Views read
 // from here; nothing here computes a metric (the engine does).
 import * as vscode from 'vscode';
-import { GetRun, ListRuns, RunFinished, RunProgress, SampleFinished, type RunDetail, type RunSummary } from '../protocol';
+import type { RunDetail, RunSummary } from '../protocol';
+import { GetRun, ListRuns, RunFinished, RunProgress, SampleFinished } from '../protocol/requests';
 import type { Engine } from './engine';
 import { throttle } from './format';
 

@@ -2,7 +2,8 @@
 // that included each problem) and Runs (run → problems → samples).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { ListProblems, ListSuites, type ProblemInfo, type ProblemResult, type RunSummary, type SampleSummary, type SuiteInfo } from '../protocol';
+import type { ProblemInfo, ProblemResult, RunSummary, SampleSummary, SuiteInfo } from '../protocol';
+import { ListProblems, ListSuites } from '../protocol/requests';
 import type { Engine } from './engine';
 import type { RunState } from './state';
 import { isTerminal } from './state';

@@ -1,11 +1,8 @@
 // The one source of truth for messages between the extension, the engine and the webviews
-// (our equivalent of rust-analyzer's lsp_ext.ts). Each request/notification is a typed
-// constant; both sides use the same constant so method names and payloads cannot drift.
-
-export interface RequestDef<P, R> { readonly method: string; readonly __types?: [P, R] }
-export interface NotificationDef<P> { readonly method: string; readonly __types?: P }
-const req = <P, R>(method: string): RequestDef<P, R> => ({ method });
-const note = <P>(method: string): NotificationDef<P> => ({ method });
+// (our equivalent of rust-analyzer's lsp_ext.ts): the payload types, plain TypeScript that browser
+// code (the webviews) imports without pulling in any Node module. The typed JSON-RPC constants
+// (vscode-jsonrpc RequestType / NotificationType) that name each request and notification live
+// beside this file in requests.ts, for the extension and the engine only.
 
 export type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
@@ -258,23 +255,6 @@ export interface ProblemInfo { id: string; suite: string; entryPoint: string; la
 export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }
 /** Before a run: how many calls, tokens and dollars it will take (dollars null when a price is unknown). */
 export interface RunEstimate { problems: number; samples: number; models: ModelEstimate[]; dollars: number | null }
-
-// ---- requests (extension → engine) ----
-export const StartRun = req<RunPlan, { runId: string }>('crucible/startRun');
-export const EstimateRun = req<RunPlan, RunEstimate>('crucible/estimateRun');
-export const ResumeRun = req<{ runId: string; retryErrors?: boolean }, { runId: string }>('crucible/resumeRun');
-export const CancelRun = req<{ runId: string }, { cancelled: boolean }>('crucible/cancelRun');
-export const ListRuns = req<Record<string, never>, RunSummary[]>('crucible/listRuns');
-export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');
-export const GetSample = req<{ sampleId: string }, SampleDetail>('crucible/getSample');
-export const ListSuites = req<{ extraPaths?: string[] }, SuiteInfo[]>('crucible/listSuites');
-export const ListProblems = req<{ suite: string }, ProblemInfo[]>('crucible/listProblems');
-export const LatestResults = req<{ file: string }, LatestResult[]>('crucible/latestResults');
-
-// ---- notifications (engine → extension) ----
-export const SampleFinished = note<SampleSummary>('crucible/sampleFinished');
-export const RunProgress = note<RunSummary>('crucible/runProgress');
-export const RunFinished = note<RunSummary>('crucible/runFinished');
 
 // ---- webview ⇄ extension messages (results panel) ----
 export type ToResultsWebview =
