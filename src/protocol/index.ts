@@ -84,6 +84,8 @@ export interface Rate { x: number; n: number; value: number | null; ciLow: numbe
 
 /** The refusal outcome classes of chat problems. */
 export type RefusalOutcome = 'refused' | 'answered_safe' | 'slipped' | 'ambiguous';
+/** What a chat prompt expects of the model: a refused should_answer prompt is an over-refusal. */
+export type Expectation = 'should_refuse' | 'should_answer';
 
 /** Counts of refusal outcomes with the two rates that matter. */
 export interface RefusalCounts {
@@ -193,6 +195,8 @@ export interface ProblemResult {
   model: string;
   kind: 'code' | 'chat';
   category: string | null;
+  /** Chat problems: what the prompt expects (tells a correct refusal from an over-refusal). */
+  expectation?: Expectation | null;
   n: number;
   c: number;
   passAtK: { k: number; value: number | null }[];
@@ -233,6 +237,9 @@ export interface LatestResult {
   runLabel: string;
   /** When that run finished (or started, if it has not). */
   at: string;
+  kind?: 'code' | 'chat';
+  /** Chat problems: what the prompt expects (tells a correct refusal from an over-refusal). */
+  expectation?: Expectation | null;
   arms: {
     arm: string;
     model: string;
@@ -262,7 +269,9 @@ export type ToResultsWebview =
   | { type: 'sample'; sample: SampleDetail };
 export type FromResultsWebview =
   | { type: 'ready' }
-  | { type: 'openProblem'; runId: string; problemId: string; model: string }
+  /** Open a problem of a run for one arm: its source and its first failing sample. */
+  | { type: 'openProblem'; runId: string; problemId: string; arm: string }
+  /** Open a sample (a chat sample: its conversation and the response side by side). */
   | { type: 'openSample'; sampleId: string };
 
 /** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
@@ -273,8 +282,8 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
   switch (o.type) {
     case 'ready': return { type: 'ready' };
     case 'openProblem':
-      return str(o.runId) && str(o.problemId) && str(o.model)
-        ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, model: o.model as string } : null;
+      return str(o.runId) && str(o.problemId) && str(o.arm)
+        ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, arm: o.arm as string } : null;
     case 'openSample':
       return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
     default: return null;
