@@ -10,7 +10,7 @@ export interface PanelHost {
   state: RunState;
   extensionUri: vscode.Uri;
   /** Reveal a problem of a run in `column`: its source and its (first failing) sample. */
-  openProblem(runId: string, problemId: string, model: string, column: vscode.ViewColumn): Promise<void>;
+  openProblem(runId: string, problemId: string, arm: string, column: vscode.ViewColumn): Promise<void>;
   openSample(sampleId: string, column: vscode.ViewColumn): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export class ResultsPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready': this.push(true); break;
-        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.model, this.besideColumn()); break;
+        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.arm, this.besideColumn()); break;
         case 'openSample': await this.host.openSample(m.sampleId, this.besideColumn()); break;
       }
     } catch (e) {
@@ -131,15 +131,26 @@ export class ResultsPanel implements vscode.Disposable {
   <div id="run-error" class="error" hidden></div>
 </header>
 <p id="summary" class="summary"></p>
-<section class="passk">
+<section id="passk" class="passk">
   <h2>pass@k <span class="hint">(95% bootstrap CI over problems)</span></h2>
   <div class="table-scroll"><table id="passk-table"><thead></thead><tbody></tbody></table></div>
   <div class="chart-box"><canvas id="passk-chart" role="img" aria-label="pass@k per model with 95% confidence intervals"></canvas></div>
 </section>
+<section id="harm" class="harm" hidden>
+  <h2>Refusals <span class="hint">(chat problems · rates with 95% Wilson intervals)</span></h2>
+  <div class="table-scroll"><table id="harm-rates"><thead></thead><tbody></tbody></table></div>
+  <div id="harm-chart-box" class="chart-box harm-chart-box"><canvas id="harm-chart" role="img" aria-label="Refusal outcomes per arm and category: refused, answered safe, slipped, ambiguous"></canvas></div>
+  <h3>Slipped and over-refused responses</h3>
+  <div class="table-scroll"><table id="harm-cases">
+    <thead><tr><th>Problem</th><th>Arm</th><th>Category</th><th>Outcome</th><th>Detail</th></tr></thead>
+    <tbody></tbody>
+  </table></div>
+  <p id="harm-cases-empty" class="hint" hidden>None: no response slipped and none refused a prompt it should have answered.</p>
+</section>
 <section>
   <h2>Problems <label class="filter"><input type="checkbox" id="only-failures"> only failures</label></h2>
   <div class="table-scroll"><table id="problems">
-    <thead><tr><th>Problem</th><th>Model</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
+    <thead><tr><th>Problem</th><th>Arm</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
     <tbody></tbody>
   </table></div>
 </section>
