@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { RunPlan, RunSummary } from '../protocol';
-import { CancelRun, EstimateRun, ResumeRun, StartRun } from '../protocol/requests';
+import { CancelRun, EstimateRun, GetRun, ResumeRun, StartRun } from '../protocol/requests';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import {
   canResume, defaultKs, errorsText, estimateText, firstLine, hasErrors, looksLikeAuthError, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runErrors, runLabel,
@@ -237,10 +237,14 @@ async function finished(ctx: Ctx, runId: string, label: string, s: RunSummary | 
 /** The first error sample's detail: what went wrong, in the provider's or sandbox's words. */
 async function firstErrorDetail(ctx: Ctx, runId: string): Promise<string | undefined> {
   try {
-    const d = await ctx.state.detail(runId);
+    // Straight from the engine: the state's cached detail may predate the last samples.
+    const d = await ctx.engine.request(GetRun, { runId });
     for (const p of d.problems) {
       const e = [...p.samples].sort((a, b) => a.index - b.index).find((x) => x.status === 'error');
-      if (e) return `${modelDisplayName(p.arm)}: ${firstLine(e.detail, 300) || 'no detail'}`;
+      if (!e) continue;
+      const detail = (firstLine(e.detail, 300) || 'no detail').replace(/\.+$/, '');
+      // Provider errors already name provider and model.
+      return detail.startsWith(p.model) || detail.startsWith(p.arm) ? detail : `${modelDisplayName(p.arm)}: ${detail}`;
     }
   } catch { /* the counts still say it */ }
   return undefined;

@@ -227,6 +227,17 @@ export function looksLikeProblemRecord(line: string): boolean {
   }
 }
 
+/** A chat suite's record: a prompt or a conversation (and not a samples record, which has a completion). */
+export function looksLikeChatRecord(line: string): boolean {
+  try {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    return !!o && typeof o === 'object' && !Array.isArray(o) && (typeof o.prompt === 'string' || Array.isArray(o.messages))
+      && !('completion' in o) && !('test' in o);
+  } catch {
+    return false;
+  }
+}
+
 /** Creates a function that runs `fn` at most once per `ms` (trailing call guaranteed). */
 export function throttle(fn: () => void, ms: number): (() => void) & { dispose(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -115,7 +115,7 @@ function renderPassK(d: RunDetail): void {
     }
     const codeErrors = m.errors - (m.refusal?.errors ?? 0);
     tr.append(el('td', { class: 'num' }, `${m.passed}/${codeSamples(m)}`), el('td', { class: 'num' }, String(m.failed)),
-      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: codeErrors ? 'num errors' : 'num' }, String(codeErrors)),
+      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: codeErrors ? 'num errors nonzero' : 'num errors' }, String(codeErrors)),
       el('td', { class: 'num gen-p50' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num gen-p95' }, fmtDuration(m.latency.p95) || '—'),
       el('td', { class: 'num exec-p50' }, fmtDuration(m.exec.p50) || '—'),
       el('td', { class: 'num tokens-in', title: `${m.tokensIn.toLocaleString()} input tokens` }, fmtTokens(m.tokensIn)),
@@ -372,7 +372,10 @@ function renderHarm(d: RunDetail): void {
   section.hidden = chatArms(d).length === 0;
   if (section.hidden) return;
   renderHarmRates(d);
-  renderHarmChart(d);
+  // Bars need judged responses: a run whose chat samples all errored has none to draw.
+  const judged = chatArms(d).some((m) => m.refusal!.responses > m.refusal!.errors);
+  $('#harm-chart-box').hidden = !judged;
+  if (judged) renderHarmChart(d);
   renderHarmCases(d);
 }
 
