@@ -161,9 +161,11 @@ export function problemStatus(p: ProblemResult): ProblemStatus {
   if (p.samples.length === 0) return 'pending';
   const sorted = [...p.samples].sort((a, b) => a.index - b.index);
   if (p.kind === 'chat') {
-    const tones = sorted.map((s) => outcomeTone(s.status, p.expectation));
-    const worst = worstTone(tones.map((t) => (t === 'error' ? 'neutral' : t))); // a verdict says more than an error
-    return sorted[tones.findIndex((t) => (t === 'error' ? 'neutral' : t) === worst)].status;
+    // A verdict says more than an error: errors show only when nothing was judged.
+    const judged = sorted.filter((s) => s.status !== 'error');
+    if (judged.length === 0) return 'error';
+    const tones = judged.map((s) => outcomeTone(s.status, p.expectation));
+    return judged[tones.indexOf(worstTone(tones)!)].status;
   }
   const bad = sorted.find((s) => s.status !== 'passed');
   return bad ? bad.status : 'passed';
