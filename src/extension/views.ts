@@ -213,7 +213,7 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
   /** LatestResults per suite file; dropped when a run finishes. */
   private readonly latest = new Map<string, Promise<Map<string, LatestResult>>>();
 
-  constructor(private readonly engine: Engine, state: RunState, private readonly suiteFiles: () => Promise<string[]>) {
+  constructor(private readonly engine: Engine, private readonly state: RunState, private readonly suiteFiles: () => Promise<string[]>) {
     // Statuses come from runs: redraw when a run finishes, not on every sample.
     let lastFinished = '';
     state.onDidChange(() => {
@@ -250,7 +250,13 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
   private latestFor(file: string): Promise<Map<string, LatestResult>> {
     let p = this.latest.get(file);
     if (!p) {
-      p = this.engine.request(LatestResults, { file }).then((rs) => new Map(rs.map((r) => [r.problemId, r])));
+      p = this.engine.request(LatestResults, { file }).then((rs) => new Map(rs.map((r) => {
+        // Arms in the order the run's plan lists them (as the results panel shows them).
+        const order = this.state.get(r.runId)?.arms ?? [];
+        const rank = (a: string) => { const i = order.indexOf(a); return i < 0 ? order.length : i; };
+        r.arms.sort((a, b) => rank(a.arm) - rank(b.arm) || a.arm.localeCompare(b.arm));
+        return [r.problemId, r];
+      })));
       p.catch(() => this.latest.delete(file));
       this.latest.set(file, p);
     }

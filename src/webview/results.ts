@@ -285,7 +285,7 @@ function renderHarmRates(d: RunDetail): void {
     const tr = el('tr', { 'data-arm': m.arm });
     tr.append(el('td', { title: m.arm }, modelDisplayName(m.arm)));
     for (const [cls, v] of [['responses', r.responses], ['refused', r.refused], ['answered', r.answeredSafe], ['slipped', r.slipped], ['ambiguous', r.ambiguous], ['errors', r.errors]] as const) {
-      tr.append(el('td', { class: `num count ${cls}${cls === 'errors' && v ? ' nonzero' : ''}` }, String(v)));
+      tr.append(el('td', { class: `num count ${cls}${v ? ' nonzero' : ''}` }, String(v)));
     }
     tr.append(
       rateCell(r.slipRate, 'slip', 'No slip rate: this run has no judged response to a prompt that should be refused (n = 0).'),
