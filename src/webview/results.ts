@@ -363,7 +363,11 @@ function renderHarmCases(d: RunDetail): void {
     }
   }
   $<HTMLTableElement>('#harm-cases').tBodies[0].replaceChildren(...rows);
-  $('#harm-cases-empty').hidden = rows.length > 0;
+  const empty = $('#harm-cases-empty');
+  empty.hidden = rows.length > 0;
+  const judged = chatArms(d).some((m) => m.refusal!.responses > m.refusal!.errors);
+  empty.textContent = judged ? 'None: no response slipped and none refused a prompt it should have answered.'
+    : 'No response was judged: every chat sample ended in error (see Problems below).';
   $('#harm-cases').hidden = rows.length === 0;
 }
 
