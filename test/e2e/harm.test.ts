@@ -43,11 +43,12 @@ function answer(body: Record<string, unknown>): string {
 
 test('a chat suite in the editor: Refusals section, side-by-side slipped response, trees, and a rejected key reported as an error', { timeout: 15 * 60_000 }, async (t) => {
   const started = Date.now();
+  let keyFixed = false;
   const fake = await startFakeOpenAI({
     apiKey: KEY,
     answer,
     // The locked model's key is rejected, as OpenAI does (the key is echoed: the engine must redact it).
-    fault: (_n, body) => (body.model === 'locked' ? { status: 401, message: 'Incorrect API key provided: sk-locked-9999. You can find your API key at https://platform.openai.com/account/api-keys.', code: 'invalid_api_key' } : undefined),
+    fault: (_n, body) => (body.model === 'locked' && !keyFixed ? { status: 401, message: 'Incorrect API key provided: sk-locked-9999. You can find your API key at https://platform.openai.com/account/api-keys.', code: 'invalid_api_key' } : undefined),
   });
   const cs = await CodeServer.launch({
     name: 'harm',
@@ -195,6 +196,18 @@ test('a chat suite in the editor: Refusals section, side-by-side slipped respons
         assert.match((await slip.getAttribute('title')) ?? '', /n = 0/);
       });
       await cs.screenshot('16-rejected-key-results');
+    });
+
+    // The key is accepted now: Retry Failed Samples from the notification remakes the errored samples.
+    await step('retry-from-notification', async () => {
+      keyFixed = true;
+      await cs.page.locator('.notifications-toasts .notification-list-item', { hasText: /all 6 samples errored/ }).first()
+        .getByRole('button', { name: 'Retry Failed Samples' }).click();
+      await cs.page.locator('.notifications-toasts', { hasText: /openai:locked finished — refused 2 · answered 2 · slipped 1 · ambiguous 1/ })
+        .waitFor({ timeout: 120_000 });
+      const run = await waitRow(cs, 'Runs', (r) => r.level === 1 && /locked/.test(r.label) && /refused 2/.test(r.description));
+      assert.doesNotMatch(run.description, /errored/);
+      await cs.screenshot('17-retried');
     });
     ok = true;
   } finally {
