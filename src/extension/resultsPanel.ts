@@ -2,7 +2,7 @@
 // Strict CSP (no remote content, nonce'd script); every message from the page is validated.
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
-import { parseFromResultsWebview, type ToResultsWebview } from '../protocol';
+import { parseFromResultsWebview, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
 import { runLabel } from './format';
 
@@ -21,6 +21,8 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pushing = false;
   private again = false;
+  /** The detail last sent to the page: when the state holds a newer one (a tree fetched it), send that. */
+  private shown: RunDetail | undefined;
 
   static isOpen(): boolean {
     return !!ResultsPanel.current;
@@ -62,13 +64,18 @@ export class ResultsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       // Live updates: the state's change event is already throttled to ~4/s.
-      host.state.onDidChange(() => { if (host.state.isStale(this.runId)) this.push(); }),
+      host.state.onDidChange(() => { if (this.behind()) this.push(); }),
     );
   }
 
   /** The editor group next to the panel, so what it opens does not cover it (and does not cascade). */
   private besideColumn(): vscode.ViewColumn {
     return this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
+  /** Whether the page shows less than the state knows (or could fetch) about the run. */
+  private behind(): boolean {
+    return this.host.state.isStale(this.runId) || this.host.state.cached(this.runId) !== this.shown;
   }
 
   get shownRunId(): string {
@@ -94,13 +101,14 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.pushing) { this.again = true; return; }
     this.pushing = true;
     try {
-      if (!force && !this.host.state.isStale(this.runId)) return;
+      if (!force && !this.behind()) return;
       const runId = this.runId;
       const detail = await this.host.state.detail(runId);
       if (runId !== this.runId) { this.again = true; return; }
       this.panel.title = `Crucible: ${detail.run.label || runLabel(detail.run)}`;
       const msg: ToResultsWebview = { type: 'runDetail', detail };
-      await this.panel.webview.postMessage(msg);
+      // Counted as shown only once the page has it (a hidden panel's message is dropped).
+      if (await this.panel.webview.postMessage(msg)) this.shown = detail;
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
