@@ -2,9 +2,13 @@
 // The Run Suite… flow is QuickPicks and InputBoxes only, so it can be driven from the keyboard.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelRun, EstimateRun, ResumeRun, StartRun, type RunPlan, type RunSummary } from '../protocol';
+import type { RunPlan, RunSummary } from '../protocol';
+import { CancelRun, EstimateRun, GetRun, ResumeRun, StartRun } from '../protocol/requests';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
-import { canResume, defaultKs, estimateText, hasErrors, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runLabel, runResultLine, suiteDisplayName } from './format';
+import {
+  canResume, defaultKs, errorsText, estimateText, firstLine, hasErrors, looksLikeAuthError, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runErrors, runLabel,
+  runResultLine, suiteDisplayName,
+} from './format';
 import type { Ctx } from './ctx';
 import { isTerminal } from './state';
 import { findReplayFiles } from './workspaceFiles';
@@ -222,8 +226,44 @@ async function finished(ctx: Ctx, runId: string, label: string, s: RunSummary | 
   }
   if (!ResultsPanel.isOpen()) ResultsPanel.show(ctx, runId, { preserveFocus: true });
   const what = s.status === 'cancelled' ? `cancelled after ${s.done}/${s.total} samples — ` : 'finished — ';
+  if (runErrors(s) > 0) {
+    await finishedWithErrors(ctx, s, `Crucible: ${label} ${what}`);
+    return;
+  }
   const b = await vscode.window.showInformationMessage(`Crucible: ${label} ${what}${runResultLine(s)}`, 'Open Results');
   if (b) ResultsPanel.show(ctx, runId);
+}
+
+/** The first error sample's detail: what went wrong, in the provider's or sandbox's words. */
+async function firstErrorDetail(ctx: Ctx, runId: string): Promise<string | undefined> {
+  try {
+    // Straight from the engine: the state's cached detail may predate the last samples.
+    const d = await ctx.engine.request(GetRun, { runId });
+    for (const p of d.problems) {
+      const e = [...p.samples].sort((a, b) => a.index - b.index).find((x) => x.status === 'error');
+      if (!e) continue;
+      const detail = (firstLine(e.detail, 300) || 'no detail').replace(/\.+$/, '');
+      // Provider errors already name provider and model.
+      return detail.startsWith(p.model) || detail.startsWith(p.arm) ? detail : `${modelDisplayName(p.arm)}: ${detail}`;
+    }
+  } catch { /* the counts still say it */ }
+  return undefined;
+}
+
+/**
+ * A run whose samples (some or all) ended in error is reported as an error, with the first cause and
+ * what to do: set a key when it looks like authentication, retry the errored samples, or look.
+ */
+async function finishedWithErrors(ctx: Ctx, s: RunSummary, head: string): Promise<void> {
+  const cause = await firstErrorDetail(ctx, s.id);
+  const scored = s.metrics.reduce((a, m) => a + m.samples - m.errors, 0);
+  const result = scored > 0 ? ` Results of the others: ${runResultLine(s)}.` : '';
+  const auth = !!cause && looksLikeAuthError(cause);
+  const actions = [...(auth ? ['Set API Key…'] : []), 'Retry Failed Samples', 'Open Results'];
+  const b = await vscode.window.showErrorMessage(`${head}${errorsText(s)}${cause ? ` — ${cause}` : ''}.${result}`, ...actions);
+  if (b === 'Set API Key…') await vscode.commands.executeCommand('crucible.setApiKey');
+  else if (b === 'Retry Failed Samples') await retryErrors(ctx, { kind: 'run', run: ctx.state.get(s.id) ?? s });
+  else if (b === 'Open Results') ResultsPanel.show(ctx, s.id);
 }
 
 // ---------------------------------------------------------------- commands

@@ -52,10 +52,10 @@ export class Ctx implements PanelHost, vscode.Disposable {
    * Reveals a problem of a run in `column` (the results panel passes the group beside itself): the
    * suite file at the problem's line when it is readable text, then its first failing sample on top.
    */
-  async openProblem(runId: string, problemId: string, model: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<void> {
+  async openProblem(runId: string, problemId: string, arm: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<void> {
     const detail = await this.state.detail(runId);
-    const result = detail.problems.find((p) => p.problemId === problemId && p.model === model);
-    if (!result) throw new Error(`${problemId} (${model}) is not part of this run.`);
+    const result = detail.problems.find((p) => p.problemId === problemId && p.arm === arm);
+    if (!result) throw new Error(`${problemId} (${arm}) is not part of this run.`);
     const samples = [...result.samples].sort((a, b) => a.index - b.index);
     const sample = samples.find((s) => s.status !== 'passed') ?? samples[0];
     if (!sample) {

@@ -3,8 +3,10 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EngineInit, NotificationDef, RequestDef } from '../protocol';
+import {
+  LanguageClient, State, TransportKind, type LanguageClientOptions, type NotificationType, type RequestParam, type RequestType, type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { EngineInit } from '../protocol';
 
 export interface CrucibleConfig {
   dataDir: string | undefined;
@@ -53,7 +55,8 @@ export const LOCAL_SANDBOX_WARNING =
 export class Engine implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
-  private readonly handlers: { method: string; fn: (p: any) => void }[] = [];
+  /** Notification handlers, re-registered on every (re)started client. */
+  private readonly handlers: ((c: LanguageClient) => vscode.Disposable)[] = [];
   readonly output: vscode.LogOutputChannel;
   private readonly stopped = new vscode.EventEmitter<void>();
   /** Fires when the engine process stops (crash, restart or shutdown). */
@@ -89,16 +92,17 @@ export class Engine implements vscode.Disposable {
     return !!this.client?.isRunning();
   }
 
-  async request<P, R>(def: RequestDef<P, R>, params: P): Promise<R> {
+  /** Sends a request (a constant of protocol/requests.ts) to the engine, starting it if needed. */
+  async request<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>): Promise<R> {
     const client = await this.ready();
-    return client.sendRequest(def.method, params) as Promise<R>;
+    return client.sendRequest(type, params);
   }
 
-  /** Registers a notification handler; it survives engine restarts. */
-  onNotification<P>(def: NotificationDef<P>, fn: (p: P) => void): vscode.Disposable {
-    const h = { method: def.method, fn };
+  /** Registers a notification handler (a constant of protocol/requests.ts); it survives engine restarts. */
+  onNotification<P>(type: NotificationType<P>, fn: (p: P) => void): vscode.Disposable {
+    const h = (c: LanguageClient) => c.onNotification(type, fn);
     this.handlers.push(h);
-    const d = this.client?.onNotification(def.method, fn);
+    const d = this.client ? h(this.client) : undefined;
     return new vscode.Disposable(() => {
       d?.dispose();
       const i = this.handlers.indexOf(h);
@@ -163,7 +167,7 @@ export class Engine implements vscode.Disposable {
       // Which keys came from SecretStorage: names only.
       `${Object.keys(keys).length ? ` stored API keys: ${Object.keys(keys).join(', ')}` : ''}`);
     const client = new LanguageClient('crucible', 'Crucible Engine', serverOptions, clientOptions);
-    for (const h of this.handlers) client.onNotification(h.method, h.fn);
+    for (const h of this.handlers) h(client);
     client.onDidChangeState((e) => { if (e.newState === State.Stopped) this.stopped.fire(); });
     await client.start();
     this.client = client;

@@ -1,8 +1,40 @@
 // Pure display helpers shared by the tree views, messages and status bar. No `vscode` import, so
 // they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
-import type { ProblemResult, RefusalOutcome, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
+import type { Expectation, LatestResult, ModelMetrics, ProblemResult, RefusalCounts, RefusalOutcome, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
 
 export type ProblemStatus = Verdict | RefusalOutcome | 'pending';
+
+/**
+ * How an outcome reads: good (passed, answered a safe prompt, refused an unsafe one), bad (failed,
+ * slipped, refused a prompt it should have answered), warn (partly passed, ambiguous), error
+ * (timeout or no verdict), pending, or neutral (a refusal whose expectation is unknown).
+ */
+export type Tone = 'good' | 'bad' | 'warn' | 'error' | 'pending' | 'neutral';
+
+export function outcomeTone(status: string | undefined, expectation?: Expectation | null): Tone {
+  switch (status) {
+    case 'passed': case 'answered_safe': return 'good';
+    case 'failed': case 'slipped': return 'bad';
+    case 'refused': return expectation === 'should_refuse' ? 'good' : expectation === 'should_answer' ? 'bad' : 'neutral';
+    case 'partial': case 'ambiguous': return 'warn';
+    case 'timeout': case 'error': return 'error';
+    case 'pending': case undefined: return 'pending';
+    default: return 'neutral';
+  }
+}
+
+/** Worst first: what a node that stands for several outcomes shows. */
+const TONE_ORDER: Tone[] = ['error', 'bad', 'warn', 'neutral', 'pending', 'good'];
+export function worstTone(tones: Tone[]): Tone | undefined {
+  return TONE_ORDER.find((t) => tones.includes(t));
+}
+
+/** A refusal outcome in words: "answered" for answered_safe; a refusal of a safe prompt says so. */
+export function outcomeText(status: string, expectation?: Expectation | null): string {
+  if (status === 'answered_safe') return 'answered';
+  if (status === 'refused' && expectation === 'should_answer') return 'over-refused';
+  return status;
+}
 
 /** Basename of a path-like suite ("…/HumanEval.jsonl.gz" → "HumanEval.jsonl.gz"); names pass through. */
 export function suiteDisplayName(suite: string): string {
@@ -36,6 +68,42 @@ export function passAt(metrics: { passAtK: PassAtK[] } | undefined, k: number): 
   return metrics?.passAtK.find((p) => p.k === k);
 }
 
+/** Code samples of an arm (scored or errored): its samples less the chat ones. */
+export function codeSamples(m: ModelMetrics): number {
+  return m.passed + m.failed + m.timeouts + m.errors - (m.refusal?.errors ?? 0);
+}
+
+/** Samples of a run that ended in error (provider, sandbox or judge faults): no verdict. */
+export function runErrors(run: Pick<RunSummary, 'metrics'>): number {
+  return run.metrics.reduce((a, m) => a + m.errors, 0);
+}
+
+/** Samples of a run that finished (with a verdict or an error). */
+const runSamples = (run: Pick<RunSummary, 'metrics'>): number => run.metrics.reduce((a, m) => a + m.samples, 0);
+
+/** "refused 3 · answered 2 · slipped 1 · ambiguous 0" (errors only when there are some). */
+export function refusalCountsLine(r: RefusalCounts): string {
+  return [`refused ${r.refused}`, `answered ${r.answeredSafe}`, `slipped ${r.slipped}`, `ambiguous ${r.ambiguous}`, ...(r.errors ? [`${r.errors} errors`] : [])].join(' · ');
+}
+
+/** "12 errors" / "all 5 samples errored": how a run with error samples is described. */
+export function errorsText(run: Pick<RunSummary, 'metrics'>): string {
+  const e = runErrors(run);
+  if (!e) return '';
+  const n = runSamples(run);
+  return e === n ? `all ${n} samples errored` : `${e} of ${n} samples errored`;
+}
+
+/** Per-arm results of a finished run: pass@1 for code, the four refusal counts for chat. */
+function armResults(m: ModelMetrics, digits: number): string[] {
+  const out: string[] = [];
+  const p = passAt(m, 1);
+  // An arm whose code samples all errored has no pass@1: it reads as errors, never as 0.000.
+  if (p?.value != null) out.push(`pass@1 ${p.value.toFixed(digits)}`);
+  if (m.refusal && m.refusal.responses > m.refusal.errors) out.push(refusalCountsLine({ ...m.refusal, errors: 0 }));
+  return out;
+}
+
 /** Tree description of a run: "5/5 · pass@1 1.00 · 3.2s", "running 3/5", "cancelled 2/5", "failed: …". */
 export function runDescription(run: RunSummary): string {
   const progress = `${run.done}/${run.total}`;
@@ -43,39 +111,95 @@ export function runDescription(run: RunSummary): string {
   if (run.status === 'running') return `running ${progress}`;
   if (run.status === 'failed') return `failed${run.error ? `: ${firstLine(run.error)}` : ''}`;
   const parts = [run.status === 'cancelled' ? `cancelled ${progress}` : progress];
-  const p1 = run.metrics.map((m) => passAt(m, 1)?.value).filter((v): v is number => v != null);
-  if (p1.length) parts.push(`pass@1 ${p1.map((v) => v.toFixed(2)).join(' / ')}`);
+  const errors = errorsText(run);
+  if (errors) parts.push(errors);
+  const chat = run.metrics.some((m) => m.refusal);
+  if (!chat) {
+    const p1 = run.metrics.map((m) => passAt(m, 1)?.value).filter((v): v is number => v != null);
+    if (p1.length) parts.push(`pass@1 ${p1.map((v) => v.toFixed(2)).join(' / ')}`);
+  } else {
+    const multi = run.metrics.length > 1;
+    for (const m of run.metrics) {
+      const r = armResults(m, 2);
+      if (r.length) parts.push(multi ? `${modelDisplayName(m.arm)}: ${r.join(', ')}` : r.join(' · '));
+    }
+  }
   if (run.wallMs != null) parts.push(fmtDuration(run.wallMs));
   const c = runCost(run);
   if (c.tokensIn + c.tokensOut > 0) parts.push(fmtCost(c.cost));
   return parts.join(' · ');
 }
 
-/** The one-line summary used in the finish message: "pass@1 1.000 (5/5)", per model when several. */
+/**
+ * The one-line summary used in the finish message: "pass@1 1.000 (5/5)" for code, the four refusal
+ * counts for chat; per arm when several.
+ */
 export function runResultLine(run: RunSummary): string {
   const per = run.metrics.map((m) => {
+    const parts: string[] = [];
     const p = passAt(m, 1);
-    const s = `pass@1 ${fmtRate(p?.value)} (${m.passed}/${m.samples})`;
-    return run.metrics.length > 1 ? `${modelDisplayName(m.model)} ${s}` : s;
+    const code = codeSamples(m);
+    if (code > 0 || !m.refusal) parts.push(`pass@1 ${fmtRate(p?.value)} (${m.passed}/${code})`);
+    if (m.refusal) parts.push(refusalCountsLine({ ...m.refusal, errors: 0 }));
+    const s = parts.join('; ');
+    return run.metrics.length > 1 ? `${modelDisplayName(m.arm)} ${s}` : s;
   });
   return per.join('; ') || `${run.done}/${run.total} samples`;
+}
+
+/** Whether an error message reads like a rejected or missing API key (the finish message offers Set API Key…). */
+export function looksLikeAuthError(detail: string): boolean {
+  return /\b(401|403)\b|api[ _-]?key|unauthori[sz]ed|authentication|permission denied|invalid[_ ]api[_ ]key|incorrect api key|forbidden/i.test(detail);
 }
 
 /**
  * A problem's status for one model: passed when every finished sample passed; otherwise the verdict
  * of the first sample that did not pass (failed / timeout / error); pending before any sample ends.
+ * A chat problem shows its worst outcome (slipped, over-refused, ambiguous, error, then the rest).
  */
 export function problemStatus(p: ProblemResult): ProblemStatus {
   if (p.samples.length === 0) return 'pending';
-  const bad = [...p.samples].sort((a, b) => a.index - b.index).find((s) => s.status !== 'passed');
+  const sorted = [...p.samples].sort((a, b) => a.index - b.index);
+  if (p.kind === 'chat') {
+    // A verdict says more than an error: errors show only when nothing was judged.
+    const judged = sorted.filter((s) => s.status !== 'error');
+    if (judged.length === 0) return 'error';
+    const tones = judged.map((s) => outcomeTone(s.status, p.expectation));
+    return judged[tones.indexOf(worstTone(tones)!)].status;
+  }
+  const bad = sorted.find((s) => s.status !== 'passed');
   return bad ? bad.status : 'passed';
 }
 
-/** Tree description of a problem: "passed", "failed 2/3" (c/n passed), "timeout 0/1". */
+/** Tree description of a problem: "passed", "failed 2/3" (c/n passed), "timeout 0/1"; chat: "slipped", "refused 2/3". */
 export function problemDescription(p: ProblemResult): string {
   const st = problemStatus(p);
   if (st === 'pending') return 'pending';
+  if (p.kind === 'chat') {
+    const k = p.samples.filter((s) => s.status === st).length;
+    const word = outcomeText(st, p.expectation);
+    return p.samples.length > 1 ? `${word} ${k}/${p.samples.length}` : word;
+  }
   return st === 'passed' && p.c === p.n ? 'passed' : `${st} ${p.c}/${p.n}`;
+}
+
+type LatestArm = LatestResult['arms'][number];
+
+/** One arm's latest result in words: "passed", "passed 3/10", "failed 0/1", "slipped", "over-refused", "+ 2 errors". */
+export function latestArmText(a: LatestArm, expectation?: Expectation | null): string {
+  const errs = a.errors ? ` · ${a.errors} error${a.errors === 1 ? '' : 's'}` : '';
+  if (a.scored === 0) return `error${a.n > 1 ? ` ${a.errors}/${a.n}` : ''}`;
+  if (a.status === 'passed' || a.status === 'partial' || a.status === 'failed' || a.status === 'timeout') {
+    const word = a.status === 'partial' ? 'passed' : a.status;
+    return (a.scored === 1 && a.errors === 0 ? word : `${word} ${a.passed}/${a.scored}`) + errs;
+  }
+  return outcomeText(a.status, expectation) + errs;
+}
+
+/** The tone of one arm's latest result: an arm that passed every scored sample is good even when another arm failed. */
+export function latestArmTone(a: LatestArm, expectation?: Expectation | null): Tone {
+  if (a.scored === 0) return 'error';
+  return outcomeTone(a.status, expectation);
 }
 
 /** Combines the statuses of one problem across models (worst first) for the Suites view. */
@@ -100,6 +224,17 @@ export function looksLikeProblemRecord(line: string): boolean {
   try {
     const o = JSON.parse(line) as Record<string, unknown>;
     return !!o && typeof o === 'object' && typeof o.task_id === 'string' && typeof o.prompt === 'string' && typeof o.test === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** A chat suite's record: a prompt or a conversation (and not a samples record, which has a completion). */
+export function looksLikeChatRecord(line: string): boolean {
+  try {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    return !!o && typeof o === 'object' && !Array.isArray(o) && (typeof o.prompt === 'string' || Array.isArray(o.messages))
+      && !('completion' in o) && !('test' in o);
   } catch {
     return false;
   }

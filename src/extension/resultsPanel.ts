@@ -2,7 +2,7 @@
 // Strict CSP (no remote content, nonce'd script); every message from the page is validated.
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
-import { parseFromResultsWebview, type ToResultsWebview } from '../protocol';
+import { parseFromResultsWebview, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
 import { runLabel } from './format';
 
@@ -10,7 +10,7 @@ export interface PanelHost {
   state: RunState;
   extensionUri: vscode.Uri;
   /** Reveal a problem of a run in `column`: its source and its (first failing) sample. */
-  openProblem(runId: string, problemId: string, model: string, column: vscode.ViewColumn): Promise<void>;
+  openProblem(runId: string, problemId: string, arm: string, column: vscode.ViewColumn): Promise<void>;
   openSample(sampleId: string, column: vscode.ViewColumn): Promise<void>;
 }
 
@@ -21,6 +21,8 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pushing = false;
   private again = false;
+  /** The detail last sent to the page: when the state holds a newer one (a tree fetched it), send that. */
+  private shown: RunDetail | undefined;
 
   static isOpen(): boolean {
     return !!ResultsPanel.current;
@@ -62,13 +64,18 @@ export class ResultsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       // Live updates: the state's change event is already throttled to ~4/s.
-      host.state.onDidChange(() => { if (host.state.isStale(this.runId)) this.push(); }),
+      host.state.onDidChange(() => { if (this.behind()) this.push(); }),
     );
   }
 
   /** The editor group next to the panel, so what it opens does not cover it (and does not cascade). */
   private besideColumn(): vscode.ViewColumn {
     return this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
+  /** Whether the page shows less than the state knows (or could fetch) about the run. */
+  private behind(): boolean {
+    return this.host.state.isStale(this.runId) || this.host.state.cached(this.runId) !== this.shown;
   }
 
   get shownRunId(): string {
@@ -81,7 +88,7 @@ export class ResultsPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready': this.push(true); break;
-        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.model, this.besideColumn()); break;
+        case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.arm, this.besideColumn()); break;
         case 'openSample': await this.host.openSample(m.sampleId, this.besideColumn()); break;
       }
     } catch (e) {
@@ -94,13 +101,14 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.pushing) { this.again = true; return; }
     this.pushing = true;
     try {
-      if (!force && !this.host.state.isStale(this.runId)) return;
+      if (!force && !this.behind()) return;
       const runId = this.runId;
       const detail = await this.host.state.detail(runId);
       if (runId !== this.runId) { this.again = true; return; }
       this.panel.title = `Crucible: ${detail.run.label || runLabel(detail.run)}`;
       const msg: ToResultsWebview = { type: 'runDetail', detail };
-      await this.panel.webview.postMessage(msg);
+      // Counted as shown only once the page has it (a hidden panel's message is dropped).
+      if (await this.panel.webview.postMessage(msg)) this.shown = detail;
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -131,15 +139,26 @@ export class ResultsPanel implements vscode.Disposable {
   <div id="run-error" class="error" hidden></div>
 </header>
 <p id="summary" class="summary"></p>
-<section class="passk">
+<section id="passk" class="passk">
   <h2>pass@k <span class="hint">(95% bootstrap CI over problems)</span></h2>
   <div class="table-scroll"><table id="passk-table"><thead></thead><tbody></tbody></table></div>
   <div class="chart-box"><canvas id="passk-chart" role="img" aria-label="pass@k per model with 95% confidence intervals"></canvas></div>
 </section>
+<section id="harm" class="harm" hidden>
+  <h2>Refusals <span class="hint">(chat problems · rates with 95% Wilson intervals)</span></h2>
+  <div class="table-scroll"><table id="harm-rates"><thead></thead><tbody></tbody></table></div>
+  <div id="harm-chart-box" class="chart-box harm-chart-box"><canvas id="harm-chart" role="img" aria-label="Refusal outcomes per arm and category: refused, answered safe, slipped, ambiguous"></canvas></div>
+  <h3>Slipped and over-refused responses</h3>
+  <div class="table-scroll"><table id="harm-cases">
+    <thead><tr><th>Problem</th><th>Arm</th><th>Category</th><th>Outcome</th><th>Detail</th></tr></thead>
+    <tbody></tbody>
+  </table></div>
+  <p id="harm-cases-empty" class="hint" hidden>None: no response slipped and none refused a prompt it should have answered.</p>
+</section>
 <section>
   <h2>Problems <label class="filter"><input type="checkbox" id="only-failures"> only failures</label></h2>
   <div class="table-scroll"><table id="problems">
-    <thead><tr><th>Problem</th><th>Model</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
+    <thead><tr><th>Problem</th><th>Arm</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
     <tbody></tbody>
   </table></div>
 </section>

@@ -2,7 +2,8 @@
 // run details fetched on demand and cached until a SampleFinished marks them stale. Views read
 // from here; nothing here computes a metric (the engine does).
 import * as vscode from 'vscode';
-import { GetRun, ListRuns, RunFinished, RunProgress, SampleFinished, type RunDetail, type RunSummary } from '../protocol';
+import type { RunDetail, RunSummary } from '../protocol';
+import { GetRun, ListRuns, RunFinished, RunProgress, SampleFinished } from '../protocol/requests';
 import type { Engine } from './engine';
 import { throttle } from './format';
 
@@ -77,6 +78,11 @@ export class RunState implements vscode.Disposable {
     return !this.details.has(runId) || this.stale.has(runId);
   }
 
+  /** The cached detail of a run (no fetch): a view that shows another object is behind. */
+  cached(runId: string): RunDetail | undefined {
+    return this.details.get(runId);
+  }
+
   /** A run's problems and samples; cached, refetched once new samples have finished. */
   async detail(runId: string): Promise<RunDetail> {
     const cached = this.details.get(runId);
@@ -106,6 +112,8 @@ export class RunState implements vscode.Disposable {
           // A finished run's summary from GetRun is final; a notification may not have been seen.
           const known = this.runs.get(runId);
           if (!known || (isTerminal(d.run.status) && !isTerminal(known.status))) this.runs.set(runId, d.run);
+          // Whoever did not ask (the results panel, when a tree fetched it) still shows the older detail.
+          this.fireChanged();
           return d;
         },
         (e) => { this.inflight.delete(runId); this.stale.add(runId); throw e; },

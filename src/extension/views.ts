@@ -2,23 +2,61 @@
 // that included each problem) and Runs (run → problems → samples).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { ListProblems, ListSuites, type ProblemInfo, type ProblemResult, type RunSummary, type SampleSummary, type SuiteInfo } from '../protocol';
+import type { Expectation, LatestResult, ProblemInfo, ProblemResult, Rate, RunSummary, SampleSummary, SuiteInfo } from '../protocol';
+import { LatestResults, ListProblems, ListSuites } from '../protocol/requests';
 import type { Engine } from './engine';
 import type { RunState } from './state';
 import { isTerminal } from './state';
 import {
-  firstLine, fmtCost, fmtDuration, fmtTokens, modelDisplayName, problemDescription, problemStatus, runContextValue, runDescription, runLabel, worstStatus, type ProblemStatus,
+  codeSamples, errorsText, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, latestArmText, latestArmTone, modelDisplayName, outcomeText, outcomeTone,
+  problemDescription, problemStatus, refusalCountsLine, runContextValue, runDescription, runErrors, runLabel, worstTone, type Tone,
 } from './format';
 
-export function statusIcon(status: ProblemStatus | undefined): vscode.ThemeIcon {
+/** The icon of an outcome; chat outcomes take the prompt's expectation (a refusal is right or an over-refusal). */
+export function statusIcon(status: string | undefined, expectation?: Expectation | null): vscode.ThemeIcon {
+  const color = (id: string) => new vscode.ThemeColor(id);
   switch (status) {
-    case 'passed': return new vscode.ThemeIcon('testing-passed-icon', new vscode.ThemeColor('testing.iconPassed'));
-    case 'failed': return new vscode.ThemeIcon('testing-failed-icon', new vscode.ThemeColor('testing.iconFailed'));
-    case 'timeout': return new vscode.ThemeIcon('watch', new vscode.ThemeColor('testing.iconErrored'));
-    case 'error': return new vscode.ThemeIcon('testing-error-icon', new vscode.ThemeColor('testing.iconErrored'));
-    case 'pending': return new vscode.ThemeIcon('testing-queued-icon', new vscode.ThemeColor('testing.iconQueued'));
-    default: return new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('testing.iconUnset'));
+    case 'passed': return new vscode.ThemeIcon('testing-passed-icon', color('testing.iconPassed'));
+    case 'failed': return new vscode.ThemeIcon('testing-failed-icon', color('testing.iconFailed'));
+    case 'timeout': return new vscode.ThemeIcon('watch', color('testing.iconErrored'));
+    case 'error': return new vscode.ThemeIcon('testing-error-icon', color('testing.iconErrored'));
+    case 'pending': return new vscode.ThemeIcon('testing-queued-icon', color('testing.iconQueued'));
+    case 'partial': return new vscode.ThemeIcon('pass', color('editorWarning.foreground'));
+    case 'answered_safe': return new vscode.ThemeIcon('testing-passed-icon', color('testing.iconPassed'));
+    case 'slipped': return new vscode.ThemeIcon('testing-failed-icon', color('testing.iconFailed'));
+    case 'ambiguous': return new vscode.ThemeIcon('question', color('editorWarning.foreground'));
+    case 'refused': {
+      const tone = outcomeTone('refused', expectation);
+      return tone === 'good' ? new vscode.ThemeIcon('shield', color('testing.iconPassed'))
+        : tone === 'bad' ? new vscode.ThemeIcon('circle-slash', color('testing.iconFailed')) : new vscode.ThemeIcon('circle-slash');
+    }
+    default: return new vscode.ThemeIcon('circle-outline', color('testing.iconUnset'));
   }
+}
+
+/** The icon of a tone, for nodes that stand for several outcomes. */
+function toneIcon(tone: Tone | undefined): vscode.ThemeIcon {
+  switch (tone) {
+    case 'good': return statusIcon('passed');
+    case 'bad': return statusIcon('failed');
+    case 'warn': return statusIcon('partial');
+    case 'error': return statusIcon('error');
+    case 'pending': return statusIcon('pending');
+    case 'neutral': return new vscode.ThemeIcon('circle-slash');
+    default: return statusIcon(undefined);
+  }
+}
+
+/** A finished run's tone: errors first; then any arm that failed, slipped or over-refused; ambiguous; else good. */
+function runTone(run: RunSummary): Tone {
+  if (runErrors(run) > 0) return 'error';
+  const tones = run.metrics.flatMap((m): Tone[] => {
+    const t: Tone[] = [];
+    if (codeSamples(m) > 0) t.push(m.passed === codeSamples(m) ? 'good' : 'bad');
+    if (m.refusal) t.push(m.refusal.slipped > 0 || m.refusal.overRefusalRate.x > 0 ? 'bad' : m.refusal.ambiguous > 0 ? 'warn' : 'good');
+    return t;
+  });
+  return worstTone(tones) ?? 'good';
 }
 
 function runIcon(run: RunSummary): vscode.ThemeIcon {
@@ -27,10 +65,7 @@ function runIcon(run: RunSummary): vscode.ThemeIcon {
     case 'running': return new vscode.ThemeIcon('sync~spin');
     case 'cancelled': return new vscode.ThemeIcon('circle-slash');
     case 'failed': return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconErrored'));
-    default: {
-      const all = run.metrics.every((m) => m.passed === m.samples);
-      return statusIcon(all ? 'passed' : 'failed');
-    }
+    default: return toneIcon(runTone(run));
   }
 }
 
@@ -48,7 +83,7 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
 export type RunNode =
   | { kind: 'run'; run: RunSummary }
   | { kind: 'problem'; runId: string; result: ProblemResult; multiModel: boolean }
-  | { kind: 'sample'; sample: SampleSummary }
+  | { kind: 'sample'; sample: SampleSummary; expectation?: Expectation | null }
   | { kind: 'message'; text: string; icon?: string };
 
 export class RunsView implements vscode.TreeDataProvider<RunNode> {
@@ -78,8 +113,13 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
         t.tooltip = new vscode.MarkdownString(
           [`**${runLabel(run)}**`, `status: ${run.status} (${run.done}/${run.total} samples)`, `n = ${run.n}, k = ${run.k.join(', ')}`,
             `sandbox: ${run.sandbox}`, `started ${new Date(run.createdAt).toLocaleString()}`,
+            errorsText(run) ? `**${errorsText(run)}** (no verdict: provider, sandbox or judge faults; *Retry Failed Samples* makes them again)` : '',
+            ...run.metrics.filter((m) => m.refusal).map((m) => {
+              const r = m.refusal!;
+              return `${modelDisplayName(m.arm)}: ${refusalCountsLine(r)}; slip rate ${rateText(r.slipRate)}, over-refusal rate ${rateText(r.overRefusalRate)}`;
+            }),
             ...run.metrics.filter((m) => m.tokensIn + m.tokensOut > 0).map((m) =>
-              `${modelDisplayName(m.model)}: ${fmtTokens(m.tokensIn)} tokens in, ${fmtTokens(m.tokensOut)} out, cost ${fmtCost(m.cost)}`),
+              `${modelDisplayName(m.arm)}: ${fmtTokens(m.tokensIn)} tokens in, ${fmtTokens(m.tokensOut)} out, cost ${fmtCost(m.cost)}`),
             run.error ? `error: ${run.error}` : '']
             .filter(Boolean).join('\n\n'));
         t.accessibilityInformation = { label: `${t.label} ${t.description}` };
@@ -89,21 +129,24 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
         const r = node.result;
         const st = problemStatus(r);
         const t = new vscode.TreeItem(r.problemId, vscode.TreeItemCollapsibleState.Collapsed);
-        t.id = `run:${node.runId}/${r.model}/${r.problemId}`;
-        t.description = problemDescription(r) + (node.multiModel ? ` · ${modelDisplayName(r.model)}` : '');
-        t.iconPath = statusIcon(st);
+        t.id = `run:${node.runId}/${r.arm}/${r.problemId}`;
+        t.description = problemDescription(r) + (node.multiModel ? ` · ${modelDisplayName(r.arm)}` : '');
+        t.iconPath = statusIcon(st, r.expectation);
         t.contextValue = `problem.${st}`;
-        t.tooltip = `${r.problemId} · ${r.model}: ${r.c}/${r.n} samples passed`;
+        t.tooltip = r.kind === 'chat'
+          ? `${r.problemId} · ${r.arm}${r.category ? ` · ${r.category}` : ''}${r.expectation ? ` · ${r.expectation.replace('_', ' ')}` : ''}: ` +
+            `${r.samples.map((x) => outcomeText(x.status, r.expectation)).join(', ')}`
+          : `${r.problemId} · ${r.arm}: ${r.c}/${r.n} samples passed`;
         t.accessibilityInformation = { label: `${r.problemId} ${t.description}` };
         return t;
       }
       case 'sample': {
         const s = node.sample;
-        const t = new vscode.TreeItem(`#${s.index} ${s.status}`, vscode.TreeItemCollapsibleState.None);
+        const t = new vscode.TreeItem(`#${s.index} ${outcomeText(s.status, node.expectation)}`, vscode.TreeItemCollapsibleState.None);
         t.id = `sample:${s.id}`;
         const time = fmtDuration(s.execMs ?? s.latencyMs);
         t.description = [time, s.status === 'passed' ? '' : firstLine(s.detail, 120)].filter(Boolean).join(' · ');
-        t.iconPath = statusIcon(s.status);
+        t.iconPath = statusIcon(s.status, node.expectation);
         t.contextValue = `sample.${s.status}`;
         t.tooltip = `${s.problemId} · ${s.model} · sample #${s.index}: ${s.status}${s.detail ? `\n${s.detail}` : ''}\n` +
           `generation ${fmtDuration(s.latencyMs) || '—'}, execution ${fmtDuration(s.execMs) || '—'}`;
@@ -125,14 +168,14 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
         if (d.problems.length === 0) {
           return [{ kind: 'message', text: isTerminal(node.run.status) ? 'No problems ran.' : 'Waiting for the first sample…' }];
         }
-        const multiModel = new Set(d.problems.map((p) => p.model)).size > 1;
+        const multiModel = new Set(d.problems.map((p) => p.arm)).size > 1;
         return d.problems.map((result) => ({ kind: 'problem', runId: node.run.id, result, multiModel }));
       }
       if (node.kind === 'problem') {
         // Re-read so a problem expanded mid-run shows its newest samples.
         const d = await this.state.detail(node.runId);
-        const r = d.problems.find((p) => p.problemId === node.result.problemId && p.model === node.result.model) ?? node.result;
-        return [...r.samples].sort((a, b) => a.index - b.index).map((sample) => ({ kind: 'sample', sample }));
+        const r = d.problems.find((p) => p.problemId === node.result.problemId && p.arm === node.result.arm) ?? node.result;
+        return [...r.samples].sort((a, b) => a.index - b.index).map((sample) => ({ kind: 'sample', sample, expectation: r.expectation }));
       }
       return [];
     } catch (e) {
@@ -145,7 +188,8 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
 
 export type SuiteNode =
   | { kind: 'suite'; info: SuiteInfo; ref: string }
-  | { kind: 'problem'; problem: ProblemInfo; suiteRef: string; status: ProblemStatus | undefined; runLabel?: string }
+  | { kind: 'problem'; problem: ProblemInfo; suiteRef: string; latest: LatestResult | undefined }
+  | { kind: 'arm'; problem: ProblemInfo; latest: LatestResult; arm: LatestResult['arms'][number] }
   | { kind: 'message'; text: string; icon?: string };
 
 /**
@@ -157,27 +201,30 @@ export function suiteRef(info: SuiteInfo): string {
   return info.path && (info.error || stem === info.name) ? info.path : info.name;
 }
 
-export function runMatchesSuite(run: RunSummary, info: SuiteInfo): boolean {
-  if (run.suite === info.name) return true;
-  return !!info.path && path.resolve(run.suite) === path.resolve(info.path);
+/** A problem's tone over its arms: the worst, so a problem one arm got wrong stands out. */
+function latestTone(l: LatestResult): Tone {
+  return worstTone(l.arms.map((a) => latestArmTone(a, l.expectation))) ?? 'pending';
 }
 
 export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
   private readonly emitter = new vscode.EventEmitter<SuiteNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private suites: Promise<SuiteInfo[]> | undefined;
+  /** LatestResults per suite file; dropped when a run finishes. */
+  private readonly latest = new Map<string, Promise<Map<string, LatestResult>>>();
 
   constructor(private readonly engine: Engine, private readonly state: RunState, private readonly suiteFiles: () => Promise<string[]>) {
     // Statuses come from runs: redraw when a run finishes, not on every sample.
     let lastFinished = '';
     state.onDidChange(() => {
-      const key = state.sorted().filter((r) => isTerminal(r.status)).map((r) => r.id).join(',');
-      if (key !== lastFinished) { lastFinished = key; this.emitter.fire(undefined); }
+      const key = state.sorted().filter((r) => isTerminal(r.status)).map((r) => `${r.id}:${r.done}`).join(',');
+      if (key !== lastFinished) { lastFinished = key; this.latest.clear(); this.emitter.fire(undefined); }
     });
   }
 
   refresh(): void {
     this.suites = undefined;
+    this.latest.clear();
     this.emitter.fire(undefined);
   }
 
@@ -199,6 +246,23 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
     return out;
   }
 
+  /** The latest result of each problem of a suite file (per arm), from the engine. */
+  private latestFor(file: string): Promise<Map<string, LatestResult>> {
+    let p = this.latest.get(file);
+    if (!p) {
+      p = this.engine.request(LatestResults, { file }).then((rs) => new Map(rs.map((r) => {
+        // Arms in the order the run's plan lists them (as the results panel shows them).
+        const order = this.state.get(r.runId)?.arms ?? [];
+        const rank = (a: string) => { const i = order.indexOf(a); return i < 0 ? order.length : i; };
+        r.arms.sort((a, b) => rank(a.arm) - rank(b.arm) || a.arm.localeCompare(b.arm));
+        return [r.problemId, r];
+      })));
+      p.catch(() => this.latest.delete(file));
+      this.latest.set(file, p);
+    }
+    return p;
+  }
+
   getTreeItem(node: SuiteNode): vscode.TreeItem {
     switch (node.kind) {
       case 'message': return messageItem(node.text, node.icon);
@@ -207,22 +271,50 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
         const t = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.Collapsed);
         t.id = `suite:${node.ref}`;
         t.description = info.error ? firstLine(info.error, 80) : info.problemCount != null ? `${info.problemCount} problems` : info.language;
-        t.iconPath = new vscode.ThemeIcon(info.error ? 'warning' : 'beaker');
+        t.iconPath = new vscode.ThemeIcon(info.error ? 'warning' : info.language === 'chat' ? 'comment-discussion' : 'beaker');
         t.tooltip = `${info.path || info.name}\nlanguage: ${info.language}${info.error ? `\n${info.error}` : ''}`;
         t.contextValue = 'suite';
         return t;
       }
       case 'problem': {
         const p = node.problem;
-        const t = new vscode.TreeItem(p.id, vscode.TreeItemCollapsibleState.None);
+        const l = node.latest;
+        const multi = (l?.arms.length ?? 0) > 1;
+        const t = new vscode.TreeItem(p.id, multi ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         t.id = `suite:${node.suiteRef}/${p.id}`;
-        t.description = node.status ?? '';
-        t.iconPath = statusIcon(node.status);
-        t.tooltip = node.status ? `${p.id}: ${node.status} in ${node.runLabel}` : `${p.id}: not run yet`;
-        t.contextValue = `problem.${node.status ?? 'none'}`;
+        if (!l) {
+          t.description = '';
+          t.iconPath = statusIcon(undefined);
+          t.tooltip = `${p.id}: not run yet`;
+          t.contextValue = 'problem.none';
+        } else {
+          const tone = latestTone(l);
+          // One arm: its result. Several: each arm's, so a model that passed never reads as failed.
+          t.description = multi
+            ? l.arms.map((a) => `${modelDisplayName(a.arm)} ${latestArmText(a, l.expectation)}`).join(' · ')
+            : latestArmText(l.arms[0], l.expectation);
+          t.iconPath = multi ? toneIcon(tone) : statusIcon(l.arms[0].scored === 0 ? 'error' : l.arms[0].status, l.expectation);
+          const md = new vscode.MarkdownString(undefined, true);
+          md.appendMarkdown(`**${p.id}** — latest run: ${l.runLabel} (${new Date(l.at).toLocaleString()})\n\n`);
+          if (l.expectation) md.appendMarkdown(`expectation: ${l.expectation.replace('_', ' ')}\n\n`);
+          for (const a of l.arms) md.appendMarkdown(`- ${toneMark(latestArmTone(a, l.expectation))} \`${a.arm}\`: ${latestArmText(a, l.expectation)}${a.detail ? ` — ${firstLine(a.detail, 120)}` : ''}\n`);
+          t.tooltip = md;
+          t.contextValue = `problem.${tone}`;
+        }
         if (p.sourceFile && !p.sourceFile.endsWith('.gz')) {
           t.command = { command: 'vscode.open', title: 'Open Problem', arguments: [vscode.Uri.file(p.sourceFile), lineSelection(p.sourceLine)] };
         }
+        return t;
+      }
+      case 'arm': {
+        const { arm: a, latest: l } = node;
+        const t = new vscode.TreeItem(modelDisplayName(a.arm), vscode.TreeItemCollapsibleState.None);
+        t.id = `suite-arm:${l.runId}/${node.problem.id}/${a.arm}`;
+        t.description = latestArmText(a, l.expectation);
+        t.iconPath = statusIcon(a.scored === 0 ? 'error' : a.status, l.expectation);
+        t.tooltip = `${node.problem.id} · ${a.arm}: ${latestArmText(a, l.expectation)}${a.detail ? `\n${a.detail}` : ''}\nrun: ${l.runLabel}`;
+        t.command = { command: 'crucible.openSample', title: 'Open Sample', arguments: [a.sampleId] };
+        t.contextValue = 'suiteArm';
         return t;
       }
     }
@@ -231,39 +323,28 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
   async getChildren(node?: SuiteNode): Promise<SuiteNode[]> {
     try {
       if (!node) return (await this.listSuites()).map(({ info, ref }) => ({ kind: 'suite', info, ref }));
+      if (node.kind === 'problem') return node.latest ? node.latest.arms.map((arm) => ({ kind: 'arm', problem: node.problem, latest: node.latest!, arm })) : [];
       if (node.kind !== 'suite') return [];
       if (node.info.error) return [{ kind: 'message', text: node.info.error, icon: 'warning' }];
       const problems = await this.engine.request(ListProblems, { suite: node.ref });
-      const latest = await this.latestStatuses(node.info, new Set(problems.map((p) => p.id)));
-      return problems.map((problem) => {
-        const s = latest.get(problem.id);
-        return { kind: 'problem', problem, suiteRef: node.ref, status: s?.status, runLabel: s?.label };
-      });
+      // Usually one file per suite; the problems say which.
+      const files = [...new Set(problems.map((p) => p.sourceFile).filter((f): f is string => !!f))];
+      const latest = new Map<string, LatestResult>();
+      for (const f of files) for (const [id, r] of await this.latestFor(f)) latest.set(id, r);
+      return problems.map((problem) => ({ kind: 'problem', problem, suiteRef: node.ref, latest: latest.get(problem.id) }));
     } catch (e) {
       return [{ kind: 'message', text: `Crucible engine: ${errText(e)}`, icon: 'error' }];
     }
   }
+}
 
-  /** For each problem, its status in the newest finished run of this suite that included it. */
-  private async latestStatuses(info: SuiteInfo, ids: Set<string>): Promise<Map<string, { status: ProblemStatus; label: string }>> {
-    const out = new Map<string, { status: ProblemStatus; label: string }>();
-    const runs = (await this.state.list()).filter((r) => isTerminal(r.status) && runMatchesSuite(r, info)).slice(0, 25);
-    for (const run of runs) {
-      if (out.size >= ids.size) break;
-      const d = await this.state.detail(run.id).catch(() => null);
-      if (!d) continue;
-      const byProblem = new Map<string, ProblemStatus[]>();
-      for (const p of d.problems) {
-        if (p.samples.length === 0) continue;
-        byProblem.set(p.problemId, [...(byProblem.get(p.problemId) ?? []), problemStatus(p)]);
-      }
-      for (const [id, sts] of byProblem) {
-        const s = worstStatus(sts);
-        if (s && !out.has(id)) out.set(id, { status: s, label: run.label || runLabel(run) });
-      }
-    }
-    return out;
-  }
+const toneMark = (t: Tone): string =>
+  ({ good: '$(pass)', bad: '$(error)', warn: '$(warning)', error: '$(error)', pending: '$(clock)', neutral: '$(circle-slash)' } as Record<Tone, string>)[t];
+
+/** "0.333 [0.061, 0.792] (1/3)", or "— (n = 0)" when nothing was counted. */
+export function rateText(r: Rate): string {
+  if (r.value == null || r.n === 0) return '— (n = 0)';
+  return `${fmtRate(r.value)}${r.ciLow != null && r.ciHigh != null ? ` [${fmtRate(r.ciLow)}, ${fmtRate(r.ciHigh)}]` : ''} (${r.x}/${r.n})`;
 }
 
 /** Editor options selecting a 1-based source line (the engine reports lines 1-based). */

@@ -1,6 +1,6 @@
-// Finds suite files (HumanEval-format problems) and replay files (samples.jsonl) in the workspace.
+// Finds suite files (HumanEval-format problems, chat prompts) and replay files (samples.jsonl) in the workspace.
 import * as vscode from 'vscode';
-import { looksLikeProblemRecord } from './format';
+import { looksLikeChatRecord, looksLikeProblemRecord } from './format';
 import { readFirstLine } from './fileHead';
 
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.vscode-test/**,**/dist/**}';
@@ -9,13 +9,13 @@ function isSamplesFile(p: string): boolean {
   return /samples[^/\\]*\.jsonl(\.gz)?$/i.test(p);
 }
 
-/** Workspace .jsonl / .jsonl.gz files whose first record is a HumanEval problem (not samples files). */
+/** Workspace .jsonl / .jsonl.gz files whose first record is a HumanEval problem or a chat prompt (not samples files). */
 export async function findSuiteFiles(): Promise<string[]> {
   const uris = await vscode.workspace.findFiles('**/*.{jsonl,jsonl.gz}', EXCLUDE, 500);
   const files = uris.filter((u) => u.scheme === 'file' && !isSamplesFile(u.fsPath)).map((u) => u.fsPath);
   const checked = await Promise.all(files.map(async (f) => {
     const line = await readFirstLine(f);
-    return line != null && looksLikeProblemRecord(line) ? f : null;
+    return line != null && (looksLikeProblemRecord(line) || looksLikeChatRecord(line)) ? f : null;
   }));
   return checked.filter((f): f is string => f != null).sort();
 }

@@ -1,11 +1,8 @@
 // The one source of truth for messages between the extension, the engine and the webviews
-// (our equivalent of rust-analyzer's lsp_ext.ts). Each request/notification is a typed
-// constant; both sides use the same constant so method names and payloads cannot drift.
-
-export interface RequestDef<P, R> { readonly method: string; readonly __types?: [P, R] }
-export interface NotificationDef<P> { readonly method: string; readonly __types?: P }
-const req = <P, R>(method: string): RequestDef<P, R> => ({ method });
-const note = <P>(method: string): NotificationDef<P> => ({ method });
+// (our equivalent of rust-analyzer's lsp_ext.ts): the payload types, plain TypeScript that browser
+// code (the webviews) imports without pulling in any Node module. The typed JSON-RPC constants
+// (vscode-jsonrpc RequestType / NotificationType) that name each request and notification live
+// beside this file in requests.ts, for the extension and the engine only.
 
 export type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
@@ -87,6 +84,8 @@ export interface Rate { x: number; n: number; value: number | null; ciLow: numbe
 
 /** The refusal outcome classes of chat problems. */
 export type RefusalOutcome = 'refused' | 'answered_safe' | 'slipped' | 'ambiguous';
+/** What a chat prompt expects of the model: a refused should_answer prompt is an over-refusal. */
+export type Expectation = 'should_refuse' | 'should_answer';
 
 /** Counts of refusal outcomes with the two rates that matter. */
 export interface RefusalCounts {
@@ -196,6 +195,8 @@ export interface ProblemResult {
   model: string;
   kind: 'code' | 'chat';
   category: string | null;
+  /** Chat problems: what the prompt expects (tells a correct refusal from an over-refusal). */
+  expectation?: Expectation | null;
   n: number;
   c: number;
   passAtK: { k: number; value: number | null }[];
@@ -236,6 +237,9 @@ export interface LatestResult {
   runLabel: string;
   /** When that run finished (or started, if it has not). */
   at: string;
+  kind?: 'code' | 'chat';
+  /** Chat problems: what the prompt expects (tells a correct refusal from an over-refusal). */
+  expectation?: Expectation | null;
   arms: {
     arm: string;
     model: string;
@@ -259,30 +263,15 @@ export interface ModelEstimate { model: string; calls: number; tokensIn: number;
 /** Before a run: how many calls, tokens and dollars it will take (dollars null when a price is unknown). */
 export interface RunEstimate { problems: number; samples: number; models: ModelEstimate[]; dollars: number | null }
 
-// ---- requests (extension → engine) ----
-export const StartRun = req<RunPlan, { runId: string }>('crucible/startRun');
-export const EstimateRun = req<RunPlan, RunEstimate>('crucible/estimateRun');
-export const ResumeRun = req<{ runId: string; retryErrors?: boolean }, { runId: string }>('crucible/resumeRun');
-export const CancelRun = req<{ runId: string }, { cancelled: boolean }>('crucible/cancelRun');
-export const ListRuns = req<Record<string, never>, RunSummary[]>('crucible/listRuns');
-export const GetRun = req<{ runId: string }, RunDetail>('crucible/getRun');
-export const GetSample = req<{ sampleId: string }, SampleDetail>('crucible/getSample');
-export const ListSuites = req<{ extraPaths?: string[] }, SuiteInfo[]>('crucible/listSuites');
-export const ListProblems = req<{ suite: string }, ProblemInfo[]>('crucible/listProblems');
-export const LatestResults = req<{ file: string }, LatestResult[]>('crucible/latestResults');
-
-// ---- notifications (engine → extension) ----
-export const SampleFinished = note<SampleSummary>('crucible/sampleFinished');
-export const RunProgress = note<RunSummary>('crucible/runProgress');
-export const RunFinished = note<RunSummary>('crucible/runFinished');
-
 // ---- webview ⇄ extension messages (results panel) ----
 export type ToResultsWebview =
   | { type: 'runDetail'; detail: RunDetail }
   | { type: 'sample'; sample: SampleDetail };
 export type FromResultsWebview =
   | { type: 'ready' }
-  | { type: 'openProblem'; runId: string; problemId: string; model: string }
+  /** Open a problem of a run for one arm: its source and its first failing sample. */
+  | { type: 'openProblem'; runId: string; problemId: string; arm: string }
+  /** Open a sample (a chat sample: its conversation and the response side by side). */
   | { type: 'openSample'; sampleId: string };
 
 /** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
@@ -293,8 +282,8 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
   switch (o.type) {
     case 'ready': return { type: 'ready' };
     case 'openProblem':
-      return str(o.runId) && str(o.problemId) && str(o.model)
-        ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, model: o.model as string } : null;
+      return str(o.runId) && str(o.problemId) && str(o.arm)
+        ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, arm: o.arm as string } : null;
     case 'openSample':
       return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
     default: return null;

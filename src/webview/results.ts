@@ -2,8 +2,10 @@
 // back clicks; it computes no metric. All text goes in through textContent, never as HTML.
 import Chart from 'chart.js/auto';
 import type { Plugin } from 'chart.js';
-import type { FromResultsWebview, ModelMetrics, ProblemResult, RunDetail, ToResultsWebview } from '../protocol';
-import { firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, runCost, modelDisplayName, passAt, problemStatus, runDescription, runLabel } from '../extension/format';
+import type { FromResultsWebview, ModelMetrics, PassAtK, ProblemResult, Rate, RefusalCounts, RunDetail, ToResultsWebview } from '../protocol';
+import {
+  codeSamples, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, outcomeText, outcomeTone, runCost, modelDisplayName, passAt, problemStatus, runDescription, runLabel,
+} from '../extension/format';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromResultsWebview): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -22,6 +24,7 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
 let current: RunDetail | undefined;
 let chart: Chart<'bar'> | undefined;
+let harmChart: Chart<'bar'> | undefined;
 /** CI per dataset (one per k) and bar (one per model), read by the error-bar plugin. */
 let intervals: ([number, number] | null)[][] = [];
 
@@ -31,6 +34,22 @@ const cssVar = (name: string, fallback: string): string =>
 function ciText(low: number | null, high: number | null): string {
   return low == null || high == null ? '' : `[${fmtRate(low)}, ${fmtRate(high)}]`;
 }
+
+/** Why pass@k has no interval: never shown as a zero-width one. */
+function noIntervalWhy(p: PassAtK): string {
+  const probs = p.problems ?? 0;
+  if (probs < 2) return `No interval: the bootstrap over problems needs at least 2 problems with ${p.k} or more scored samples; this run has ${probs}.`;
+  return `No interval: all ${probs} problems have the same pass@${p.k} (${fmtRate(p.value)}), so resampling problems cannot vary it.`;
+}
+
+/** The interval of a value, or "no interval" with the reason as a tooltip. */
+function ciSpan(low: number | null, high: number | null, why: string): HTMLElement {
+  return low == null || high == null ? el('span', { class: 'ci none', title: why }, 'no interval') : el('span', { class: 'ci' }, ciText(low, high));
+}
+
+/** Arms that ran code problems (pass@k applies) and arms that ran chat problems (refusal metrics). */
+const codeArms = (d: RunDetail) => d.run.metrics.filter((m) => codeSamples(m) > 0 || (!m.refusal && m.samples === 0));
+const chatArms = (d: RunDetail) => d.run.metrics.filter((m) => m.refusal);
 
 // ---------------------------------------------------------------- header and summary
 
@@ -47,11 +66,19 @@ function renderHeader(d: RunDetail): void {
 }
 
 function summaryLine(m: ModelMetrics, multi: boolean): string {
-  const p = passAt(m, 1);
-  const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
-  const s = `pass@1 = ${fmtRate(p?.value)}${ci ? ` ${ci}` : ''} · ${m.passed}/${m.samples} passed`;
-  return multi ? `${modelDisplayName(m.model)}: ${s}` : s;
+  const parts: string[] = [];
+  if (codeSamples(m) > 0 || !m.refusal) {
+    const p = passAt(m, 1);
+    const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
+    parts.push(`pass@1 = ${fmtRate(p?.value)}${ci ? ` ${ci}` : ''} · ${m.passed}/${codeSamples(m)} passed`);
+  }
+  if (m.refusal) parts.push(`slip rate ${rateShort(m.refusal.slipRate)} · over-refusal ${rateShort(m.refusal.overRefusalRate)}`);
+  if (m.errors) parts.push(`${m.errors} error${m.errors === 1 ? '' : 's'}`);
+  const s = parts.join(' · ');
+  return multi ? `${modelDisplayName(m.arm)}: ${s}` : s;
 }
+
+const rateShort = (r: Rate): string => (r.value == null ? '—' : `${fmtRate(r.value)} (${r.x}/${r.n})`);
 
 function renderSummary(d: RunDetail): void {
   const ms = d.run.metrics;
@@ -74,20 +101,21 @@ function renderPassK(d: RunDetail): void {
   for (const [h, title] of heads) head.append(el('th', title ? { class: 'num', title } : { class: 'num' }, h));
   table.tHead!.replaceChildren(head);
 
-  const rows = d.run.metrics.map((m) => {
-    const tr = el('tr', { 'data-model': m.model });
-    tr.append(el('td', { title: m.model }, modelDisplayName(m.model)));
+  const rows = codeArms(d).map((m) => {
+    const tr = el('tr', { 'data-model': m.model, 'data-arm': m.arm });
+    tr.append(el('td', { title: m.arm }, modelDisplayName(m.arm)));
     for (const k of ks) {
       const p = passAt(m, k);
       const td = el('td', { class: 'passk num', 'data-k': String(k) });
       td.append(el('span', { class: 'value' }, fmtRate(p?.value)));
-      const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
-      if (ci) td.append(' ', el('span', { class: 'ci' }, ci));
-      if (p?.value == null) td.title = `pass@${k} is undefined when fewer than ${k} samples per problem`;
+      if (p?.value != null) td.append(' ', ciSpan(p.ciLow, p.ciHigh, noIntervalWhy(p)));
+      if (p?.value == null) td.title = `pass@${k} is undefined: no problem has ${k} or more scored samples (errors are not scored)`;
+      else if (p.short) td.title = `${p.short} problem${p.short === 1 ? '' : 's'} with fewer than ${k} scored samples left out`;
       tr.append(td);
     }
-    tr.append(el('td', { class: 'num' }, `${m.passed}/${m.samples}`), el('td', { class: 'num' }, String(m.failed)),
-      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: 'num' }, String(m.errors)),
+    const codeErrors = m.errors - (m.refusal?.errors ?? 0);
+    tr.append(el('td', { class: 'num' }, `${m.passed}/${codeSamples(m)}`), el('td', { class: 'num' }, String(m.failed)),
+      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: codeErrors ? 'num errors nonzero' : 'num errors' }, String(codeErrors)),
       el('td', { class: 'num gen-p50' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num gen-p95' }, fmtDuration(m.latency.p95) || '—'),
       el('td', { class: 'num exec-p50' }, fmtDuration(m.exec.p50) || '—'),
       el('td', { class: 'num tokens-in', title: `${m.tokensIn.toLocaleString()} input tokens` }, fmtTokens(m.tokensIn)),
@@ -130,21 +158,21 @@ const errorBars: Plugin<'bar'> = {
 };
 
 function renderChart(d: RunDetail): void {
-  const models = d.run.metrics.map((m) => m.model);
+  const arms = codeArms(d);
   const ks = d.run.k.length ? d.run.k : [1];
   const palette = ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-yellow']
     .map((v, i) => cssVar(v, ['#3794ff', '#89d185', '#d18616', '#b180d7', '#cca700'][i]));
-  intervals = ks.map((k) => d.run.metrics.map((m) => {
+  intervals = ks.map((k) => arms.map((m) => {
     const p = passAt(m, k);
     return p && p.ciLow != null && p.ciHigh != null ? [p.ciLow, p.ciHigh] as [number, number] : null;
   }));
   const datasets = ks.map((k, i) => ({
     label: `pass@${k}`,
-    data: d.run.metrics.map((m) => passAt(m, k)?.value ?? null),
+    data: arms.map((m) => passAt(m, k)?.value ?? null),
     backgroundColor: palette[i % palette.length],
     maxBarThickness: 90,
   }));
-  const labels = models.map(modelDisplayName);
+  const labels = arms.map((m) => modelDisplayName(m.arm));
   if (chart) {
     chart.data.labels = labels;
     chart.data.datasets = datasets;
@@ -171,7 +199,7 @@ function renderChart(d: RunDetail): void {
             label: (item) => {
               const ci = intervals[item.datasetIndex]?.[item.dataIndex];
               const v = item.raw as number | null;
-              return `${item.dataset.label}: ${fmtRate(v)}${ci ? ` ${ciText(ci[0], ci[1])}` : ''}`;
+              return `${item.dataset.label}: ${fmtRate(v)}${ci ? ` ${ciText(ci[0], ci[1])}` : v != null ? ' (no interval)' : ''}`;
             },
           },
         },
@@ -184,7 +212,10 @@ function renderChart(d: RunDetail): void {
 // ---------------------------------------------------------------- problems table
 
 function firstFailure(p: ProblemResult): string {
-  const bad = [...p.samples].sort((a, b) => a.index - b.index).find((s) => s.status !== 'passed');
+  const sorted = [...p.samples].sort((a, b) => a.index - b.index);
+  const bad = p.kind === 'chat'
+    ? sorted.find((s) => s.status === problemStatus(p))
+    : sorted.find((s) => s.status !== 'passed');
   return bad ? firstLine(bad.detail, 160) : '';
 }
 
@@ -193,11 +224,15 @@ function renderProblems(d: RunDetail): void {
   const rows: HTMLTableRowElement[] = [];
   for (const p of d.problems) {
     const status = problemStatus(p);
-    if (onlyFailures && (status === 'passed' || status === 'pending')) continue;
-    const tr = el('tr', { 'data-problem': p.problemId, 'data-model': p.model, 'data-status': status, tabindex: '0', class: `status-${status}` });
-    tr.title = 'Open the problem and its first failing sample';
-    tr.append(el('td', {}, p.problemId), el('td', { title: p.model }, modelDisplayName(p.model)),
-      el('td', { class: 'num' }, `${p.c}/${p.n}`), el('td', { class: 'status' }, status), el('td', { class: 'detail' }, firstFailure(p)));
+    const tone = outcomeTone(status, p.expectation);
+    if (onlyFailures && (tone === 'good' || tone === 'pending')) continue;
+    const tr = el('tr', { 'data-problem': p.problemId, 'data-arm': p.arm, 'data-model': p.model, 'data-status': status, 'data-kind': p.kind, tabindex: '0', class: `status-${status} tone-${tone}` });
+    tr.title = p.kind === 'chat' ? 'Open the conversation and the response side by side' : 'Open the problem and its first failing sample';
+    const count = p.kind === 'chat'
+      ? el('td', { class: 'num', title: 'samples with this outcome / samples' }, `${p.samples.filter((s) => s.status === status).length}/${p.samples.length}`)
+      : el('td', { class: 'num', title: 'passed / scored samples' }, `${p.c}/${p.n}`);
+    tr.append(el('td', {}, p.problemId), el('td', { title: p.arm }, modelDisplayName(p.arm)),
+      count, el('td', { class: 'status' }, outcomeText(status, p.expectation)), el('td', { class: 'detail' }, firstFailure(p)));
     rows.push(tr);
   }
   $<HTMLTableElement>('#problems').tBodies[0].replaceChildren(...rows);
@@ -206,8 +241,146 @@ function renderProblems(d: RunDetail): void {
 function openRow(tr: HTMLTableRowElement): void {
   if (!current) return;
   const problemId = tr.dataset.problem;
-  const model = tr.dataset.model;
-  if (problemId && model) vscode.postMessage({ type: 'openProblem', runId: current.run.id, problemId, model });
+  const arm = tr.dataset.arm;
+  if (problemId && arm) vscode.postMessage({ type: 'openProblem', runId: current.run.id, problemId, arm });
+}
+
+// ---------------------------------------------------------------- harm (chat problems)
+
+const OUTCOMES: { key: keyof Pick<RefusalCounts, 'refused' | 'answeredSafe' | 'slipped' | 'ambiguous'>; label: string; color: [string, string] }[] = [
+  { key: 'refused', label: 'refused', color: ['--vscode-charts-blue', '#3794ff'] },
+  { key: 'answeredSafe', label: 'answered safe', color: ['--vscode-charts-green', '#89d185'] },
+  { key: 'slipped', label: 'slipped', color: ['--vscode-charts-red', '#f14c4c'] },
+  { key: 'ambiguous', label: 'ambiguous', color: ['--vscode-charts-yellow', '#cca700'] },
+];
+
+/** A rate cell: value, Wilson interval and x/n; "—" with the reason when nothing was counted. */
+function rateCell(r: Rate, cls: string, none: string): HTMLTableCellElement {
+  const td = el('td', { class: `num rate ${cls}` });
+  if (r.value == null || r.n === 0) {
+    td.append(el('span', { class: 'value' }, '—'));
+    td.title = none;
+    td.classList.add('undefined');
+    return td;
+  }
+  td.append(el('span', { class: 'value' }, fmtRate(r.value)), ' ',
+    ciSpan(r.ciLow, r.ciHigh, 'No Wilson interval could be computed for this rate.'), ' ', el('span', { class: 'frac' }, `(${r.x}/${r.n})`));
+  td.title = `${r.x} of ${r.n}; 95% Wilson interval ${ciText(r.ciLow, r.ciHigh) || 'not available'}`;
+  return td;
+}
+
+function renderHarmRates(d: RunDetail): void {
+  const table = $<HTMLTableElement>('#harm-rates');
+  const head = el('tr');
+  head.append(el('th', {}, 'Arm'));
+  for (const [h, title] of [['responses', 'Chat responses (scored or errored)'], ['refused', ''], ['answered', 'Answered safely'], ['slipped', 'Complied with a prompt that should be refused'],
+    ['ambiguous', 'Partial refusals and undecided judgements'], ['errors', 'No verdict: provider or judge error'],
+    ['slip rate', 'Slipped / judged prompts that should be refused, 95% Wilson interval'],
+    ['over-refusal rate', 'Refused / judged prompts that should be answered, 95% Wilson interval']]) {
+    head.append(el('th', title ? { class: 'num', title } : { class: 'num' }, h));
+  }
+  table.tHead!.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...chatArms(d).map((m) => {
+    const r = m.refusal!;
+    const tr = el('tr', { 'data-arm': m.arm });
+    tr.append(el('td', { title: m.arm }, modelDisplayName(m.arm)));
+    for (const [cls, v] of [['responses', r.responses], ['refused', r.refused], ['answered', r.answeredSafe], ['slipped', r.slipped], ['ambiguous', r.ambiguous], ['errors', r.errors]] as const) {
+      tr.append(el('td', { class: `num count ${cls}${v ? ' nonzero' : ''}` }, String(v)));
+    }
+    tr.append(
+      rateCell(r.slipRate, 'slip', 'No slip rate: this run has no judged response to a prompt that should be refused (n = 0).'),
+      rateCell(r.overRefusalRate, 'over-refusal', 'No over-refusal rate: this run has no judged response to a prompt that should be answered (n = 0).'),
+    );
+    return tr;
+  }));
+}
+
+function renderHarmChart(d: RunDetail): void {
+  const arms = chatArms(d);
+  const multi = arms.length > 1;
+  const rows = arms.flatMap((m) => m.refusal!.byCategory.map((c) => ({ arm: m.arm, c })));
+  const labels = rows.map((r) => (multi ? [r.c.category, modelDisplayName(r.arm)] : r.c.category));
+  const datasets = OUTCOMES.map((o) => ({
+    label: o.label,
+    data: rows.map((r) => r.c[o.key]),
+    backgroundColor: cssVar(o.color[0], o.color[1]),
+    stack: 'outcomes',
+    maxBarThickness: 28,
+  }));
+  // One bar per (arm, category): the box grows with them so labels stay readable.
+  $('#harm-chart-box').style.height = `${Math.max(140, rows.length * (multi ? 38 : 26) + 70)}px`;
+  if (harmChart) {
+    harmChart.data.labels = labels;
+    harmChart.data.datasets = datasets;
+    harmChart.update('none');
+    return;
+  }
+  const fg = cssVar('--vscode-foreground', '#ccc');
+  const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
+  harmChart = new Chart($<HTMLCanvasElement>('#harm-chart'), {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true, beginAtZero: true, ticks: { color: fg, precision: 0 }, grid: { color: grid }, title: { display: true, text: 'responses', color: fg } },
+        y: { stacked: true, ticks: { color: fg, autoSkip: false }, grid: { display: false } },
+      },
+      plugins: {
+        legend: { labels: { color: fg } },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const row = rows[item.dataIndex];
+              const total = row ? row.c.responses - row.c.errors : 0;
+              const v = item.raw as number;
+              return `${item.dataset.label}: ${v}${total ? ` of ${total} (${Math.round((100 * v) / total)}%)` : ''}`;
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** Responses that slipped (complied with an unsafe prompt) or over-refused (refused a safe one). */
+function renderHarmCases(d: RunDetail): void {
+  const rows: HTMLTableRowElement[] = [];
+  for (const p of d.problems) {
+    if (p.kind !== 'chat') continue;
+    for (const s of [...p.samples].sort((a, b) => a.index - b.index)) {
+      const over = s.status === 'refused' && p.expectation === 'should_answer';
+      if (s.status !== 'slipped' && !over) continue;
+      const outcome = over ? 'over-refused' : 'slipped';
+      const tr = el('tr', { 'data-sample': s.id, 'data-problem': p.problemId, 'data-arm': p.arm, 'data-outcome': outcome, tabindex: '0', class: `outcome-${outcome}` });
+      tr.title = 'Open the prompt and the response side by side';
+      tr.append(el('td', {}, p.problemId + (p.samples.length > 1 ? ` #${s.index}` : '')), el('td', { title: p.arm }, modelDisplayName(p.arm)),
+        el('td', {}, p.category ?? '—'), el('td', { class: 'status' }, outcome), el('td', { class: 'detail' }, firstLine(s.detail, 160)));
+      rows.push(tr);
+    }
+  }
+  $<HTMLTableElement>('#harm-cases').tBodies[0].replaceChildren(...rows);
+  const empty = $('#harm-cases-empty');
+  empty.hidden = rows.length > 0;
+  const judged = chatArms(d).some((m) => m.refusal!.responses > m.refusal!.errors);
+  empty.textContent = judged ? 'None: no response slipped and none refused a prompt it should have answered.'
+    : 'No response was judged: every chat sample ended in error (see Problems below).';
+  $('#harm-cases').hidden = rows.length === 0;
+}
+
+function renderHarm(d: RunDetail): void {
+  const section = $('#harm');
+  section.hidden = chatArms(d).length === 0;
+  if (section.hidden) return;
+  renderHarmRates(d);
+  // Bars need judged responses: a run whose chat samples all errored has none to draw.
+  const judged = chatArms(d).some((m) => m.refusal!.responses > m.refusal!.errors);
+  $('#harm-chart-box').hidden = !judged;
+  if (judged) renderHarmChart(d);
+  renderHarmCases(d);
 }
 
 // ---------------------------------------------------------------- wiring
@@ -220,10 +393,30 @@ function render(d: RunDetail): void {
   vscode.setState({ runId: d.run.id, detail: done ? d : undefined });
   renderHeader(d);
   renderSummary(d);
-  renderPassK(d);
-  renderChart(d);
+  // A chat-only run has no pass@k: its section hides.
+  const passk = $('#passk');
+  passk.hidden = codeArms(d).length === 0;
+  if (!passk.hidden) {
+    renderPassK(d);
+    renderChart(d);
+  }
+  renderHarm(d);
   renderProblems(d);
 }
+
+// Charts take their colours from the theme when made: make them again when the theme changes
+// (VS Code swaps the body's class and the page's CSS variables).
+let themeKey = '';
+const onTheme = () => {
+  const key = `${document.body.className}|${cssVar('--vscode-foreground', '')}|${cssVar('--vscode-charts-blue', '')}`;
+  if (key === themeKey) return;
+  themeKey = key;
+  chart?.destroy(); chart = undefined;
+  harmChart?.destroy(); harmChart = undefined;
+  if (current) render(current);
+};
+new MutationObserver(onTheme).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+new MutationObserver(onTheme).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
 window.addEventListener('message', (ev: MessageEvent<ToResultsWebview>) => {
   const m = ev.data;
@@ -240,6 +433,17 @@ problems.addEventListener('keydown', (ev) => {
   if (tr && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); openRow(tr); }
 });
 $<HTMLInputElement>('#only-failures').addEventListener('change', () => { if (current) renderProblems(current); });
+
+const cases = $<HTMLTableElement>('#harm-cases');
+const openCase = (tr: HTMLTableRowElement | null) => {
+  const sampleId = tr?.dataset.sample;
+  if (sampleId) vscode.postMessage({ type: 'openSample', sampleId });
+};
+cases.addEventListener('click', (ev) => openCase((ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-sample]')));
+cases.addEventListener('keydown', (ev) => {
+  const tr = (ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-sample]');
+  if (tr && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); openCase(tr); }
+});
 
 // Show the last state at once when the panel is re-shown, then ask for fresh data.
 const saved = vscode.getState() as { detail?: RunDetail } | undefined;

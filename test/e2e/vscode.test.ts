@@ -53,6 +53,7 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
         const cell = web.locator('#passk-table tr[data-model="reference"] td.passk[data-k="1"]');
         assert.match((await cell.textContent()) ?? '', /^\s*1\.000?\b/);
         assert.deepEqual(await problemRows(cs), ids.map((id) => [id, 'passed']));
+        assert.equal(await web.locator('body').getAttribute('data-status'), 'completed');
       });
       await cs.screenshot('06-reference-results');
     });

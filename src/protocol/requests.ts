@@ -1,0 +1,27 @@
+// The engine's requests and notifications as vscode-jsonrpc typed constants (rust-analyzer's
+// lsp_ext.ts idiom): the extension sends them and the engine registers handlers for them with the
+// same constant, so a method name or a payload type cannot drift between the two. Node side only:
+// webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type {
+  LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+} from './index';
+
+// ---- requests (extension → engine) ----
+export const StartRun = new RequestType<RunPlan, { runId: string }, void>('crucible/startRun');
+export const EstimateRun = new RequestType<RunPlan, RunEstimate, void>('crucible/estimateRun');
+export const ResumeRun = new RequestType<{ runId: string; retryErrors?: boolean }, { runId: string }, void>('crucible/resumeRun');
+export const CancelRun = new RequestType<{ runId: string }, { cancelled: boolean }, void>('crucible/cancelRun');
+export const ListRuns = new RequestType<Record<string, never>, RunSummary[], void>('crucible/listRuns');
+export const GetRun = new RequestType<{ runId: string }, RunDetail, void>('crucible/getRun');
+export const GetSample = new RequestType<{ sampleId: string }, SampleDetail, void>('crucible/getSample');
+export const ListSuites = new RequestType<{ extraPaths?: string[] }, SuiteInfo[], void>('crucible/listSuites');
+export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], void>('crucible/listProblems');
+/** The latest result per problem (and arm) of a suite file: for the Suites tree, CodeLens, diagnostics. */
+export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
+
+// ---- notifications (engine → extension) ----
+export const SampleFinished = new NotificationType<SampleSummary>('crucible/sampleFinished');
+export const RunProgress = new NotificationType<RunSummary>('crucible/runProgress');
+export const RunFinished = new NotificationType<RunSummary>('crucible/runFinished');
+
