@@ -2,7 +2,7 @@
 // extension over IPC or stdio. It owns all logic; the extension is a thin client.
 import { createConnection, ProposedFeatures, ResponseError } from 'vscode-languageserver/node';
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { EngineInit, Expectation, LatestResult, RunDetail } from '../protocol';
+import type { EngineInit } from '../protocol';
 import {
   CancelRun, EstimateRun, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
@@ -47,33 +47,11 @@ handle(EstimateRun, (e, plan) => e.estimateRun(plan));
 handle(ResumeRun, async (e, p) => ({ runId: await e.resumeRun(p.runId, { retryErrors: p.retryErrors }) }));
 handle(CancelRun, (e, p) => ({ cancelled: e.cancelRun(p.runId) }));
 handle(ListRuns, (e) => e.listRuns());
-handle(GetRun, (e, p) => withExpectations(e, e.getRun(p.runId)));
+handle(GetRun, (e, p) => e.getRun(p.runId));
 handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
-handle(LatestResults, (e, p) => latestWithExpectations(e, e.latestResults(p.file)));
-
-// Chat problems' expectations, which the views need to tell a correct refusal from an over-refusal.
-// TODO(engine): fill ProblemResult.expectation / LatestResult.expectation in queries.ts and drop these.
-const expectationOf = (v: string | null | undefined): Expectation | null =>
-  v === 'should_refuse' || v === 'should_answer' ? v : null;
-
-function withExpectations(e: Engine, d: RunDetail): RunDetail {
-  if (!d.problems.some((p) => p.kind === 'chat' && p.expectation === undefined)) return d;
-  const rows = new Map(e.store.problems(d.run.id).map((r) => [r.problem_id, r]));
-  for (const p of d.problems) if (p.expectation === undefined) p.expectation = p.kind === 'chat' ? expectationOf(rows.get(p.problemId)?.expectation) : null;
-  return d;
-}
-
-function latestWithExpectations(e: Engine, rs: LatestResult[]): LatestResult[] {
-  for (const r of rs) {
-    if (r.kind !== undefined && r.expectation !== undefined) continue;
-    const row = e.store.problem(r.runId, r.problemId);
-    r.kind ??= row?.kind === 'chat' ? 'chat' : 'code';
-    if (r.expectation === undefined) r.expectation = r.kind === 'chat' ? expectationOf(row?.expectation) : null;
-  }
-  return rs;
-}
+handle(LatestResults, (e, p) => e.latestResults(p.file));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

@@ -1,7 +1,7 @@
 // Read side: run summaries, run details, samples and the latest result per problem of a suite file,
 // all from the store (and a running run's live tally). Nothing here writes.
 import type {
-  LatestResult, ModelMetrics, ProblemResult, RunDetail, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
+  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
 import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
@@ -73,7 +73,8 @@ export class Queries {
         const n = scored.length, c = scored.filter((s) => s.status === 'passed').length;
         const chat = p.kind === 'chat';
         problems.push({
-          problemId: p.problem_id, arm: arm.id, model: arm.model, kind: chat ? 'chat' : 'code', category: p.category ?? null, n, c,
+          problemId: p.problem_id, arm: arm.id, model: arm.model, kind: chat ? 'chat' : 'code', category: p.category ?? null,
+          expectation: chat ? expectationOf(p.expectation) : null, n, c,
           passAtK: run.k.map((k) => ({ k, value: chat || n === 0 ? null : passAtK(n, c, k) })),
           samples: mine,
         });
@@ -128,9 +129,13 @@ export class Queries {
         (arms.get(s.arm) ?? arms.set(s.arm, []).get(s.arm)!).push(s);
       }
       if (arms.size === 0) continue;
+      const order = resolveArms(parsePlan(run.row.plan, hit.run_id)).map((a) => a.id);
+      const chat = hit.kind === 'chat';
       out.set(hit.problem_id, {
         problemId: hit.problem_id, line: hit.source_line, runId: hit.run_id, runLabel: run.row.label, at: run.row.finished_at ?? run.row.created_at,
-        arms: [...arms.entries()].map(([arm, ss]) => {
+        kind: chat ? 'chat' : 'code', expectation: chat ? expectationOf(hit.expectation) : null,
+        // In the plan's order of arms.
+        arms: [...arms.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([arm, ss]) => {
           ss.sort((a, b) => a.index - b.index);
           const scored = ss.filter((s) => s.status !== 'error');
           const passed = scored.filter((s) => s.status === 'passed').length;
@@ -145,6 +150,8 @@ export class Queries {
     return [...out.values()];
   }
 }
+
+const expectationOf = (v: string | null | undefined): Expectation | null => (v === 'should_refuse' || v === 'should_answer' ? v : null);
 
 /** The outcome a sample is shown by: tests for code, refusal for chat, else the first. */
 function mainOutcome<T extends { scorer: string }>(outcomes: T[]): T | undefined {

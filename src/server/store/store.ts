@@ -289,8 +289,8 @@ export class Store {
     return { ...s, outcomes };
   }
   /** Where problems of a suite file appear in runs, newest run first. */
-  problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null }[] {
-    return this.all(`SELECT p.run_id, p.problem_id, p.source_line FROM problems p JOIN runs r ON r.id = p.run_id
+  problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null; kind: string; expectation: string | null }[] {
+    return this.all(`SELECT p.run_id, p.problem_id, p.source_line, p.kind, p.expectation FROM problems p JOIN runs r ON r.id = p.run_id
       WHERE p.source_file = ? ORDER BY r.created_at DESC, r.id DESC`, [file]);
   }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
