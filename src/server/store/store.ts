@@ -448,10 +448,8 @@ export class Store {
   /** Truncates a journal whose last line was cut short, so the next line starts on its own. */
   private dropTornTail(): void {
     if (this.journalFd === null || this.journalBytes === 0) return;
-    const last = Buffer.alloc(1);
-    readSync(this.journalFd, last, 0, 1, this.journalBytes - 1);
-    if (last[0] === 0x0a) return;
     const text = readFileSync(this.journalFile);
+    if (text[text.length - 1] === 0x0a) return;
     const keep = text.lastIndexOf(0x0a) + 1;
     ftruncateSync(this.journalFd, keep);
     fsyncSync(this.journalFd);
