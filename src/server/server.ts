@@ -17,6 +17,7 @@ function handle<P, R>(def: RequestDef<P, R>, fn: (e: Engine, p: P) => R | Promis
   connection.onRequest(def.method, async (params: P) => {
     if (!engine) throw new ResponseError(-32002, 'the Crucible engine is not initialized');
     try {
+      store?.refresh(); // see what another process (a CLI) has written since; no-op while we write
       return await fn(engine, params);
     } catch (e) {
       // The message goes to the user as is: make it the clear one, not a stack.

@@ -143,6 +143,8 @@ export class Store {
   private journalRead: number;
   private migratedFrom: number;
   private lastRefresh = 0;
+  /** Runs written to since the last checkpoint: what `crucible resume` would continue after a failure. */
+  private readonly touched = new Set<string>();
   private readonly checkpointBytes: number;
   private readonly mode: 'read-only' | 'explicit' | 'auto';
   private readonly verify: boolean;
@@ -460,10 +462,11 @@ export class Store {
     if (e instanceof StoreFailedError) return e;
     const code = (e as NodeJS.ErrnoException).code;
     const reason = (code && REASONS[code]) ?? (e as Error).message ?? String(e);
-    const running = this.all<{ id: string }>(`SELECT id FROM runs WHERE status IN ('running', 'queued') ORDER BY created_at`).map((r) => r.id);
+    const running = new Set(this.all<{ id: string }>(`SELECT id FROM runs WHERE status IN ('running', 'queued')`).map((r) => r.id));
+    for (const id of this.touched) running.add(id);
     const todo = code === 'ENOSPC' || code === 'EDQUOT' ? 'free space' : 'fix the disk';
     const err = new StoreFailedError(
-      `cannot write the database ${this.file}: ${reason}${code ? ` (${code})` : ''}; nothing stored before was lost; ${todo} and run \`crucible resume ${running.length === 1 ? running[0] : '<run>'}\``,
+      `cannot write the database ${this.file}: ${reason}${code ? ` (${code})` : ''}; nothing stored before was lost; ${todo} and run \`crucible resume ${running.size === 1 ? [...running][0] : '<run>'}\``,
       code);
     this.failure ??= err;
     return this.failure;
@@ -483,6 +486,8 @@ export class Store {
     }
     Store.apply(this.db, op, this.file ?? '(memory)');
     if (this.journalFd === null) return;
+    const runId = op.t === 'run' ? op.row.id : op.t === 'sample' ? op.row.run_id : op.t === 'scored' ? op.sample.run_id : null;
+    if (runId !== null) this.touched.add(runId);
     this.pending.push(JSON.stringify(op) + '\n');
     if (!this.flushing) {
       const p = new Promise<void>((resolve, reject) => setImmediate(() => {
@@ -550,6 +555,7 @@ export class Store {
       ftruncateSync(this.journalFd, 0);
       fsyncSync(this.journalFd);
       this.journalBytes = 0;
+      this.touched.clear();
     } catch (e) {
       if (!renamed) { try { unlinkSync(tmp); } catch { /* not there */ } }
       if (e instanceof StoreDamagedError) { this.failure ??= new StoreFailedError(e.message, 'EDAMAGED'); throw this.failure; }
