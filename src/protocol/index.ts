@@ -294,6 +294,8 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
 export interface EngineInit {
   /** SQLite database file (the extension uses its workspace storage). */
   dbPath: string;
+  /** Who writes the database while a run goes on, for another process refused its lock ("VS Code (Crucible)"). */
+  owner?: string;
   /** Where bundled/known datasets are looked up ($CRUCIBLE_DATA_DIR). */
   dataDir?: string;
   /** Where downloaded suites are cached. */

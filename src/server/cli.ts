@@ -121,8 +121,20 @@ async function main(argv: string[]): Promise<number> {
   };
 
   const dbPath = path.resolve(o.db!);
+  if (cmd === 'runs') {
+    // Browsing reads only: no lock, nothing written, a live run elsewhere stays as it is.
+    const ro = await Store.open(dbPath, { readOnly: true });
+    try {
+      for (const r of ro.runs()) console.log(`${r.id}  ${r.status.padEnd(9)}  ${r.done}/${r.total}  ${r.label}`);
+    } finally {
+      ro.close();
+    }
+    return 0;
+  }
   mkdirSync(path.dirname(dbPath), { recursive: true });
-  const store = await Store.open(dbPath);
+  const store = await Store.open(dbPath, { readOnly: false });
+  // One writer per database; runs left running by a writer that died are marked failed here.
+  store.acquireWriter(`crucible ${cmd}`);
   const engine = new Engine(createBuiltins(), store, {
     dbPath,
     dataDir: process.env.CRUCIBLE_DATA_DIR,
@@ -134,10 +146,6 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    if (cmd === 'runs') {
-      for (const r of engine.listRuns()) console.log(`${r.id}  ${r.status.padEnd(9)}  ${r.done}/${r.total}  ${r.label}`);
-      return 0;
-    }
     /** Builds the plan from the options, shows the cost estimate, and starts the run. */
     const startEval = async (): Promise<string> => {
       if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);

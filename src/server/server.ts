@@ -22,6 +22,7 @@ function handle<P, R>(def: RequestType<P, R, void>, fn: (e: Engine, p: P) => R |
   connection.onRequest(def.method, async (params: P): Promise<R> => {
     if (!engine) throw new ResponseError(-32002, 'the Crucible engine is not initialized');
     try {
+      store?.refresh(); // see what another process (a CLI) has written since; no-op while we write
       return await fn(engine, params);
     } catch (e) {
       // The message goes to the user as is: make it the clear one, not a stack.
@@ -34,8 +35,9 @@ const send = <P>(def: NotificationType<P>, p: P) => void connection.sendNotifica
 connection.onInitialize(async (params) => {
   const init = params.initializationOptions as EngineInit;
   if (!init?.dbPath) throw new ResponseError(-32602, 'initializationOptions.dbPath is required');
-  store = await Store.open(init.dbPath);
-  engine = new Engine(createBuiltins(), store, init);
+  // Writes only while a run holds the database's lock: browsing beside a CLI run never blocks it.
+  store = await Store.open(init.dbPath, { readOnly: false });
+  engine = new Engine(createBuiltins(), store, { owner: 'VS Code (Crucible)', ...init });
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));

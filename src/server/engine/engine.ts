@@ -10,7 +10,7 @@ import type { AnyProblem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, S
 import { estimateRun } from '../pricing';
 import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
-import { problemToRow, rowToProblem } from '../store/rows';
+import { problemToRow } from '../store/rows';
 import { Catalog } from './catalog';
 import { runItem, type PipelineContext } from './pipeline';
 import { defaultLabel, newRunId, normalizePlan, parseModelSpec, parsePlan, recordableProviderConfig, resolveArms, type Arm } from './plan';
@@ -45,12 +45,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     // HumanEval is always listed; the behaviour suites when their data is here.
     this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench']);
     this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
-    // Runs that were in flight when a previous engine died can never finish: mark them so.
-    for (const r of store.runs()) {
-      if (r.status === 'running' || r.status === 'queued') {
-        store.putRun({ ...r, status: 'failed', error: 'the engine stopped before this run finished', finished_at: r.finished_at ?? new Date().toISOString() });
-      }
-    }
+    // Runs left 'running' by a process that died are marked failed by the store when a writer next
+    // takes its lock (only then is it sure that no live process is still running them).
   }
 
   // ---------- catalogue ----------
@@ -101,7 +97,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!row) throw new Error(`no run ${runId}`);
     const plan = parsePlan(row.plan, runId);
     // The run's own snapshot of its problems: the suite file may have changed since.
-    const problems = this.store.problems(runId).map(rowToProblem);
+    const problems = this.store.runProblems(runId);
     return this.launch(plan, problems, row, opts.retryErrors ?? false);
   }
 
@@ -116,6 +112,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async launch(plan: RunPlan, problems: AnyProblem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
     const closers: (() => Promise<void>)[] = [];
     const providers = new Map<string, Provider>();
+    // One writer per database: a second process is refused here with a message naming the first.
+    // Held (re-entrantly) while the run goes on, released when it ends.
+    this.store.acquireWriter(this.init.owner ?? 'the Crucible engine');
+    let launched = false;
     try {
       const arms = resolveArms(plan);
       const kinds = [...new Set(problems.map((p) => p.kind ?? 'code'))] as ProblemKind[];
@@ -174,10 +174,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       const controller = new AbortController();
       const done = this.execute(prepared, keep, acc, controller.signal).finally(() => this.active.delete(row.id));
       this.active.set(row.id, { controller, done, acc });
+      launched = true;
       return row.id;
     } catch (e) {
       await Promise.allSettled(closers.map((c) => c()));
       throw e;
+    } finally {
+      if (!launched) this.releaseWriter();
     }
   }
 
@@ -280,15 +283,17 @@ export class Engine extends EventEmitter<EngineEvents> {
       await Promise.allSettled([...scorers.map((s) => s.close?.()), ...r.closers.map((c) => c())]);
       try {
         const metrics = this.queries.computeMetrics(row.id, true);
+        if (this.store.failed) throw this.store.failed;
         this.store.putRun({
           ...row, status, error, done: progress.done, wall_ms: wallBefore + performance.now() - t0, finished_at: new Date().toISOString(),
           metrics: JSON.stringify({ format: METRICS_FORMAT, metrics }),
         });
-        this.store.checkpoint();
       } catch (e) {
         // The store itself failed (disk full, …): the run's row could not be finished; say why.
+        status = 'failed';
         error = error ?? (e as Error).message;
       }
+      this.releaseWriter(); // checkpoints (unless the store failed) and unlocks when no other run holds it
       this.active.delete(row.id);
       let summary: RunSummary;
       try { summary = this.runSummary(row.id, true); } catch { summary = { ...this.fallbackSummary(row), status: 'failed', error }; }
@@ -304,6 +309,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async dispose(): Promise<void> {
     await this.cancelAll();
+  }
+
+  private releaseWriter(): void {
+    try { this.store.releaseWriter(); } catch { /* a failed store has nothing left to write; its error is the run's */ }
   }
 }
 

@@ -8,7 +8,7 @@ import { passAtK } from '../metrics/passk';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;
-import type { RunRow, ScoredOutcomeRow, Store } from '../store/store';
+import type { RunRow, ScoredOutcome, Store } from '../store/store';
 import { rowToProblem } from '../store/rows';
 import { parsePlan, planSuites, resolveArms } from './plan';
 
@@ -111,7 +111,7 @@ export class Queries {
    */
   latestResults(file: string): LatestResult[] {
     const out = new Map<string, LatestResult>();
-    const runs = new Map<string, { row: RunRow; bySample: Map<string, ScoredOutcomeRow[]> | null }>();
+    const runs = new Map<string, { row: RunRow; bySample: Map<string, ScoredOutcome[]> | null }>();
     for (const hit of this.store.problemsInFile(file)) {
       if (out.has(hit.problem_id)) continue;
       let run = runs.get(hit.run_id);
@@ -167,13 +167,13 @@ function summaryStatus(ss: SampleSummary[]): string {
   return scored[0]?.status ?? 'error';
 }
 
-function groupBySample(rows: ScoredOutcomeRow[]): Map<string, ScoredOutcomeRow[]> {
-  const m = new Map<string, ScoredOutcomeRow[]>();
+function groupBySample(rows: ScoredOutcome[]): Map<string, ScoredOutcome[]> {
+  const m = new Map<string, ScoredOutcome[]>();
   for (const r of rows) (m.get(r.sample_id) ?? m.set(r.sample_id, []).get(r.sample_id)!).push(r);
   return m;
 }
 
-function toSummary(runId: string, rows: ScoredOutcomeRow[]): SampleSummary {
+function toSummary(runId: string, rows: ScoredOutcome[]): SampleSummary {
   const r = rows[0];
   const main = mainOutcome(rows)!;
   return {
@@ -182,7 +182,7 @@ function toSummary(runId: string, rows: ScoredOutcomeRow[]): SampleSummary {
   };
 }
 
-export function* sampleFacts(rows: ScoredOutcomeRow[]): Generator<SampleFact> {
+export function* sampleFacts(rows: ScoredOutcome[]): Generator<SampleFact> {
   for (const group of groupBySample(rows).values()) {
     const r = group[0];
     yield {

@@ -1,88 +1,68 @@
 // The store: one SQLite database through sql.js (no native module to match VS Code's Electron).
 // sql.js keeps the database in memory, so durability comes from an append-only journal of finished
-// work (fsync'd before a write is acknowledged) plus periodic checkpoints written to a temporary
-// file and renamed into place. On open the journal is replayed. A crash loses at most the item in
-// flight; a torn last journal line is ignored; the database file is never half-written.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+// work (fsync'd before a write is acknowledged) plus checkpoints: the whole database written to a
+// temporary file, fsync'd, verified, renamed into place (and the directory fsync'd), and only then
+// the journal emptied. On open the journal is replayed.
+//
+// One process writes at a time: the writer holds `<db>.lock` (lock.ts) from acquireWriter() to
+// releaseWriter(). Everyone else reads: a read-only store never creates, writes, truncates or
+// renames anything, and refresh() picks up what the writer has made durable since.
+//
+// A failed write (disk full, quota, I/O error) puts the store in a failed state: the flush promise
+// rejects with a StoreFailedError saying what happened, later writes throw it, nothing half-written
+// replaces the database, and the journal keeps every write acknowledged before.
+import {
+  closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync,
+  statSync, unlinkSync, writeSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import type { RunStatus, Verdict } from '../../protocol';
+import type { Verdict } from '../../protocol';
+import { acquireLock, releaseLock, type LockHolder } from './lock';
+import type {
+  CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, StoredSample,
+} from './rows';
+import { rowToProblem } from './rows';
+import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
+import type { AnyProblem } from '../plugins';
 
-export interface RunRow {
-  id: string; label: string; suite: string; plan: string; status: RunStatus; created_at: string;
-  finished_at: string | null; total: number; done: number; wall_ms: number | null; error: string | null; metrics: string | null;
-}
-export interface ProblemRow {
-  run_id: string; problem_id: string; suite: string; language: string; entry_point: string; prompt: string;
-  tests: string; canonical: string | null; source_file: string | null; source_line: number | null; ord: number;
-  kind?: string; messages?: string | null; category?: string | null; expectation?: string | null; labels?: string | null; metadata?: string | null;
-}
-export interface SampleRow {
-  id: string; run_id: string; problem_id: string; model: string; idx: number; raw: string; completion: string;
-  tokens_in: number | null; tokens_out: number | null; ttft_ms: number | null; latency_ms: number | null;
-  retries: number; status: Verdict; detail: string; output: string; exec_ms: number | null; created_at: string;
-  /** JSON: what else the provider reported (logprobs, finish reason, params sent, cleaning notes, …). */
-  meta: string | null;
-}
-
-export type OutcomeRow = Pick<SampleRow, 'id' | 'run_id' | 'problem_id' | 'model' | 'idx' | 'status' | 'detail' | 'latency_ms' | 'exec_ms' | 'tokens_in' | 'tokens_out'>;
-
-/** A sample without its outcomes (schema 2): outcomes are rows of their own, one per scorer. */
-export interface SampleRecord {
-  id: string; run_id: string; problem_id: string; arm: string; model: string; idx: number; raw: string; completion: string;
-  tokens_in: number | null; tokens_out: number | null; ttft_ms: number | null; latency_ms: number | null;
-  retries: number; created_at: string; meta: string | null;
-}
-export interface OutcomeRecord {
-  sample_id: string; scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string;
-  duration_ms: number | null; meta: string | null;
-}
-/** One sample × scorer, without texts: what metrics and result tables need. */
-export interface ScoredOutcomeRow {
-  sample_id: string; problem_id: string; arm: string; model: string; idx: number; scorer: string; status: string; value: number | null;
-  label: string | null; detail: string; latency_ms: number | null; ttft_ms: number | null; duration_ms: number | null;
-  tokens_in: number | null; tokens_out: number | null; retries: number;
-}
-
-export interface CacheRow { key: string; provider: string; model: string; generation: string; created_at: string }
+export type { CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, StoredSample } from './rows';
+export { problemToRow, rowToProblem } from './rows';
+export { StoreBusyError } from './lock';
+export { NewerSchemaError, SCHEMA_VERSION } from './schema';
 
 type Op =
   | { t: 'cache'; row: CacheRow }
   | { t: 'run'; row: RunRow }
   | { t: 'problems'; rows: ProblemRow[] }
+  /** Schema-1 shape (and putSample): a sample with its `tests` verdict. */
   | { t: 'sample'; row: SampleRow }
-  | { t: 'sample2'; row: SampleRecord; outcomes: OutcomeRecord[] };
+  /** A sample and all its outcomes, applied together. */
+  | { t: 'scored'; sample: SampleRecord; outcomes: OutcomeRecord[] };
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  id TEXT PRIMARY KEY, label TEXT NOT NULL, suite TEXT NOT NULL, plan TEXT NOT NULL, status TEXT NOT NULL,
-  created_at TEXT NOT NULL, finished_at TEXT, total INTEGER NOT NULL, done INTEGER NOT NULL,
-  wall_ms REAL, error TEXT, metrics TEXT);
-CREATE TABLE IF NOT EXISTS problems (
-  run_id TEXT NOT NULL, problem_id TEXT NOT NULL, suite TEXT NOT NULL, language TEXT NOT NULL,
-  entry_point TEXT NOT NULL, prompt TEXT NOT NULL, tests TEXT NOT NULL, canonical TEXT,
-  source_file TEXT, source_line INTEGER, ord INTEGER NOT NULL, PRIMARY KEY (run_id, problem_id));
-CREATE TABLE IF NOT EXISTS samples (
-  id TEXT PRIMARY KEY, run_id TEXT NOT NULL, problem_id TEXT NOT NULL, model TEXT NOT NULL, idx INTEGER NOT NULL,
-  raw TEXT NOT NULL, completion TEXT NOT NULL, tokens_in INTEGER, tokens_out INTEGER, ttft_ms REAL,
-  latency_ms REAL, retries INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, meta TEXT);
-CREATE TABLE IF NOT EXISTS cache (
-  key TEXT PRIMARY KEY, provider TEXT NOT NULL, model TEXT NOT NULL, generation TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outcomes (
-  sample_id TEXT NOT NULL, scorer TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
-  output TEXT NOT NULL, duration_ms REAL, PRIMARY KEY (sample_id, scorer));
-CREATE TABLE IF NOT EXISTS annotations (
-  id TEXT PRIMARY KEY, sample_id TEXT NOT NULL, annotator TEXT NOT NULL, label TEXT NOT NULL,
-  note TEXT, created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS samples_run ON samples (run_id, problem_id, model, idx);
-`;
-const SCHEMA_V2 = [
-  `ALTER TABLE problems ADD COLUMN kind TEXT NOT NULL DEFAULT 'code'`, `ALTER TABLE problems ADD COLUMN messages TEXT`,
-  `ALTER TABLE problems ADD COLUMN category TEXT`, `ALTER TABLE problems ADD COLUMN expectation TEXT`,
-  `ALTER TABLE problems ADD COLUMN labels TEXT`, `ALTER TABLE problems ADD COLUMN metadata TEXT`,
-  `ALTER TABLE samples ADD COLUMN arm TEXT`,
-  `ALTER TABLE outcomes ADD COLUMN score REAL`, `ALTER TABLE outcomes ADD COLUMN label TEXT`, `ALTER TABLE outcomes ADD COLUMN meta TEXT`,
-];
+/** The database file is damaged: nothing reads or writes it. */
+export class StoreDamagedError extends Error {
+  constructor(readonly file: string, what: string) {
+    super(`${file} is damaged (${what}); Crucible will neither read nor write it. Move it aside (keep it: \`sqlite3 ${file} .recover\` may save its runs) and start afresh, or put back a backup`);
+    this.name = 'StoreDamagedError';
+  }
+}
+
+/** A write to disk failed; the store takes no more writes. */
+export class StoreFailedError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'StoreFailedError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EROFS: 'read-only file system',
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EFBIG: 'file too large',
+};
+
+const FAILED_RUN_ERROR = 'the process running it stopped before it finished';
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 let sqlPromise: Promise<SqlJsStatic> | undefined;
 function sql(): Promise<SqlJsStatic> {
@@ -96,71 +76,198 @@ function sql(): Promise<SqlJsStatic> {
   return sqlPromise;
 }
 
+/** Identity of the database file: changes whenever a checkpoint replaces it. */
+function fileSignature(f: string): string {
+  try { const st = statSync(f); return `${st.ino}:${st.size}:${st.mtimeMs}`; } catch { return '-'; }
+}
+function journalSize(file: string): number {
+  try { return statSync(file + '.journal').size; } catch { return 0; }
+}
+
+/** Writes all of buf (writeSync may write less than asked, e.g. when the disk fills up). */
+function writeFully(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = writeSync(fd, buf, off, buf.length - off);
+    if (n <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    off += n;
+  }
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (e) {
+    // Some file systems refuse fsync on a directory (EINVAL/EISDIR); nothing more can be done there.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EBADF') throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+interface Loaded {
+  db: Database; from: number;
+  /** fileSignature() of the database file that was read. */
+  dbSignature: string;
+  /** How many bytes of the journal were applied (whole lines). */
+  journalRead: number;
+}
+
+export interface OpenOptions {
+  /** Rewrite the database file once the journal has grown this much. */
+  checkpointBytes?: number;
+  /**
+   * true: never write (no lock, no journal, no checkpoint, nothing created on disk).
+   * false: write only while holding the writer lock (acquireWriter/releaseWriter); writes otherwise throw.
+   * Absent (older callers): the first write takes the writer lock, held until close().
+   */
+  readOnly?: boolean;
+  /** Run PRAGMA quick_check when loading the file (default true). */
+  verify?: boolean;
+}
+
 export class Store {
+  private db: Database;
   private journalFd: number | null = null;
   private journalBytes = 0;
   private pending: string[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private failure: StoreFailedError | null = null;
+  private lock: LockHolder | null = null;
+  private writerDepth = 0;
+  private dbSignature: string;
+  private journalRead: number;
+  private migratedFrom: number;
+  private lastRefresh = 0;
+  /** Runs written to since the last checkpoint: what `crucible resume` would continue after a failure. */
+  private readonly touched = new Set<string>();
+  private readonly checkpointBytes: number;
+  private readonly mode: 'read-only' | 'explicit' | 'auto';
+  private readonly verify: boolean;
 
-  private constructor(private readonly db: Database, readonly file: string | null, private readonly checkpointBytes: number) {}
+  private constructor(loaded: Loaded, readonly file: string | null, opts: OpenOptions) {
+    this.db = loaded.db;
+    this.dbSignature = loaded.dbSignature;
+    this.journalRead = loaded.journalRead;
+    this.migratedFrom = loaded.from;
+    this.checkpointBytes = opts.checkpointBytes ?? 32 * 2 ** 20;
+    this.mode = opts.readOnly === true ? 'read-only' : opts.readOnly === false ? 'explicit' : 'auto';
+    this.verify = opts.verify ?? true;
+  }
 
   /**
-   * Opens (or creates) the database at `file`; null keeps it in memory only (tests, dry runs).
-   * `checkpointBytes`: rewrite the database file once the journal has grown this much.
+   * Opens the database at `file` (null: in memory only, for tests and dry runs; always writable).
+   * Reads the file and its journal into memory and checks the file's integrity; touches nothing on
+   * disk (the writer lock, the journal and any migration are written by acquireWriter()).
    */
-  static async open(file: string | null, opts: { checkpointBytes?: number } = {}): Promise<Store> {
-    const SQL = await sql();
-    let db: Database;
-    if (file && existsSync(file)) {
-      try {
-        db = new SQL.Database(readFileSync(file));
-        db.exec('SELECT count(*) FROM sqlite_master');
-      } catch (e) {
-        throw new Error(`${file}: not a readable Crucible database (${(e as Error).message}); move it aside to start afresh`);
-      }
-    } else {
-      db = new SQL.Database();
+  static async open(file: string | null, opts: OpenOptions = {}): Promise<Store> {
+    if (!file) {
+      const SQL = await sql();
+      Store.SQL = SQL;
+      const db = new SQL.Database();
+      Store.prepare(db, '(memory)');
+      return new Store({ db, from: SCHEMA_VERSION, dbSignature: '', journalRead: 0 }, null, opts);
     }
+    return new Store(await Store.load(file, opts.verify ?? true), file, opts);
+  }
+
+  private static prepare(db: Database, file: string): number {
     // sql.js's own rollback journal lives in its in-memory file system and costs more than the
     // write; durability comes from our journal instead.
     db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
-    db.exec(SCHEMA);
-    const version = (db.exec('PRAGMA user_version')[0]?.values[0]?.[0] as number) ?? 0;
-    if (version < 2) { for (const q of SCHEMA_V2) db.exec(q); db.exec('PRAGMA user_version = 2'); }
-    const store = new Store(db, file, opts.checkpointBytes ?? 32 * 2 ** 20);
-    if (file) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const replayed = store.replayJournal();
-      store.journalFd = openSync(store.journalFile, 'a');
-      if (replayed > 0) store.checkpoint();
+    return migrate(db, file);
+  }
+
+  /** Reads DB file + journal as one consistent picture (retrying if a checkpoint replaced the file meanwhile). */
+  private static async load(file: string, verify: boolean): Promise<Loaded> {
+    return Store.loadWith(await sql(), file, verify);
+  }
+
+  private static SQL: SqlJsStatic | undefined;
+  private static loadWith(SQL: SqlJsStatic, file: string, verify: boolean): Loaded {
+    Store.SQL = SQL;
+    for (let attempt = 0; ; attempt++) {
+      const before = fileSignature(file);
+      const bytes = existsSync(file) ? readFileSync(file) : null;
+      const journal = existsSync(file + '.journal') ? readFileSync(file + '.journal') : Buffer.alloc(0);
+      const after = fileSignature(file);
+      if (before !== after && attempt < 20) continue; // a checkpoint in between: read again
+      let db: Database;
+      if (bytes && bytes.length > 0) {
+        if (!bytes.subarray(0, 16).equals(SQLITE_HEADER)) {
+          throw new Error(`${file}: not a readable Crucible database (not an SQLite file); move it aside to start afresh`);
+        }
+        try {
+          db = new SQL.Database(bytes);
+          db.exec('SELECT count(*) FROM sqlite_master');
+        } catch (e) {
+          throw new StoreDamagedError(file, (e as Error).message);
+        }
+        if (verify) {
+          try { Store.check(db, file, 'integrity_check'); } catch (e) { db.close(); throw e; }
+        }
+      } else {
+        db = new SQL.Database();
+      }
+      let from: number;
+      // Only whole lines: a last line being written right now (or torn by a crash) was never acknowledged.
+      const whole = journal.lastIndexOf(0x0a) + 1;
+      try {
+        from = Store.prepare(db, file);
+        Store.replay(db, journal.subarray(0, whole).toString('utf8'), file);
+      } catch (e) {
+        db.close();
+        if (e instanceof NewerSchemaError) throw e;
+        if (/malformed|corrupt|not a database/i.test((e as Error).message)) throw new StoreDamagedError(file, (e as Error).message);
+        throw e;
+      }
+      return { db, from, dbSignature: after, journalRead: whole };
     }
-    return store;
+  }
+
+  /** quick_check: every page and b-tree is well formed; integrity_check: and every index matches its table. */
+  private static check(db: Database, file: string, pragma: 'quick_check' | 'integrity_check'): void {
+    let problems: string[];
+    try {
+      problems = (db.exec(`PRAGMA ${pragma}(5)`)[0]?.values ?? []).map((r) => String(r[0]));
+    } catch (e) {
+      throw new StoreDamagedError(file, (e as Error).message);
+    }
+    if (problems.length !== 1 || problems[0] !== 'ok') throw new StoreDamagedError(file, problems.join('; ').slice(0, 300));
   }
 
   private get journalFile(): string { return this.file + '.journal'; }
 
-  private replayJournal(): number {
-    if (!existsSync(this.journalFile)) return 0;
-    const lines = readFileSync(this.journalFile, 'utf8').split('\n');
+  private static replay(db: Database, journal: string, file: string): number {
+    if (!journal) return 0;
     let n = 0;
-    this.db.exec('BEGIN');
-    for (const line of lines) {
-      if (!line) continue;
-      let op: Op;
-      try { op = JSON.parse(line); } catch { continue; } // a torn last line from a crash mid-write
-      this.apply(op);
-      n++;
+    db.exec('BEGIN');
+    try {
+      for (const line of journal.split('\n')) {
+        if (!line) continue;
+        let op: Op;
+        // A torn line (a crash, or a write cut short) was never acknowledged: skip it wherever it is.
+        try { op = JSON.parse(line); } catch { continue; }
+        Store.apply(db, op, file);
+        n++;
+      }
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
     }
-    this.db.exec('COMMIT');
     return n;
   }
 
-  private apply(op: Op): void {
+  private static apply(db: Database, op: Op, file: string): void {
     switch (op.t) {
       case 'run': {
         const r = op.row;
-        this.db.run(
+        db.run(
           `INSERT OR REPLACE INTO runs (id,label,suite,plan,status,created_at,finished_at,total,done,wall_ms,error,metrics)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
           [r.id, r.label, r.suite, r.plan, r.status, r.created_at, r.finished_at, r.total, r.done, r.wall_ms, r.error, r.metrics],
@@ -168,50 +275,201 @@ export class Store {
         break;
       }
       case 'problems': {
-        const st = this.db.prepare(
-          `INSERT OR REPLACE INTO problems (run_id,problem_id,suite,language,entry_point,prompt,tests,canonical,source_file,source_line,ord,kind,messages,category,expectation,labels,metadata)
+        const st = db.prepare(
+          `INSERT OR REPLACE INTO problems (run_id,problem_id,suite,language,entry_point,prompt,tests,canonical,source_file,source_line,ord,
+             kind,messages,category,expectation,labels,metadata)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-        for (const p of op.rows) {
-          st.run([p.run_id, p.problem_id, p.suite, p.language, p.entry_point, p.prompt, p.tests, p.canonical, p.source_file, p.source_line, p.ord,
-            p.kind ?? 'code', p.messages ?? null, p.category ?? null, p.expectation ?? null, p.labels ?? null, p.metadata ?? null]);
+        try {
+          for (const p of op.rows) {
+            st.run([p.run_id, p.problem_id, p.suite, p.language, p.entry_point, p.prompt, p.tests, p.canonical, p.source_file, p.source_line, p.ord,
+              p.kind ?? 'code', p.messages ?? null, p.category ?? null, p.expectation ?? null, p.labels ?? null, p.metadata ?? null]);
+          }
+        } finally {
+          st.free();
         }
-        st.free();
         break;
       }
       case 'cache': {
         const c = op.row;
-        this.db.run('INSERT OR REPLACE INTO cache (key,provider,model,generation,created_at) VALUES (?,?,?,?,?)',
+        db.run('INSERT OR REPLACE INTO cache (key,provider,model,generation,created_at) VALUES (?,?,?,?,?)',
           [c.key, c.provider, c.model, c.generation, c.created_at]);
         break;
       }
       case 'sample': {
         const s = op.row;
-        this.db.run(
-          `INSERT OR REPLACE INTO samples (id,run_id,problem_id,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at,meta)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-          [s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta ?? null],
-        );
-        this.db.run(
-          `INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms) VALUES (?,?,?,?,?,?)`,
-          [s.id, 'tests', s.status, s.detail, s.output, s.exec_ms],
+        Store.insertSample(db, { ...s, arm: s.model });
+        db.run(
+          `INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms,score,label,meta) VALUES (?,?,?,?,?,?,?,?,?)`,
+          [s.id, 'tests', s.status, s.detail, s.output, s.exec_ms, s.status === 'passed' ? 1 : s.status === 'error' ? null : 0, null, null],
         );
         break;
       }
-      case 'sample2': {
-        const s = op.row;
-        this.db.run(
-          `INSERT OR REPLACE INTO samples (id,run_id,problem_id,arm,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at,meta)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-          [s.id, s.run_id, s.problem_id, s.arm, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta ?? null],
-        );
-        this.db.run('DELETE FROM outcomes WHERE sample_id = ?', [s.id]);
+      case 'scored': {
+        Store.insertSample(db, op.sample);
+        db.run('DELETE FROM outcomes WHERE sample_id = ?', [op.sample.id]);
         for (const o of op.outcomes) {
-          this.db.run(`INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms,score,label,meta) VALUES (?,?,?,?,?,?,?,?,?)`,
-            [o.sample_id, o.scorer, o.status, o.detail, o.output, o.duration_ms, o.value, o.label, o.meta]);
+          db.run(
+            `INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms,score,label,meta) VALUES (?,?,?,?,?,?,?,?,?)`,
+            [op.sample.id, o.scorer, o.status, o.detail, o.output, o.duration_ms, o.value, o.label, o.meta],
+          );
         }
         break;
       }
+      default:
+        throw new NewerSchemaError(file, SCHEMA_VERSION + 1); // an op this Crucible does not know
     }
+  }
+
+  private static insertSample(db: Database, s: SampleRecord): void {
+    db.run(
+      `INSERT OR REPLACE INTO samples (id,run_id,problem_id,model,idx,raw,completion,tokens_in,tokens_out,ttft_ms,latency_ms,retries,created_at,meta,arm)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out, s.ttft_ms, s.latency_ms, s.retries,
+        s.created_at, s.meta ?? null, s.arm === s.model ? null : s.arm],
+    );
+  }
+
+  // ---------- the writer ----------
+
+  /** True while this store holds the writer lock (always for an in-memory store). */
+  get isWriter(): boolean { return this.file === null || this.writerDepth > 0; }
+  get readOnly(): boolean { return this.mode === 'read-only'; }
+  /** The error that stopped this store's writes, if any. */
+  get failed(): StoreFailedError | null { return this.failure; }
+
+  /**
+   * Takes the writer lock (re-entrant: each call needs a releaseWriter()). Reloads from disk if
+   * another process changed the database since it was loaded, writes a pending migration, folds a
+   * leftover journal into the database, and marks runs left 'running'/'queued' by a writer that
+   * died as failed. Returns their ids. Throws StoreBusyError while another live process writes.
+   */
+  acquireWriter(owner: string): string[] {
+    this.assertOpen();
+    if (this.mode === 'read-only') throw new Error(`${this.file} was opened read-only`);
+    if (this.failure) throw this.failure;
+    if (this.file === null) return [];
+    if (this.writerDepth > 0) { this.writerDepth++; return []; }
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    this.lock = acquireLock(this.file, owner);
+    try {
+      this.catchUp();
+      this.journalFd = openSync(this.journalFile, 'a');
+      this.journalBytes = fstatSync(this.journalFd).size;
+      this.writerDepth = 1;
+      this.dropTornTail();
+      const dead = this.all<RunRow>(`SELECT * FROM runs WHERE status IN ('running', 'queued')`);
+      for (const r of dead) {
+        this.write({ t: 'run', row: { ...r, status: 'failed', error: FAILED_RUN_ERROR, finished_at: r.finished_at ?? new Date().toISOString() } });
+      }
+      if (this.journalBytes > 0 || this.pending.length > 0 || this.migratedFrom < SCHEMA_VERSION) this.checkpoint();
+      this.migratedFrom = SCHEMA_VERSION;
+      return dead.map((r) => r.id);
+    } catch (e) {
+      this.writerDepth = 0;
+      if (this.journalFd !== null) closeSync(this.journalFd);
+      this.journalFd = null;
+      releaseLock(this.file, this.lock);
+      this.lock = null;
+      throw e;
+    }
+  }
+
+  /** Gives the writer lock back (after the last nested acquire): checkpoints, then unlocks. */
+  releaseWriter(): void {
+    if (this.file === null || this.writerDepth === 0) return;
+    if (--this.writerDepth > 0) return;
+    try {
+      if (!this.failure) this.checkpoint();
+    } finally {
+      this.pending = [];
+      if (this.journalFd !== null) closeSync(this.journalFd);
+      this.journalFd = null;
+      releaseLock(this.file, this.lock!);
+      this.lock = null;
+      this.dbSignature = fileSignature(this.file);
+      this.journalRead = journalSize(this.file);
+    }
+  }
+
+  /**
+   * Readers: reloads the database if the writer changed it on disk (stat of file and journal; at
+   * most every `minIntervalMs`). No-op for the writer. Returns true if it reloaded.
+   */
+  refresh(minIntervalMs = 500): boolean {
+    if (this.closed || this.file === null || this.writerDepth > 0) return false;
+    const now = Date.now();
+    if (now - this.lastRefresh < minIntervalMs) return false;
+    this.lastRefresh = now;
+    return this.catchUp();
+  }
+
+  /**
+   * Brings memory up to what is on disk: nothing when unchanged, the new journal lines when only
+   * the journal grew, else a full reload. Returns true if anything changed.
+   */
+  private catchUp(): boolean {
+    const file = this.file!;
+    if (fileSignature(file) === this.dbSignature) {
+      const size = journalSize(file);
+      if (size === this.journalRead) return false;
+      if (size > this.journalRead) {
+        let fd: number;
+        try { fd = openSync(file + '.journal', 'r'); } catch { return this.reload(); }
+        let tail: Buffer;
+        try {
+          tail = Buffer.alloc(size - this.journalRead);
+          const n = readSync(fd, tail, 0, tail.length, this.journalRead);
+          tail = tail.subarray(0, n);
+        } finally {
+          closeSync(fd);
+        }
+        // The journal may have been emptied and rewritten meanwhile (a checkpoint): then the file changed too.
+        if (fileSignature(file) !== this.dbSignature) return this.reload();
+        const whole = tail.lastIndexOf(0x0a) + 1;
+        if (whole === 0) return false;
+        Store.replay(this.db, tail.subarray(0, whole).toString('utf8'), file);
+        this.journalRead += whole;
+        return true;
+      }
+    }
+    return this.reload();
+  }
+
+  private reload(): boolean {
+    const loaded = Store.loadWith(Store.SQL!, this.file!, this.verify);
+    this.db.close();
+    this.db = loaded.db;
+    this.dbSignature = loaded.dbSignature;
+    this.journalRead = loaded.journalRead;
+    this.migratedFrom = loaded.from;
+    return true;
+  }
+
+  private assertOpen(): void { if (this.closed) throw new Error('store is closed'); }
+
+  /** Truncates a journal whose last line was cut short, so the next line starts on its own. */
+  private dropTornTail(): void {
+    if (this.journalFd === null || this.journalBytes === 0) return;
+    const text = readFileSync(this.journalFile);
+    if (text[text.length - 1] === 0x0a) return;
+    const keep = text.lastIndexOf(0x0a) + 1;
+    ftruncateSync(this.journalFd, keep);
+    fsyncSync(this.journalFd);
+    this.journalBytes = keep;
+  }
+
+  private fail(e: unknown): StoreFailedError {
+    if (e instanceof StoreFailedError) return e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = (code && REASONS[code]) ?? (e as Error).message ?? String(e);
+    const running = new Set(this.all<{ id: string }>(`SELECT id FROM runs WHERE status IN ('running', 'queued')`).map((r) => r.id));
+    for (const id of this.touched) running.add(id);
+    const todo = code === 'ENOSPC' || code === 'EDQUOT' ? 'free space' : 'fix the disk';
+    const err = new StoreFailedError(
+      `cannot write the database ${this.file}: ${reason}${code ? ` (${code})` : ''}; nothing stored before was lost; ${todo} and run \`crucible resume ${running.size === 1 ? [...running][0] : '<run>'}\``,
+      code);
+    this.failure ??= err;
+    return this.failure;
   }
 
   /**
@@ -220,79 +478,115 @@ export class Store {
    * is a write acknowledged to anyone (a crash loses only what was never acknowledged).
    */
   private write(op: Op): void {
-    if (this.closed) throw new Error('store is closed');
-    this.apply(op);
+    this.assertOpen();
+    if (this.failure) throw this.failure;
+    if (this.file !== null && this.writerDepth === 0) {
+      if (this.mode === 'auto') this.acquireWriter(`crucible (${path.basename(process.argv[1] ?? 'node')})`);
+      else throw new Error(`${this.file}: ${this.mode === 'read-only' ? 'opened read-only' : 'write without the writer lock (call acquireWriter first)'}`);
+    }
+    Store.apply(this.db, op, this.file ?? '(memory)');
     if (this.journalFd === null) return;
+    const runId = op.t === 'run' ? op.row.id : op.t === 'sample' ? op.row.run_id : op.t === 'scored' ? op.sample.run_id : null;
+    if (runId !== null) this.touched.add(runId);
     this.pending.push(JSON.stringify(op) + '\n');
-    this.flushing ??= new Promise<void>((resolve, reject) => setImmediate(() => {
-      try { this.flushSync(); resolve(); } catch (e) { reject(e); }
-    }));
+    if (!this.flushing) {
+      const p = new Promise<void>((resolve, reject) => setImmediate(() => {
+        try { this.flushSync(); resolve(); } catch (e) { reject(e); }
+      }));
+      p.catch(() => { /* the rejection reaches whoever awaits flush(); nobody awaiting is not a crash */ });
+      this.flushing = p;
+    }
   }
 
-  /** Resolves when every write made so far is durable. */
-  flush(): Promise<void> { return this.flushing ?? Promise.resolve(); }
+  /** Resolves when every write made so far is durable; rejects (StoreFailedError) if it cannot be. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+  }
 
   private flushSync(): void {
     this.flushing = null;
+    if (this.failure) throw this.failure;
     if (this.journalFd === null || this.pending.length === 0) return;
     const buf = Buffer.from(this.pending.join(''));
     this.pending = [];
-    writeSync(this.journalFd, buf);
-    fsyncSync(this.journalFd);
+    try {
+      writeFully(this.journalFd, buf);
+      fsyncSync(this.journalFd);
+    } catch (e) {
+      // Cut back to the last complete line, so what follows a failed append stays readable.
+      try { ftruncateSync(this.journalFd, this.journalBytes); fsyncSync(this.journalFd); } catch { /* replay skips a torn line */ }
+      throw this.fail(e);
+    }
     this.journalBytes += buf.length;
     if (this.journalBytes >= this.checkpointBytes) this.checkpoint();
   }
 
-  /** Writes the whole database to a temp file, fsyncs, renames it into place, then empties the journal. */
+  /**
+   * Writes the whole database to a temp file, fsyncs and verifies it, renames it into place, fsyncs
+   * the directory, and only then empties the journal. No-op unless this store is the writer.
+   */
   checkpoint(): void {
     if (!this.file || this.journalFd === null) return;
+    if (this.failure) throw this.failure;
     if (this.pending.length) { this.flushSync(); if (this.journalBytes === 0) return; }
     const tmp = this.file + '.tmp';
-    const fd = openSync(tmp, 'w');
+    let renamed = false;
     try {
-      writeSync(fd, this.db.export());
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      Store.check(this.db, this.file, 'quick_check'); // never write out a damaged image
+      const image = Buffer.from(this.db.export());
+      // export() leaves sql.js's connection with its defaults again.
+      this.db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
+      if (!image.subarray(0, 16).equals(SQLITE_HEADER)) throw new Error('the exported database has no SQLite header');
+      const fd = openSync(tmp, 'w');
+      try {
+        writeFully(fd, image);
+        fsyncSync(fd);
+        const size = fstatSync(fd).size;
+        if (size !== image.length) throw Object.assign(new Error(`wrote ${size} of ${image.length} bytes`), { code: 'EIO' });
+      } finally {
+        closeSync(fd);
+      }
+      const back = readFileSync(tmp);
+      if (!back.equals(image)) throw Object.assign(new Error('the written database reads back different'), { code: 'EIO' });
+      renameSync(tmp, this.file);
+      renamed = true;
+      fsyncDir(path.dirname(this.file));
+      ftruncateSync(this.journalFd, 0);
+      fsyncSync(this.journalFd);
+      this.journalBytes = 0;
+      this.touched.clear();
+    } catch (e) {
+      if (!renamed) { try { unlinkSync(tmp); } catch { /* not there */ } }
+      if (e instanceof StoreDamagedError) { this.failure ??= new StoreFailedError(e.message, 'EDAMAGED'); throw this.failure; }
+      throw this.fail(e);
     }
-    renameSync(tmp, this.file);
-    ftruncateSync(this.journalFd, 0);
-    fsyncSync(this.journalFd);
-    this.journalBytes = 0;
   }
 
+  /** Checkpoints (unless failed) and gives the writer lock back; a reader just lets go. */
   close(): void {
     if (this.closed) return;
-    this.checkpoint();
-    if (this.journalFd !== null) closeSync(this.journalFd);
-    this.journalFd = null;
-    this.closed = true;
-    this.db.close();
+    try {
+      if (this.writerDepth > 0) { this.writerDepth = 1; this.releaseWriter(); }
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
   }
 
-  // ---- writes ----
+  // ---- writes (the writer only) ----
   putRun(row: RunRow): void { this.write({ t: 'run', row }); }
   putProblems(rows: ProblemRow[]): void { if (rows.length) this.write({ t: 'problems', rows }); }
+  /** A sample with its `tests` verdict (arm = model). */
   putSample(row: SampleRow): void { this.write({ t: 'sample', row }); }
+  /** A sample and its outcomes as one journal entry: after a crash both are there or neither. */
+  putSampleWithOutcomes(sample: SampleRecord, outcomes: OutcomeRecord[]): void {
+    for (const o of outcomes) {
+      if (o.sample_id !== sample.id) throw new Error(`outcome of scorer ${o.scorer} names sample ${o.sample_id}, not ${sample.id}`);
+    }
+    this.write({ t: 'scored', sample, outcomes });
+  }
   putCache(row: CacheRow): void { this.write({ t: 'cache', row }); }
-  /** The sample and its outcomes in one journal op: they appear together or not at all. */
-  putSampleWithOutcomes(row: SampleRecord, outcomes: OutcomeRecord[]): void { this.write({ t: 'sample2', row, outcomes }); }
-  scoredOutcomes(runId: string): ScoredOutcomeRow[] {
-    return this.all<ScoredOutcomeRow>(`SELECT s.id AS sample_id, s.problem_id, COALESCE(s.arm, s.model) AS arm, s.model, s.idx, o.scorer, o.status,
-      o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
-      FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
-  }
-  sampleRecord(id: string): (SampleRecord & { outcomes: OutcomeRecord[] }) | undefined {
-    const s = this.all<SampleRecord>('SELECT id, run_id, problem_id, COALESCE(arm, model) AS arm, model, idx, raw, completion, tokens_in, tokens_out, ttft_ms, latency_ms, retries, created_at, meta FROM samples WHERE id = ?', [id])[0];
-    if (!s) return undefined;
-    const outcomes = this.all<OutcomeRecord>('SELECT sample_id, scorer, status, score AS value, label, detail, output, duration_ms, meta FROM outcomes WHERE sample_id = ? ORDER BY scorer', [id]);
-    return { ...s, outcomes };
-  }
-  /** Where problems of a suite file appear in runs, newest run first. */
-  problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null; kind: string; expectation: string | null }[] {
-    return this.all(`SELECT p.run_id, p.problem_id, p.source_line, p.kind, p.expectation FROM problems p JOIN runs r ON r.id = p.run_id
-      WHERE p.source_file = ? ORDER BY r.created_at DESC, r.id DESC`, [file]);
-  }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 
   // ---- reads ----
@@ -308,23 +602,51 @@ export class Store {
     }
   }
 
+  /** The schema version of the database in memory (always the newest once opened). */
+  schemaVersion(): number { return Number(this.db.exec('PRAGMA user_version')[0]?.values[0][0] ?? 0); }
+
   runs(): RunRow[] { return this.all<RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC'); }
   run(id: string): RunRow | undefined { return this.all<RunRow>('SELECT * FROM runs WHERE id = ?', [id])[0]; }
-  problems(runId: string): ProblemRow[] { return this.all<ProblemRow>('SELECT * FROM problems WHERE run_id = ? ORDER BY ord', [runId]); }
+  problems(runId: string): ProblemRow[] { return this.problemRows(runId); }
+  /** The run's problem rows in order, every column. */
+  problemRows(runId: string): ProblemRow[] { return this.all<ProblemRow>('SELECT * FROM problems WHERE run_id = ? ORDER BY ord', [runId]); }
+  /** The run's own snapshot of its problems, as problems. */
+  runProblems(runId: string): AnyProblem[] { return this.problemRows(runId).map(rowToProblem); }
+  /** Where problems of a suite file appear in runs, newest run first (the editor's latest results). */
+  problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null; kind: string; expectation: string | null }[] {
+    return this.all(`SELECT p.run_id, p.problem_id, p.source_line, p.kind, p.expectation FROM problems p JOIN runs r ON r.id = p.run_id
+      WHERE p.source_file = ? ORDER BY r.created_at DESC, r.id DESC`, [file]);
+  }
   problem(runId: string, problemId: string): ProblemRow | undefined {
     return this.all<ProblemRow>('SELECT * FROM problems WHERE run_id = ? AND problem_id = ?', [runId, problemId])[0];
   }
   private static readonly SAMPLE_COLS = `s.id, s.run_id, s.problem_id, s.model, s.idx, s.raw, s.completion, s.tokens_in, s.tokens_out,
     s.ttft_ms, s.latency_ms, s.retries, s.created_at, s.meta, o.status, o.detail, o.output, o.duration_ms AS exec_ms`;
+  /** The sample with its `tests` verdict (undefined for a sample without one). */
   sample(id: string): SampleRow | undefined {
     return this.all<SampleRow>(`SELECT ${Store.SAMPLE_COLS} FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests'
       WHERE s.id = ?`, [id])[0];
   }
-  /** The run's samples with their verdicts but without the (large) texts: what metrics and views need. */
+  /** The sample with every outcome it has. */
+  sampleRecord(id: string): StoredSample | undefined {
+    const s = this.all<SampleRecord>(`SELECT id, run_id, problem_id, model, COALESCE(arm, model) AS arm, idx, raw, completion, tokens_in, tokens_out,
+      ttft_ms, latency_ms, retries, created_at, meta FROM samples WHERE id = ?`, [id])[0];
+    if (!s) return undefined;
+    const outcomes = this.all<OutcomeRecord>(`SELECT sample_id, scorer, status, score AS value, label, detail, output, duration_ms, meta
+      FROM outcomes WHERE sample_id = ? ORDER BY scorer`, [id]);
+    return { ...s, outcomes };
+  }
+  /** The run's samples with their `tests` verdicts but without the (large) texts. */
   outcomes(runId: string): OutcomeRow[] {
     return this.all<OutcomeRow>(`SELECT s.id, s.run_id, s.problem_id, s.model, s.idx, o.status, o.detail, s.latency_ms,
       o.duration_ms AS exec_ms, s.tokens_in, s.tokens_out
       FROM samples s JOIN outcomes o ON o.sample_id = s.id AND o.scorer = 'tests' WHERE s.run_id = ? ORDER BY s.problem_id, s.model, s.idx`, [runId]);
+  }
+  /** One row per sample × scorer of the run, without texts: what metrics need. */
+  scoredOutcomes(runId: string): ScoredOutcome[] {
+    return this.all<ScoredOutcome>(`SELECT s.id AS sample_id, s.problem_id, COALESCE(s.arm, s.model) AS arm, s.model, s.idx, o.scorer,
+      o.status, o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
+      FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
   }
   /** Ids of the run's samples, optionally all but those with the given verdict. */
   sampleIds(runId: string, exceptStatus?: Verdict): Set<string> {
@@ -335,3 +657,4 @@ export class Store {
     return new Set(rows.map((r) => r.id));
   }
 }
+
