@@ -34,9 +34,16 @@ describe('languages', () => {
   it('makes console.assert throw in javascript', () => {
     const prog = javascriptLanguage.assemble(p({ language: 'javascript', prompt: 'const f = () => {\n', tests: 'console.assert(f() === 2)' }), '  return 1\n}\n');
     assert.match(prog, /^\(\(\) => \{ class AssertionError/);
-    assert.ok(prog.endsWith('console.assert(f() === 2)\n'));
+    assert.ok(prog.endsWith('console.assert(f() === 2)\n__crucibleTestsDone();\n'), 'the harness says the tests finished after them');
+    assert.equal(prog.split('\n')[1], 'const f = () => {', "the program's own lines keep their numbers");
     assert.equal(javascriptLanguage.failureDetail!('/tmp/p.js:1\n\nAssertionError: console.assert failed\n    at x\n\nNode.js v20\n'), 'AssertionError: console.assert failed');
     assert.equal(javascriptLanguage.failureDetail!('Error [ERR_X]: boom\n'), 'Error [ERR_X]: boom');
+  });
+
+  it('puts the C++ guard that says the tests finished into main', () => {
+    const prog = cppLanguage.assemble(p({ language: 'cpp', prompt: 'int f(){\n', tests: '#undef NDEBUG\nint main(){\n    assert(f() == 1);\n}' }), 'return 1;}\n');
+    assert.match(prog, /int main\(\)\{ crucible_tests_done_ crucible_tests_done_guard_;\n {4}assert/);
+    assert.equal((prog.match(/crucible_tests_done_guard_/g) ?? []).length, 1);
   });
 
   it('adds only the C++ headers the prompt lacks', () => {
