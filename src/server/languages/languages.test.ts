@@ -79,6 +79,18 @@ describe('languages', () => {
     assert.equal(abrt.detail, "Assertion `x' failed. (killed by SIGABRT)");
   });
 
+  it('passes exit 0 only with the proof that the tests finished, where the step asks for it', () => {
+    const steps = [{ argv: ['./prog'], timeoutMs: 3000, sentinel: true }];
+    const base = { id: 1, signal: null, timedOut: false, bytes: 0, ms: 5, step: 0, exit: 0 };
+    assert.equal(verdictOf(cppLanguage, steps, { ...base, output: '', finished: true }).status, 'passed');
+    const early = verdictOf(cppLanguage, steps, { ...base, output: '', finished: false });
+    assert.equal(early.status, 'failed');
+    assert.equal(early.detail, 'the program exited before its tests finished (exit status 0)');
+    assert.equal(verdictOf(javascriptLanguage, steps, { ...base, output: 'AssertionError: console.assert failed\n', finished: false }).detail,
+      'the program exited before its tests finished (exit status 0); before that: AssertionError: console.assert failed');
+    assert.equal(verdictOf(cppLanguage, [{ argv: ['./prog'], timeoutMs: 3000 }], { ...base, output: '' }).status, 'passed', 'a step without sentinel: exit 0 is enough');
+  });
+
   it('says "out of memory" whichever way the runtime says it', () => {
     const steps = [{ argv: ['run'], timeoutMs: 3000 }];
     const base = { id: 1, timedOut: false, bytes: 0, ms: 5, step: 0 };

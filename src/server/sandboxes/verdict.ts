@@ -67,7 +67,8 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   if (a.exit === 0 && a.signal === null) {
     if (!step?.sentinel || a.finished) return { ...base, status: 'passed', detail: '' };
     // sys.exit(0) in the body, os._exit(0) from a thread, atexit or an excepthook, process.exit(0), …
-    return { ...base, status: 'failed', detail: 'the program exited before its tests finished (exit status 0)' };
+    const why = lang.failureDetail?.(a.output);
+    return { ...base, status: 'failed', detail: `the program exited before its tests finished (exit status 0)${why ? `; before that: ${why}` : ''}`.slice(0, 500) };
   }
   const oom = compiling ? undefined : memoryError(a.output);
   const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : oom ? `out of memory: ${oom}` : lang.failureDetail?.(a.output);
