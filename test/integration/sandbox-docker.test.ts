@@ -3,7 +3,7 @@
 // cleanup, and the message when no engine answers.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PassThrough } from 'node:stream';
@@ -215,6 +215,23 @@ describe('docker sandbox', () => {
     } finally {
       await viaSocket.close();
       await viaAttach.close();
+    }
+  });
+
+  it('says that a container killed while starting was killed, not that its image lacks python3', async () => {
+    // Kills every container this process starts from now on, as soon as the engine reports it started.
+    const events = await sb.docker.getEvents({ filters: { event: ['start'], label: [`crucible.owner=${hostname()}:${process.pid}`] } });
+    events.on('data', (b: Buffer) => {
+      for (const line of b.toString('utf8').split('\n').filter(Boolean)) void sb.docker.getContainer(JSON.parse(line).id).kill().catch(() => undefined);
+    });
+    try {
+      await assert.rejects(dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} }), (e: Error) => {
+        assert.match(e.message, /^cannot start a python sandbox container from \S+: the sandbox container exited while starting \(exit 137 \(SIGKILL\)/);
+        assert.doesNotMatch(e.message, /python3/);
+        return true;
+      });
+    } finally {
+      (events as unknown as { destroy(): void }).destroy();
     }
   });
 

@@ -1,7 +1,7 @@
 // C++ (HumanEval-X convention): the standard headers the prompt lacks + prompt + completion + "\n" +
 // tests (a main with assert); g++, then run. libcrypto is linked because one problem (CPP/162) uses
 // OpenSSL's MD5.
-import type { Language } from '../plugins';
+import { CPP_GUARD, guardCppMain, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
 
@@ -9,12 +9,13 @@ import { firstMatch } from './detail';
 const HEADERS = ['#include<stdlib.h>', '#include<algorithm>', '#include<math.h>', '#include<stdio.h>', '#include<vector>',
   '#include<string>', '#include<climits>', '#include<cstring>', '#include<iostream>'];
 
-export const cppLanguage: Language = {
+export const cppLanguage: HarnessedLanguage = {
   name: 'cpp',
   fileName: 'program.cpp',
   assemble(problem, completion) {
     const setup = HEADERS.filter((h) => !problem.prompt.includes(h)).join('\n');
-    return `${setup}\n\n${problem.prompt}${completion}\n${problem.tests}\n`;
+    // The guard (harness.ts) says the tests finished when main returns.
+    return guardCppMain(`${CPP_GUARD}${setup}\n\n${problem.prompt}${completion}\n${problem.tests}\n`);
   },
   compile(fileName) {
     // /opt/cpp/crucible.h(.gch): the HEADERS, precompiled in the image; the flags must match its build.
@@ -34,4 +35,5 @@ export const cppLanguage: Language = {
   },
   // No helpers kept: C++ declares before use, and the completion comes after the entry point.
   extraction: braceExtraction(),
+  reportsTestsDone: true,
 };

@@ -3,7 +3,8 @@
 // "\n" + tests (func TestX(t *testing.T)); compiled with `go test -c` in GOPATH mode (testify comes
 // from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
 // writable cache would let one sample poison the next.
-import type { Language, Problem } from '../plugins';
+import type { Problem } from '../plugins';
+import { GO_IMPORTS, GO_TESTMAIN, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
 
@@ -16,7 +17,7 @@ function label(p: Problem, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export const goLanguage: Language = {
+export const goLanguage: HarnessedLanguage = {
   name: 'go',
   fileName: 'main_test.go',
   assemble(problem, completion) {
@@ -25,7 +26,8 @@ export const goLanguage: Language = {
     const prompt = own ? problem.prompt.replace(own, '') : problem.prompt;
     const other = PACKAGES.filter((pkg) => !setup.includes(pkg) && completion.includes(pkg.split('/').pop()! + '.'));
     const imports = other.length ? `import (\n${other.map((p) => `    "${p}"\n`).join('')})\n` : '';
-    return `${setup}\n${imports}${prompt}${completion}\n${problem.tests}\n`;
+    // The harness (harness.ts): its imports before the program's declarations, its TestMain at the end.
+    return `${setup}\n${imports}${GO_IMPORTS}${prompt}${completion}\n${problem.tests}\n${GO_TESTMAIN}`;
   },
   compile(fileName) {
     return ['sh', '-c', `cp -r /opt/go-cache "$HOME/.gocache" 2>/dev/null; GOCACHE="$HOME/.gocache" GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= exec go test -c -o prog ${fileName}`];
@@ -51,4 +53,5 @@ export const goLanguage: Language = {
   limitAddressSpace: false,
   // Package scope: helpers the model wrote are kept after the entry point.
   extraction: braceExtraction({ helpers: /^func\s+(\w+)\s*\(/gm }),
+  reportsTestsDone: true,
 };

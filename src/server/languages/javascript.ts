@@ -2,7 +2,7 @@
 // HumanEval-X's tests use console.assert, which only prints in Node: a failed assertion must fail the
 // sample, so the program starts by making console.assert throw (and unwritable, so a completion
 // cannot switch it back off).
-import type { Language } from '../plugins';
+import { JS_EPILOGUE, JS_PROLOGUE, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
 
@@ -16,11 +16,12 @@ export function jsFailureDetail(output: string): string | undefined {
   return firstMatch(output, /^((?:[A-Z][\w$]*)?(?:Error|Exception)(?: \[[\w$]+\])?(?::.*)?)$/) ?? firstMatch(output, /^(Uncaught .*)$/);
 }
 
-export const javascriptLanguage: Language = {
+export const javascriptLanguage: HarnessedLanguage = {
   name: 'javascript',
   fileName: 'program.js',
   assemble(problem, completion) {
-    return `${CONSOLE_ASSERT_THROWS}\n${problem.prompt}${completion}\n${problem.tests}\n`;
+    // The harness (harness.ts) shares the first line, so the program's own lines keep their numbers.
+    return `${CONSOLE_ASSERT_THROWS} ${JS_PROLOGUE}\n${problem.prompt}${completion}\n${problem.tests}\n${JS_EPILOGUE}\n`;
   },
   command(fileName) {
     return ['node', '--max-old-space-size=256', fileName];
@@ -29,4 +30,5 @@ export const javascriptLanguage: Language = {
   limitAddressSpace: false,
   // Top-level functions are hoisted: helpers the model wrote are kept after the entry point.
   extraction: braceExtraction({ helpers: /^(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)\s*\(|^(?:export\s+)?(?:const|let|var)\s+(\w+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)/gm }),
+  reportsTestsDone: true,
 };

@@ -34,9 +34,16 @@ describe('languages', () => {
   it('makes console.assert throw in javascript', () => {
     const prog = javascriptLanguage.assemble(p({ language: 'javascript', prompt: 'const f = () => {\n', tests: 'console.assert(f() === 2)' }), '  return 1\n}\n');
     assert.match(prog, /^\(\(\) => \{ class AssertionError/);
-    assert.ok(prog.endsWith('console.assert(f() === 2)\n'));
+    assert.ok(prog.endsWith('console.assert(f() === 2)\n__crucibleTestsDone();\n'), 'the harness says the tests finished after them');
+    assert.equal(prog.split('\n')[1], 'const f = () => {', "the program's own lines keep their numbers");
     assert.equal(javascriptLanguage.failureDetail!('/tmp/p.js:1\n\nAssertionError: console.assert failed\n    at x\n\nNode.js v20\n'), 'AssertionError: console.assert failed');
     assert.equal(javascriptLanguage.failureDetail!('Error [ERR_X]: boom\n'), 'Error [ERR_X]: boom');
+  });
+
+  it('puts the C++ guard that says the tests finished into main', () => {
+    const prog = cppLanguage.assemble(p({ language: 'cpp', prompt: 'int f(){\n', tests: '#undef NDEBUG\nint main(){\n    assert(f() == 1);\n}' }), 'return 1;}\n');
+    assert.match(prog, /int main\(\)\{ crucible_tests_done_ crucible_tests_done_guard_;\n {4}assert/);
+    assert.equal((prog.match(/crucible_tests_done_guard_/g) ?? []).length, 1);
   });
 
   it('adds only the C++ headers the prompt lacks', () => {
@@ -70,6 +77,18 @@ describe('languages', () => {
     const abrt = verdictOf(cppLanguage, steps, { ...base, exit: null, signal: 6, step: 1, output: "prog: p.cpp:9: int main(): Assertion `x' failed.\n" });
     assert.equal(abrt.status, 'failed');
     assert.equal(abrt.detail, "Assertion `x' failed. (killed by SIGABRT)");
+  });
+
+  it('passes exit 0 only with the proof that the tests finished, where the step asks for it', () => {
+    const steps = [{ argv: ['./prog'], timeoutMs: 3000, sentinel: true }];
+    const base = { id: 1, signal: null, timedOut: false, bytes: 0, ms: 5, step: 0, exit: 0 };
+    assert.equal(verdictOf(cppLanguage, steps, { ...base, output: '', finished: true }).status, 'passed');
+    const early = verdictOf(cppLanguage, steps, { ...base, output: '', finished: false });
+    assert.equal(early.status, 'failed');
+    assert.equal(early.detail, 'the program exited before its tests finished (exit status 0)');
+    assert.equal(verdictOf(javascriptLanguage, steps, { ...base, output: 'AssertionError: console.assert failed\n', finished: false }).detail,
+      'the program exited before its tests finished (exit status 0); before that: AssertionError: console.assert failed');
+    assert.equal(verdictOf(cppLanguage, [{ argv: ['./prog'], timeoutMs: 3000 }], { ...base, output: '' }).status, 'passed', 'a step without sentinel: exit 0 is enough');
   });
 
   it('says "out of memory" whichever way the runtime says it', () => {

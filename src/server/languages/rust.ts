@@ -1,17 +1,18 @@
 // Rust (HumanEval-X convention, as CodeGeeX assembles it): an empty main + prompt (the suite puts the
 // declaration, with its `use rand/regex/md5` lines, into the prompt) + completion + tests (a
 // #[cfg(test)] module); compiled with `rustc --test` against crates prebuilt in the image, then run.
-import type { Language } from '../plugins';
+import { RUST_LAST_TEST, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
 
 const DEPS = '/opt/rust-deps';
 
-export const rustLanguage: Language = {
+export const rustLanguage: HarnessedLanguage = {
   name: 'rust',
   fileName: 'program.rs',
   assemble(problem, completion) {
-    return `\nfn main(){ \n } \n${problem.prompt}${completion}\n${problem.tests}\n`;
+    // The harness (harness.ts): a last test that says the tests before it finished.
+    return `\nfn main(){ \n } \n${problem.prompt}${completion}\n${problem.tests}\n${RUST_LAST_TEST}`;
   },
   compile(fileName) {
     return ['rustc', '--edition', '2021', '--test', '-C', 'debuginfo=0', '-A', 'warnings', '-L', `dependency=${DEPS}`,
@@ -37,4 +38,5 @@ export const rustLanguage: Language = {
   },
   // Items may follow their use: helpers the model wrote are kept after the entry point.
   extraction: braceExtraction({ lifetimes: true, helpers: /^(?:pub\s+)?fn\s+(\w+)/gm }),
+  reportsTestsDone: true,
 };

@@ -1,9 +1,9 @@
 // TypeScript: assembled like JavaScript, transpiled by esbuild inside the sandbox (types are stripped,
 // not checked: a type error alone does not fail a sample), then run as JavaScript.
-import type { Language } from '../plugins';
+import type { HarnessedLanguage } from './harness';
 import { javascriptLanguage } from './javascript';
 
-export const typescriptLanguage: Language = {
+export const typescriptLanguage: HarnessedLanguage = {
   ...javascriptLanguage,
   name: 'typescript',
   fileName: 'program.ts',

@@ -3,6 +3,11 @@
 // no further user namespaces), pid, net (loopback only), ipc, uts and cgroup namespaces, no
 // capabilities, an empty environment, everything but /tmp read-only; the worker is PID 1 of its pid namespace, so it can kill every
 // leftover of a sample and empty /tmp between samples.
+// An unprivileged user namespace maps one uid, so samples share the worker's: it cannot be shielded
+// by uid as in Docker. Instead the worker ignores SIGINT, is not dumpable, and after every sample
+// checks its own rlimits, nice value, affinity and scheduling policy (restores them, or retires with
+// "tampered" so a fresh worker takes the next sample), removes SysV IPC objects and clears the user
+// keyrings (worker-py.ts).
 //
 // Weaker than docker: there is no cgroup, so memory is bounded per sample by RLIMIT_AS only where a
 // language allows it (python, C++, Rust: not node, the JVM or Go) and processes by RLIMIT_NPROC (which
@@ -78,10 +83,11 @@ class BubblewrapSandbox extends WorkerPoolSandbox {
   protected async startWorker(lang: string): Promise<Worker> {
     const child = spawn(this.bwrap, [...bwrapArgs({ tmpfsMb: this.tmpfsMb }), 'python3', '-u', '-c', WORKER_PY], { stdio: ['pipe', 'pipe', 'pipe'], ...asNobody() });
     let exited = false;
+    let exit: string | undefined;
     const w = new Worker({
       stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!,
       onClose(cb) {
-        child.on('exit', (code, sig) => { exited = true; cb(`the worker exited (${sig ?? `code ${code}`})`); });
+        child.on('exit', (code, sig) => { exited = true; exit = sig ?? `exit ${code}`; cb(`the worker exited (${exit})`); });
         child.on('error', (e) => { exited = true; cb(`cannot start bwrap: ${e.message}`); });
       },
       async remove() {
@@ -89,7 +95,7 @@ class BubblewrapSandbox extends WorkerPoolSandbox {
         // SIGKILL to bwrap: --die-with-parent takes the worker (PID 1 of its namespace) and so every process in it.
         await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); setTimeout(resolve, 5000).unref(); });
       },
-      async exitState() { return { oomKilled: false }; },
+      async exitState() { return { oomKilled: false, exit }; },
     });
     try {
       const hello = await Promise.race([w.hello, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no answer in 30 s')), 30_000).unref())]);

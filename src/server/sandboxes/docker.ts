@@ -6,10 +6,13 @@
 // is reused without one sample seeing another. Starting a container costs ~0.4 s; a sample in a warm
 // one costs a few ms, which is why the pool exists.
 //
-// Hardening per container: no network, read-only root, size-limited tmpfs /tmp, uid 65534, all
-// capabilities dropped, no-new-privileges, pids/memory(+swap)/CPU limits, no core dumps. A container
-// whose worker dies (a sample that got it OOM-killed, a wedged worker) is removed and replaced, and
-// the sample is retried once on a fresh one, so it is reported, never lost.
+// Hardening per container: no network, read-only root, size-limited tmpfs /tmp, no-new-privileges,
+// pids/memory(+swap)/CPU limits, no core dumps, its own IPC namespace. The worker starts as root with
+// every capability dropped but CAP_SETUID, CAP_SETGID (to become the sample's uid) and CAP_KILL (to
+// kill what the sample leaves); each sample runs as uid 65534 with no capability at all, so it cannot
+// touch the worker (signals, prlimit, nice, affinity, ptrace). A container whose worker dies (a sample
+// that got it OOM-killed, a wedged worker) is removed and replaced, and the sample is retried once on
+// a fresh one, so it is reported, never lost.
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +22,8 @@ import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
 import { languageFor } from '../languages';
-import { poolSizeFor, Worker, WorkerPoolSandbox, type Limits } from './pool';
+import { poolSizeFor, Worker, WorkerPoolSandbox, type ExitState, type Limits } from './pool';
+import { signalName } from './verdict';
 import { prepareWorkerRuntime, RUNTIME_MOUNT, type WorkerRuntime } from './runtime';
 import { WORKER_PY } from './worker-py';
 
@@ -168,7 +172,7 @@ class SocketChannel {
 
   static async open(): Promise<SocketChannel> {
     const dir = mkdtempSync(path.join(tmpdir(), 'crucible-w-'));
-    // The container runs as uid 65534: it must reach the socket, but not list or write the directory.
+    // The worker (root without CAP_DAC_OVERRIDE, as good as any other uid here) must reach the socket, but not list or write the directory.
     chmodSync(dir, 0o711);
     const server = createServer();
     const sock = path.join(dir, 'w.sock');
@@ -284,7 +288,8 @@ export class DockerSandbox extends WorkerPoolSandbox {
         Image: image,
         // The worker: on the runtime's interpreter, else the image's python3.
         Cmd: [...(rt?.python ?? ['python3']), '-u', '-c', WORKER_PY],
-        User: '65534:65534',
+        // Root, but only to hand each sample to uid 65534 (worker-py.ts): see CapAdd.
+        User: '0:0',
         WorkingDir: '/tmp',
         Env: ['LANG=C.UTF-8', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1',
           ...(chan ? [`CRUCIBLE_SOCK=${SOCK_MOUNT}/w.sock`, `CRUCIBLE_TOKEN=${chan.token}`] : []), ...(rt?.env ?? [])],
@@ -299,6 +304,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
           Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${l.tmpfsMb}m,mode=1777` },
           Binds: binds.length ? binds : undefined,
           CapDrop: ['ALL'],
+          CapAdd: ['SETUID', 'SETGID', 'KILL'],
           SecurityOpt: ['no-new-privileges'],
           PidsLimit: l.pidsLimit,
           Memory: mem,
@@ -343,7 +349,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
           await container.remove({ force: true }).catch(() => undefined);
         },
         async exitState() {
-          try { return { oomKilled: !!(await container.inspect()).State.OOMKilled }; } catch { return { oomKilled: false }; }
+          return containerExit(container);
         },
       });
       await container.start();
@@ -352,15 +358,24 @@ export class DockerSandbox extends WorkerPoolSandbox {
       // Over the socket, the socket closing is how the worker's end shows.
       chan?.conn?.on('close', () => onGone?.('the worker exited'));
       if (hello.init !== true) throw new Error('the sandbox worker is not PID 1 of its container (does the image set an ENTRYPOINT?)');
+      if (hello.separate !== true) throw new Error('the sandbox worker cannot run samples as a uid of their own');
       if (this.cfg.transport === 'socket' && hello.transport !== 'socket') throw new Error(`the worker could not use the socket: ${String(hello.transport)}`);
       this.transports.add(String(hello.transport));
       return w;
     } catch (e) {
       chan?.close();
+      const msg = (e as Error).message.split('\n')[0];
+      const st = await containerExit(container);
       await container.remove({ force: true }).catch(() => undefined);
+      // Only a worker that could not be exec'd at all means the interpreter is missing; a container
+      // that was killed or died while starting is reported as that.
+      const missing = /executable file not found|no such file or directory/i.test(msg) || st.exit === 'exit 127';
+      if (!missing && st.exit && st.exit !== 'running') {
+        throw new Error(`cannot start a ${lang} sandbox container from ${image}: the sandbox container exited while starting (${st.exit}${st.oomKilled ? ', OOM-killed' : ''}): ${msg}`);
+      }
       const why = rt ? 'with the worker runtime from the Python image'
-        : `it needs python3 for the sandbox worker${this.runtimeProblem ? `, and ${this.runtimeProblem}` : ''}`;
-      throw new Error(`cannot start a ${lang} sandbox container from ${image} (${why}): ${(e as Error).message.split('\n')[0]}`);
+        : missing ? `it needs python3 for the sandbox worker${this.runtimeProblem ? `, and ${this.runtimeProblem}` : ''}` : 'the worker did not start';
+      throw new Error(`cannot start a ${lang} sandbox container from ${image} (${why}): ${msg}`);
     }
   }
 
@@ -374,6 +389,18 @@ export class DockerSandbox extends WorkerPoolSandbox {
       const list = await this.docker.listContainers({ all: true, filters: { label: [`crucible.sandbox.id=${this.id}`] } });
       await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     } catch { /* engine gone: nothing more we can do */ }
+  }
+}
+
+/** How a container ended: "running", "exit 137 (SIGKILL)", whether the OOM killer did it, or gone (with the engine). */
+async function containerExit(container: Docker.Container): Promise<ExitState> {
+  try {
+    const st = (await container.inspect()).State;
+    if (st.Running) return { oomKilled: false, exit: 'running' };
+    const code = st.ExitCode;
+    return { oomKilled: !!st.OOMKilled, exit: `exit ${code}${code > 128 && code < 160 ? ` (${signalName(code - 128)})` : ''}` };
+  } catch {
+    return { oomKilled: false, gone: true };
   }
 }
 

@@ -1,7 +1,8 @@
 // What every worker-based sandbox shares (docker, bubblewrap): the client side of the worker
 // protocol (worker-py.ts), a pool of warm workers per language, and running one sample on the pool
 // with retries: a worker that dies mid-sample is replaced and the sample re-run once (so it is
-// reported, never lost), and a timeout is re-run once before it is final.
+// reported, never lost); a sample that ends its worker twice is failed for it (unless the engine
+// itself is gone: then it is an error); a timeout is re-run once before it is final.
 import { cpus } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
@@ -19,8 +20,14 @@ export interface WorkerTransport {
   onClose(cb: (reason: string) => void): void;
   /** Ends the worker and everything under it. */
   remove(): Promise<void>;
-  exitState(): Promise<{ oomKilled: boolean }>;
+  exitState(): Promise<ExitState>;
 }
+
+/** How a worker's home ended: OOM-killed, its exit status ("exit 130"), or gone with the engine. */
+export interface ExitState { oomKilled: boolean; exit?: string; gone?: boolean }
+
+/** What a sandbox language may add to the plugin interface: its harness reports that the tests ran to the end (src/server/languages). */
+interface ReportsTestsDone { reportsTestsDone?: boolean }
 
 export class WorkerDied extends Error {}
 
@@ -42,10 +49,13 @@ export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number
   const steps: WorkerStep[] = [];
   if (lang.compile) steps.push({ argv: lang.compile(lang.fileName), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
   const argv = lang.command(lang.fileName);
+  const py = lang.name === 'python' && /^python3?$/.test(argv[0]);
   steps.push({
     argv,
     timeoutMs: Math.max(timeoutMs, lang.minTimeoutMs ?? 0),
-    py: lang.name === 'python' && /^python3?$/.test(argv[0]),
+    py,
+    // A forked Python run proves it in the worker; an exec'd program only if its language's harness prints the marker.
+    sentinel: py || (lang as Language & ReportsTestsDone).reportsTestsDone === true,
     rl: { as: lang.limitAddressSpace === false ? 0 : addressSpace },
   });
   return steps;
@@ -61,6 +71,8 @@ export class Worker {
   readonly hello = new Promise<Record<string, unknown>>((res, rej) => { this.helloResolve = res; this.helloReject = rej; });
   dead = false;
   deathReason = '';
+  /** The id of the answer after which the worker said it would exit (it left something it could not undo): requests behind it never ran. */
+  retiredAfter?: number;
 
   constructor(private readonly t: WorkerTransport) {
     this.hello.catch(() => undefined);
@@ -80,6 +92,7 @@ export class Worker {
       let msg: Record<string, unknown>;
       try { msg = JSON.parse(line); } catch { this.stderr += `\n[unparsable worker line] ${line.slice(0, 200)}`; continue; }
       if (msg.hello) { this.helloResolve(msg); continue; }
+      if (msg.dirty || msg.tampered) this.retiredAfter ??= msg.id as number;
       const p = this.pending.get(msg.id as number);
       if (p) { this.pending.delete(msg.id as number); p.resolve(msg as unknown as WorkerAnswer); }
     }
@@ -111,8 +124,8 @@ export class Worker {
     });
   }
 
-  /** Why the worker's home ended, when known (a container's OOM kill). */
-  exitState(): Promise<{ oomKilled: boolean }> {
+  /** Why the worker's home ended, when known (a container's OOM kill, its exit status). */
+  exitState(): Promise<ExitState> {
     return this.t.exitState();
   }
 
@@ -177,7 +190,7 @@ export class Pool {
   /** The live worker with the fewest requests in flight, if it has room. */
   private least(): Worker | undefined {
     let best: Worker | undefined;
-    for (const [w, n] of this.load) if (!w.dead && n < this.depth && (!best || n < this.load.get(best)!)) best = w;
+    for (const [w, n] of this.load) if (!w.dead && w.retiredAfter === undefined && n < this.depth && (!best || n < this.load.get(best)!)) best = w;
     return best;
   }
 
@@ -312,7 +325,12 @@ export abstract class WorkerPoolSandbox implements Sandbox {
     const pool = this.pool(lang.name);
     const deaths: string[] = [];
     let oomKills = 0;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    let tamperedBy: string | undefined;
+    let engineGone = false;
+    // Requests that were queued behind another sample's answer after which the worker retired never
+    // started: they are re-run without counting (a few times at most).
+    let notStarted = 0;
+    while (deaths.length < 2) {
       if (req.signal?.aborted) return cancelled();
       let w: Worker;
       try {
@@ -331,23 +349,38 @@ export abstract class WorkerPoolSandbox implements Sandbox {
           new Promise<never>((_, rej) => { timer = setTimeout(() => { w.die(`no answer within ${budget} ms`); rej(new WorkerDied(w.deathReason)); }, budget); }),
         ]);
         pool.release(w);
+        if (ans.error && ans.tampered) {
+          // The worker itself failed on this sample, which changed it (a shared uid: bubblewrap).
+          tamperedBy = ans.tampered;
+          deaths.push(`the sandbox worker failed (${ans.error}): ${ans.tampered}`);
+          continue;
+        }
         if (ans.error) return { status: 'error', detail: `sandbox worker: ${ans.error}`, output: ans.error, durationMs: 0 };
         return verdictOf(lang, steps, ans);
       } catch (e) {
-        const st = await w.exitState();
-        if (st.oomKilled) oomKills++;
-        deaths.push(`${(e as Error).message}${st.oomKilled ? ' (container OOM-killed)' : ''}`);
+        if (req.signal?.aborted) { await pool.discard(w); return cancelled(); }
+        const retired = w.retiredAfter !== undefined && w.retiredAfter !== id;
+        const st = retired ? { oomKilled: false } : await w.exitState();
         await pool.discard(w);
-        if (req.signal?.aborted) return cancelled();
+        if (retired && notStarted++ < 3) continue;
+        if (st.oomKilled) oomKills++;
+        if (st.gone) engineGone = true;
+        deaths.push(`${(e as Error).message}${st.oomKilled ? ' (container OOM-killed)' : st.exit ? ` (${st.exit})` : ''}`);
       } finally {
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onAbort);
       }
     }
+    const output = `[crucible] the sandbox worker ended twice while running this sample, each time in a fresh one:\n${deaths.join('\n')}`;
     if (oomKills === 2) {
-      return { status: 'failed', detail: `out of memory: the sample exceeded ${this.limits.memoryMb} MB and its container was OOM-killed`, output: deaths.join('\n'), durationMs: 0 };
+      return { status: 'failed', detail: `out of memory: the sample exceeded ${this.limits.memoryMb} MB and its container was OOM-killed`, output, durationMs: 0 };
     }
-    return { status: 'error', detail: `the sandbox worker died twice running this sample: ${deaths[deaths.length - 1]}`.slice(0, 500), output: deaths.join('\n'), durationMs: 0 };
+    if (engineGone) {
+      // Not the sample's doing: the engine (or the worker's container) went away.
+      return { status: 'error', detail: `the sandbox worker died twice running this sample: ${deaths[deaths.length - 1]}`.slice(0, 500), output, durationMs: 0 };
+    }
+    if (tamperedBy) return { status: 'failed', detail: `${tamperedBy}, and the sandbox worker failed (twice)`.slice(0, 500), output, durationMs: 0 };
+    return { status: 'failed', detail: `the sample killed the sandbox worker (twice, each time in a fresh one): ${deaths[deaths.length - 1]}`.slice(0, 500), output, durationMs: 0 };
   }
 
   async close(): Promise<void> {

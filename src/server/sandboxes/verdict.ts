@@ -19,6 +19,11 @@ export interface WorkerAnswer {
   oomKilled?: boolean;
   /** The worker killed the sample for using more than this many bytes (runners without a memory cgroup). */
   memKilled?: number;
+  /** For a step with `sentinel`: whether the program proved that it ran to the end of its tests. */
+  finished?: boolean;
+  /** The worker exits after this answer: the sample left what it could not remove (dirty), or changed the worker itself (tampered: what). */
+  dirty?: boolean;
+  tampered?: string;
   error?: string;
 }
 
@@ -29,6 +34,11 @@ export interface WorkerStep {
   py?: boolean;
   /** Name shown when this step fails ("compile"). */
   label?: string;
+  /**
+   * The run must prove it reached the end of its tests, not just exit 0: a forked Python run by
+   * running to its end, an exec'd program by printing the marker its harness reads on fd 3.
+   */
+  sentinel?: boolean;
   /** Per-step rlimits over the request's (as: 0 = no address-space limit). */
   rl?: { as?: number; cpu?: number; fsize?: number; nofile?: number; mem?: number };
 }
@@ -54,7 +64,12 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   const compiling = step?.label === 'compile';
   const prefix = compiling ? 'compile error: ' : '';
   if (a.timedOut) return { ...base, status: 'timeout', detail: `${compiling ? 'compile ' : ''}timed out after ${step?.timeoutMs ?? '?'} ms` };
-  if (a.exit === 0 && a.signal === null) return { ...base, status: 'passed', detail: '' };
+  if (a.exit === 0 && a.signal === null) {
+    if (!step?.sentinel || a.finished) return { ...base, status: 'passed', detail: '' };
+    // sys.exit(0) in the body, os._exit(0) from a thread, atexit or an excepthook, process.exit(0), …
+    const why = lang.failureDetail?.(a.output);
+    return { ...base, status: 'failed', detail: `the program exited before its tests finished (exit status 0)${why ? `; before that: ${why}` : ''}`.slice(0, 500) };
+  }
   const oom = compiling ? undefined : memoryError(a.output);
   const found = compiling ? compilerError(a.output) ?? lang.failureDetail?.(a.output) : oom ? `out of memory: ${oom}` : lang.failureDetail?.(a.output);
   if (a.signal !== null) {

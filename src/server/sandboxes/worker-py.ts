@@ -3,17 +3,36 @@
 //
 // Protocol: one JSON request per line in, one JSON answer per line out (over the host's socket when
 // it offers one, else stdin/stdout).
-//   request: {id, files: {name: text}, steps: [{argv, timeoutMs, py?, rl?}], cap, rl: {as, cpu, fsize, nofile, nproc, mem}}
-//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms, stepMs, oomKilled?, memKilled?, dirty?}
+//   request: {id, files: {name: text}, steps: [{argv, timeoutMs, py?, sentinel?, rl?}], cap, rl: {as, cpu, fsize, nofile, nproc, mem}}
+//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms, stepMs, finished?, oomKilled?, memKilled?, dirty?, tampered?}
+// dirty/tampered: the worker exits after this answer (what the sample left could not be undone);
+// requests already queued behind it were not started.
 // Each request gets a fresh scratch dir under /tmp; each step runs in a fresh child process in its
 // own process group. `py: true` forks the (warm) worker and runs the file in the child instead of
 // exec'ing a new interpreter: the same semantics as `python3 file`, ~20x cheaper to start.
 // After every request the worker kills every other process in the container (it is PID 1 of its
 // own pid namespace, so kill(-1) reaches exactly the leftovers of the sample) and empties /tmp,
 // so one sample can see neither another's files nor its processes.
-// It marks itself non-dumpable so a sample (same uid) cannot ptrace it or open /proc/1/fd/*.
+// Started as root (Docker, with only CAP_SETUID, CAP_SETGID and CAP_KILL), it runs every sample as
+// another uid (SAMPLE_UID) with no capabilities, so no sample can signal, prlimit, renice, re-pin or
+// ptrace it; it works in the sample's files and IPC objects with that uid as its effective uid.
+// Started as an ordinary user (bubblewrap: one uid in the user namespace) samples share its uid: then
+// it marks itself non-dumpable (no ptrace, no /proc/1/fd/*), ignores SIGINT, and after every sample
+// checks its own rlimits, nice value, CPU affinity and scheduling policy: what it cannot restore,
+// it reports as "tampered" and exits, so a fresh worker serves the next sample.
+// After every sample it also removes every SysV IPC object (shm, semaphores, message queues), and
+// where the keyring is reachable (not under Docker's seccomp) it clears the user keyrings; samples
+// get RLIMIT_MSGQUEUE 0 (no POSIX message queues) and a fresh session keyring.
+// Steps with "sentinel" must prove they ran to the end: a forked Python run writes a per-sample
+// nonce into a page shared with the worker once the program has run to its end without raising or
+// exiting; an exec'd program gets the marker on fd 3 (CRUCIBLE_SENTINEL_FD=3) and its harness copies
+// it to stdout after the tests (src/server/languages). The answer says "finished"; the marker is
+// removed from the output.
 export const WORKER_PY = String.raw`
-import os, sys, json, time, select, signal, resource
+import os, sys, json, time, select, signal, resource, mmap
+# A sample signalling PID 1 (where it shares the worker's uid) must not end it: Python's SIGINT
+# handler is the only disposition that would let a signal through to PID 1 of a pid namespace.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 # Preloaded so a sample does not pay for importing them (typing alone costs a child ~12 ms). Not
 # preloaded on purpose: modules that register fork handlers (threading, random: every child would
 # run them, ~0.7 ms a sample in this VM where each copied page costs ~4 us) and big rarely-used ones
@@ -59,6 +78,127 @@ except Exception:
 # every other process and to empty /tmp: anywhere else (say, a developer running it on the host)
 # that would destroy things that are not ours. So everything destructive is guarded by IS_INIT.
 IS_INIT = os.getpid() == 1
+# Samples run as another uid when the worker starts as root (only as PID 1: nowhere else is it ours to
+# decide). Supplementary groups are dropped once, here, so no sample inherits root's groups.
+SAMPLE_UID = SAMPLE_GID = 65534
+SEPARATE = IS_INIT and os.getuid() == 0
+if SEPARATE:
+    os.setgroups([])
+
+def as_sample():
+    # The worker acts in the sample's files and IPC objects with the sample's uid (it owns them), only
+    # while no sample process is alive. Real and saved uid stay 0, so no sample can signal the worker.
+    # (The group stays 0: the scratch dir is mode 0700, and IPC_RMID goes by uid.)
+    if SEPARATE:
+        os.setresuid(-1, SAMPLE_UID, -1)
+
+def as_worker():
+    if SEPARATE:
+        os.setresuid(-1, 0, -1)
+
+def keyctl(*args):
+    # keyctl(2) via syscall (x86_64: 250, aarch64: 219); Docker's seccomp refuses it, bubblewrap allows it.
+    if LIBC is None or SEPARATE:
+        return -1
+    nr = {'x86_64': 250, 'aarch64': 219}.get(os.uname().machine)
+    return -1 if nr is None else LIBC.syscall(nr, *args)
+
+# What a sample could change in the worker where it shares the worker's uid (bubblewrap): checked
+# after every sample against these, restored where possible, else the worker retires.
+RLIMITS = sorted({getattr(resource, n) for n in dir(resource) if n.startswith('RLIMIT_')})
+def own_state():
+    try:
+        sched = os.sched_getscheduler(0)
+    except (AttributeError, OSError):
+        sched = None
+    return ([resource.getrlimit(r) for r in RLIMITS], os.getpriority(os.PRIO_PROCESS, 0), os.sched_getaffinity(0), sched)
+OWN_STATE = own_state()
+
+def tampered():
+    # None when the worker is as it started; else what a sample changed that could not be undone.
+    # Samples of another uid cannot change any of it (the kernel refuses): not worth ~80 us a sample.
+    if SEPARATE:
+        return None
+    now = own_state()
+    if now == OWN_STATE:
+        return None
+    lims, nice, cpus, sched = OWN_STATE
+    for r, v in zip(RLIMITS, lims):
+        try:
+            if resource.getrlimit(r) != v:
+                resource.setrlimit(r, v)
+        except (ValueError, OSError):
+            pass
+    try:
+        if os.sched_getaffinity(0) != cpus:
+            os.sched_setaffinity(0, cpus)
+    except OSError:
+        pass
+    try:
+        if sched is not None and os.sched_getscheduler(0) != sched:
+            os.sched_setscheduler(0, sched, os.sched_param(0))
+    except OSError:
+        pass
+    now = own_state()
+    if now == OWN_STATE:
+        return None
+    what = []
+    for r, a, b in zip(RLIMITS, lims, now[0]):
+        if a != b:
+            name = next((n for n in dir(resource) if n.startswith('RLIMIT_') and getattr(resource, n) == r), str(r))
+            what.append('%s %s (was %s)' % (name, b, a))
+    if now[1] != nice:
+        what.append('nice %d (was %d)' % (now[1], nice))
+    if now[2] != cpus:
+        what.append('CPU affinity %s (was %s)' % (sorted(now[2]), sorted(cpus)))
+    if now[3] != sched:
+        what.append('scheduling policy %s (was %s)' % (now[3], sched))
+    return 'the sample changed the sandbox worker: ' + ', '.join(what)
+
+SYSV = (('shm', 'shmctl'), ('msg', 'msgctl'), ('sem', 'semctl'))
+_INFO = ctypes.create_string_buffer(256) if LIBC is not None else None
+def ipc_in_use():
+    # Whether any SysV IPC object exists, from SHM_INFO/MSG_INFO/SEM_INFO (a few us; reading the three
+    # /proc/sysvipc files costs ~0.2 ms in this VM). None when it cannot tell.
+    try:
+        if LIBC.shmctl(0, 14, _INFO) < 0:  # SHM_INFO: used_ids first
+            return None
+        if ctypes.c_int.from_buffer(_INFO, 0).value:
+            return True
+        if LIBC.msgctl(0, 12, _INFO) < 0:  # MSG_INFO: msgpool (queues in use) first
+            return None
+        if ctypes.c_int.from_buffer(_INFO, 0).value:
+            return True
+        if LIBC.semctl(0, 0, 19, _INFO) < 0:  # SEM_INFO: semusz (sets in use) is the eighth int
+            return None
+        return ctypes.c_int.from_buffer(_INFO, 28).value != 0
+    except Exception:
+        return None
+
+def remove_ipc():
+    # Every SysV IPC object left in the worker's IPC namespace: a sample's shared memory would stay
+    # charged to the container (and under bubblewrap, to no limit at all) and visible to the next one.
+    if LIBC is None or ipc_in_use() is False:
+        return True
+    left = 0
+    for kind, ctl in SYSV:
+        try:
+            with open('/proc/sysvipc/' + kind, 'rb') as f:
+                rows = f.read().split(b'\n')[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if len(cols) < 2 or LIBC is None:
+                continue
+            ipc_id = int(cols[1])
+            rc = LIBC.semctl(ipc_id, 0, 0) if kind == 'sem' else getattr(LIBC, ctl)(ipc_id, 0, None)  # IPC_RMID
+            if rc != 0:
+                left += 1
+    return left == 0
+
+# A page shared with every forked Python sample: it writes the sample's nonce here once its program ran to the end.
+DONE = mmap.mmap(-1, mmap.PAGESIZE)
 SCRATCH_ROOTS = ('/tmp', '/dev/shm', '/dev/mqueue')
 if IS_INIT:
     SCRATCH_BASE = '/tmp'
@@ -166,7 +306,19 @@ def clean_scratch():
     # exits after its answer and the container is replaced, rather than let the next sample see it).
     if not IS_INIT:
         return True
-    clean = True
+    as_sample()
+    try:
+        return clean_as_sample()
+    finally:
+        as_worker()
+
+def clean_as_sample():
+    clean = remove_ipc()
+    if not SEPARATE:
+        # The user keyrings are per uid (and user namespace): what a sample put there, the next would see.
+        for ring in (-4, -5):  # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
+            keyctl(5, ring, 0x3f3f0000)  # KEYCTL_SETPERM: a sample may have taken away our write permission
+            keyctl(7, ring)  # KEYCTL_CLEAR
     for root in SCRATCH_ROOTS:
         try:
             names = os.listdir(root)
@@ -202,7 +354,8 @@ OOM_SEEN = oom_kills()
 
 def limits_for(rl, timeout_s):
     # The child's rlimits, worked out in the worker: the child only calls setrlimit.
-    out = [(resource.RLIMIT_CORE, (0, 0))]
+    # No core dumps; no POSIX message queues (they would outlive the sample, and nothing lists them).
+    out = [(resource.RLIMIT_CORE, (0, 0)), (resource.RLIMIT_MSGQUEUE, (0, 0))]
     for key, which in (('as', resource.RLIMIT_AS), ('fsize', resource.RLIMIT_FSIZE), ('nofile', resource.RLIMIT_NOFILE),
                        # Counted per user namespace: where there is no pids cgroup (bubblewrap) this bounds fork bombs.
                        ('nproc', resource.RLIMIT_NPROC)):
@@ -224,8 +377,11 @@ def exit_code_of(e):
         pass
     return 1
 
-def run_python_here(path):
-    # Runs path as __main__ the way "python3 path" would, in this (forked) process.
+def run_python_here(path, nonce=None):
+    # Runs path as __main__ the way "python3 path" would, in this (forked) process. With a nonce, it
+    # is written to the shared page once the program has run to its end without raising or exiting:
+    # the worker's proof that the tests finished (exit status 0 alone is not: sys.exit(0), os._exit(0)
+    # from a thread, atexit or an excepthook end a program early with status 0).
     code = 0
     main = types.ModuleType('__main__')
     main.__file__ = path
@@ -238,6 +394,8 @@ def run_python_here(path):
             src = f.read()
         co = compile(src, path, 'exec', dont_inherit=True)
         exec(co, main.__dict__)
+        if nonce is not None:
+            DONE[:len(nonce)] = nonce
     except SystemExit as e:
         code = exit_code_of(e)
     except BaseException as e:
@@ -269,9 +427,21 @@ def run_python_here(path):
             pass
     os._exit(code)
 
-def spawn(step, cwd, limits, watched=False):
+def spawn(step, cwd, limits, watched=False, marker=None):
     r, w = os.pipe()
+    if SEPARATE:
+        # A pipe belongs to its creator (here root, mode 0600): the sample must be able to reopen its
+        # own stdout and stderr (/dev/stdout, /proc/self/fd/1) as it could if it had made them.
+        os.fchmod(r, 0o666)
     py = step.get('py')
+    sfd = None
+    if marker is not None and not py:
+        # The marker for the harness of an exec'd program, on a pipe it reads as fd 3 (or /proc/self/fd/3).
+        sfd, sw = os.pipe()
+        if SEPARATE:
+            os.fchmod(sfd, 0o444)
+        os.write(sw, marker)
+        os.close(sw)
     argv = step['argv']
     path = os.path.join(cwd, argv[-1])
     setrlimit = resource.setrlimit
@@ -288,24 +458,41 @@ def spawn(step, cwd, limits, watched=False):
             os.dup2(w, 1)
             os.dup2(w, 2)
             os.dup2(DEVNULL, 0)
-            os.closerange(3, 4096)
-            os.chdir(cwd)
+            if sfd is not None:
+                os.dup2(sfd, 3)
+                os.closerange(4, 4096)
+            else:
+                os.closerange(3, 4096)
             for which, v in limits:
                 try:
                     setrlimit(which, v)
                 except (ValueError, OSError):
                     pass
-            if py:
-                if watched and LIBC is not None:
-                    # So the worker may read its smaps_rollup (memory watch); exec'd programs are anyway.
-                    LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1
-                sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
-                run_python_here(path)
+            if SEPARATE:
+                # The sample's own uid and gid, all three of each: every capability is gone, for good
+                # (no-new-privileges: no setuid binary or file capability gives any back).
+                os.setresgid(SAMPLE_GID, SAMPLE_GID, SAMPLE_GID)
+                os.setresuid(SAMPLE_UID, SAMPLE_UID, SAMPLE_UID)
             else:
-                # Python ignores these at startup; an exec'd program should get the defaults.
+                keyctl(1, None)  # KEYCTL_JOIN_SESSION_KEYRING: a fresh, empty session keyring
+            os.chdir(cwd)  # as the sample: the scratch dir is its own (mode 0700)
+            if py:
+                if (watched or SEPARATE) and LIBC is not None:
+                    # Dumpable again (changing uid made it not): the sample may read its own /proc/self
+                    # as "python3 file" could, and the worker its smaps_rollup (memory watch).
+                    LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
+                run_python_here(path, marker)
+            else:
+                # Python ignores these at startup (the worker SIGINT too); an exec'd program should get the defaults.
                 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                 signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-                os.execvpe(argv[0], argv, os.environ)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                env = os.environ
+                if sfd is not None:
+                    env = dict(env, CRUCIBLE_SENTINEL_FD='3')
+                os.execvpe(argv[0], argv, env)
         except BaseException as e:
             try:
                 os.write(2, ('crucible worker: cannot start %r: %s\n' % (argv, e)).encode())
@@ -313,6 +500,8 @@ def spawn(step, cwd, limits, watched=False):
                 pass
             os._exit(127)
     os.close(w)
+    if sfd is not None:
+        os.close(sfd)
     return pid, r
 
 PAGE = os.sysconf('SC_PAGE_SIZE')
@@ -414,7 +603,19 @@ class Capped:
         self.head = bytearray()
         self.tail = bytearray()
         self.total = 0
+        self.marker = None
+        self.seen = False
+        self.carry = b''
+    def watch(self, marker):
+        # Looks for marker in everything that follows (across reads), and leaves it out of text().
+        self.marker, self.seen, self.carry = marker, False, b''
     def add(self, data):
+        if self.marker is not None and not self.seen:
+            buf = self.carry + data
+            if self.marker in buf:
+                self.seen = True
+            else:
+                self.carry = buf[-(len(self.marker) - 1):]
         self.total += len(data)
         room = self.half - len(self.head)
         if room > 0:
@@ -428,24 +629,31 @@ class Capped:
         tail = self.tail[-self.half:] if len(self.tail) > self.half else self.tail
         dropped = self.total - len(self.head) - len(tail)
         mid = ('\n[... %d bytes of output omitted ...]\n' % dropped).encode() if dropped > 0 else b''
-        return (bytes(self.head) + mid + bytes(tail)).decode('utf-8', 'replace')
+        raw = bytes(self.head) + mid + bytes(tail)
+        if self.seen:
+            raw = raw.replace(self.marker, b'', 1)
+        return raw.decode('utf-8', 'replace')
 
 def handle(req):
     global OOM_SEEN
     t0 = time.monotonic()
     cwd = WORK
+    as_sample()  # the scratch dir and the program belong to the sample's uid
     try:
-        os.mkdir(cwd, 0o700)
-    except FileExistsError:
-        # What a sample left that could not be removed (only outside a container: inside, clean_scratch empties /tmp).
-        remove(cwd)
-        os.mkdir(cwd, 0o700)
-    for name, text in req.get('files', {}).items():
-        p = os.path.join(cwd, name)
-        if '/' in name:
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, 'w', encoding='utf-8') as f:
-            f.write(text)
+        try:
+            os.mkdir(cwd, 0o700)
+        except FileExistsError:
+            # What a sample left that could not be removed (only outside a container: inside, clean_scratch empties /tmp).
+            remove(cwd)
+            os.mkdir(cwd, 0o700)
+        for name, text in req.get('files', {}).items():
+            p = os.path.join(cwd, name)
+            if '/' in name:
+                os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, 'w', encoding='utf-8') as f:
+                f.write(text)
+    finally:
+        as_worker()
     out = Capped(int(req.get('cap') or 65536))
     rl = req.get('rl') or {}
     res = {'id': req['id'], 'exit': None, 'signal': None, 'timedOut': False, 'step': 0}
@@ -455,8 +663,18 @@ def handle(req):
         srl.update(step.get('rl') or {})
         ts = time.monotonic()
         mem = int(srl.get('mem') or 0)
-        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0)
+        marker = None
+        if step.get('sentinel'):
+            # Random per sample: printing a constant cannot pass for it.
+            marker = ('\n<crucible: tests finished %s>\n' % os.urandom(12).hex()).encode()
+            if step.get('py'):
+                DONE[:len(marker)] = bytes(len(marker))
+            else:
+                out.watch(marker)
+        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0, marker=marker)
         status, timed_out, mem_killed = collect(pid, r, timeout_s, out, mem)
+        if marker is not None:
+            res['finished'] = DONE[:len(marker)] == marker if step.get('py') else out.seen
         if mem_killed:
             res['memKilled'] = mem
         res.setdefault('stepMs', []).append((time.monotonic() - ts) * 1000.0)
@@ -480,8 +698,11 @@ def handle(req):
         res['dirty'] = not clean_scratch()
     else:
         remove(cwd)
+    t = tampered()
+    if t:
+        res['tampered'] = t
     res['output'] = out.text()
-    res['bytes'] = out.total
+    res['bytes'] = out.total - (len(out.marker) if out.seen else 0)
     res['ms'] = (time.monotonic() - t0) * 1000.0
     return res
 
@@ -499,7 +720,7 @@ def trim():
 def main():
     clean_scratch()
     trim()
-    reply({'hello': 1, 'token': _token if TRANSPORT == 'socket' else '', 'transport': TRANSPORT, 'pid': os.getpid(), 'init': IS_INIT, 'nondumpable': NONDUMPABLE,
+    reply({'hello': 1, 'token': _token if TRANSPORT == 'socket' else '', 'transport': TRANSPORT, 'pid': os.getpid(), 'init': IS_INIT, 'nondumpable': NONDUMPABLE, 'separate': SEPARATE,
            'python': sys.version.split()[0], 'pidfd': hasattr(os, 'pidfd_open')})
     while True:
         line = PROTO_IN.readline()
@@ -516,13 +737,18 @@ def main():
         try:
             res = handle(req)
             reply(res)
-            if res.get('dirty'):
+            if res.get('dirty') or res.get('tampered'):
                 return
         except Exception as e:
+            # The worker itself failed (a sample that shares its uid may have lowered its limits).
             kill_all()
             clean = clean_scratch()
-            reply({'id': req.get('id'), 'error': '%s: %s' % (type(e).__name__, e)})
-            if not clean:
+            ans = {'id': req.get('id'), 'error': '%s: %s' % (type(e).__name__, e), 'dirty': not clean}
+            t = tampered()
+            if t:
+                ans['tampered'] = t
+            reply(ans)
+            if not clean or t:
                 return
 
 main()
