@@ -151,7 +151,7 @@ test('a reader during a live writer writes nothing and does not fail the live ru
   await w.exit;
   // Lines printed before the kill are acknowledged samples too.
   for (;;) { try { const l = await Promise.race([w.line(), new Promise<string>((_, j) => setTimeout(() => j(new Error('none')), 50))]); acked.push(l.slice(4)); } catch { break; } }
-  assert.ok(reader.refresh(0));
+  reader.refresh(0); // (may find nothing new: the reading loop above can have seen the last write already)
   const have = reader.sampleIds('live');
   for (const id of acked) assert.ok(have.has(id), `acknowledged ${id} is there`);
   assert.equal(reader.run('live')?.status, 'running', 'a reader does not judge runs');
