@@ -77,6 +77,11 @@ export interface RunPlan {
    * a resumed run talks to the same servers. Filled in by the engine.
    */
   providerConfig?: Record<string, Record<string, unknown>>;
+  /**
+   * Set by the engine on new runs: tokens and cost are what the run paid for (answered calls,
+   * recorded as they arrive, scored or not; cache hits cost nothing), not the tokens of its samples.
+   */
+  tracksSpend?: boolean;
 }
 
 /** A rate with its Wilson 95% interval; value and interval null when nothing was counted. */
@@ -137,7 +142,10 @@ export interface ModelMetrics {
   refusal?: RefusalMetrics;
   /** Time to first token (streaming providers), ms. */
   ttft: LatencyStats;
-  /** Tokens reported by the provider (or counted), and their cost in USD (null: price unknown). */
+  /**
+   * Tokens the run paid for (calls answered, scored or not; a cache hit costs nothing), as the
+   * provider reported or counted them, and their cost in USD (null: price unknown).
+   */
   tokensIn: number;
   tokensOut: number;
   cost: number | null;

@@ -85,3 +85,44 @@ test('an unknown model is an error sample naming provider, model and cause; the 
   const full = engine.getSample(s.id);
   assert.ok(!JSON.stringify(full).includes(KEY), 'no key in the stored sample');
 });
+
+test('spend: a run counts the tokens of calls answered but never scored (cancelled mid-scoring), and a cache hit costs nothing', async () => {
+  // A sandbox that holds every sample until the run is cancelled: the answers arrive, none is scored.
+  const plugins = createBuiltins();
+  let started = 0;
+  plugins.sandboxes.register({
+    name: 'hold', isolated: false,
+    create: async () => ({
+      name: 'hold', close: async () => undefined, capacity: () => 8,
+      execute: ({ signal }) => new Promise((resolve) => {
+        started++;
+        signal?.addEventListener('abort', () => resolve({ status: 'error', detail: 'cancelled', output: '', durationMs: 0 }), { once: true });
+      }),
+    }),
+  });
+  const e = new Engine(plugins, store, {
+    dbPath: path.join(dir, 'c.db'), dataDir: DATA_DIR, cacheDir: path.join(dir, 'cache'), providers: { openai: { baseURL: server.baseURL } },
+  }, { OPENAI_API_KEY: KEY });
+  const runId = await e.startRun({ suite: 'humaneval', limit: 2, models: ['openai:gpt-fake'], n: 1, k: [1], sandbox: 'hold', noCache: true, calibrate: false });
+  for (let i = 0; i < 200 && started < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(started, 2, 'both answers reached the sandbox');
+  await store.flush();
+  e.cancelRun(runId);
+  const r = await e.waitForRun(runId);
+  assert.equal(r.status, 'cancelled');
+  assert.equal(r.done, 0, 'no sample was stored');
+  assert.ok(r.metrics[0].tokensIn > 0 && r.metrics[0].tokensOut > 0, 'but the two answered calls are counted');
+  const spent = store.spendByArm(runId);
+  assert.equal(spent.length, 1);
+  assert.equal(spent[0].tokens_in, r.metrics[0].tokensIn);
+  // The same plan again, from the cache: samples carry tokens, but this run paid for none.
+  const again = await e.startRun({ suite: 'humaneval', limit: 5, models: ['openai:gpt-fake'], n: 2, k: [1, 2], temperature: 0.2, sandbox: 'hold', calibrate: false });
+  e.cancelRun(again);
+  await e.waitForRun(again);
+  const cachedRun = await engine.startRun({ suite: 'humaneval', limit: 5, models: ['openai:gpt-fake'], n: 2, k: [1, 2], temperature: 0.2 });
+  const c = await engine.waitForRun(cachedRun);
+  assert.equal(c.metrics[0].samples, 10);
+  assert.equal(c.metrics[0].tokensIn, 0, 'every answer came from the cache: nothing spent');
+  assert.equal(c.metrics[0].cost ?? 0, 0);
+  await e.dispose();
+});

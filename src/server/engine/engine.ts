@@ -83,6 +83,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const norm = normalizePlan(plan);
     // Recorded so a resumed run talks to the same servers (never keys).
     norm.providerConfig = recordableProviderConfig(this.init.providers);
+    norm.tracksSpend = true;
     const problems = await this.catalog.select(norm);
     return this.launch(norm, problems, null, false);
   }
@@ -169,6 +170,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const redo = new Set(retryErrors ? stored.filter((o) => o.status === 'error').map((o) => o.sample_id) : []);
       const keep = new Set<string>();
       for (const f of sampleFacts(stored.filter((o) => !redo.has(o.sample_id)))) acc.add(f);
+      if (plan.tracksSpend) { acc.trackSpend(); for (const x of this.store.spendByArm(row.id)) acc.addSpend(x.arm, x.tokens_in, x.tokens_out); }
       for (const o of stored) if (!redo.has(o.sample_id)) keep.add(o.sample_id);
 
       const controller = new AbortController();
@@ -262,6 +264,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         scorers: byKind, genGate: new Semaphore(Math.max(1, r.plan.concurrency ?? 8)), noCache: r.plan.noCache ?? false,
         done: keep, signal,
         language: (name) => (this.plugins.languages.has(name) ? this.plugins.languages.get(name) : undefined),
+        spent: (arm, tin, tout) => acc.addSpend(arm.id, tin, tout),
         finished: (sample: SampleRecord, outcomes: OutcomeRecord[], fact) => {
           acc.add(fact);
           this.emit('sample', summaryOf(sample, outcomes));

@@ -23,6 +23,8 @@ export interface PipelineContext {
   /** Ids of the samples the run already has (resume). */
   done: Set<string>;
   signal: AbortSignal;
+  /** Called when a call's tokens are recorded (before its sample is scored). */
+  spent(arm: Arm, tokensIn: number, tokensOut: number): void;
   /** Called once the sample is durable. */
   finished(sample: SampleRecord, outcomes: OutcomeRecord[], fact: SampleFact): void;
   /** The language plugin of that name (the engine's registry), for its extraction hooks; else the built-in one. */
@@ -78,6 +80,12 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
         gen = await provider.generate(req);
         ctx.store.putCache({ key, provider: provider.name, model: provider.model, generation: JSON.stringify(gen), created_at: new Date().toISOString() });
       }
+    }
+    // What this call cost, recorded now (durable with the next flush): a crash or cancel before the
+    // sample is scored still counts it. A cache hit cost nothing.
+    if (!cached && (gen.tokensIn || gen.tokensOut)) {
+      ctx.store.putSpend({ run_id: ctx.runId, arm: arm.id, model: arm.model, tokens_in: gen.tokensIn ?? 0, tokens_out: gen.tokensOut ?? 0, created_at: new Date().toISOString() });
+      ctx.spent(arm, gen.tokensIn ?? 0, gen.tokensOut ?? 0);
     }
   } catch (e) {
     if (ctx.signal.aborted) return; // cancelled, not failed: the sample is simply not done

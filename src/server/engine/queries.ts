@@ -27,7 +27,9 @@ export class Queries {
     const plan = parsePlan(run.plan, runId);
     const facts = new Map<string, ProblemFacts>();
     for (const p of this.store.problems(runId)) facts.set(p.problem_id, { kind: p.kind === 'chat' ? 'chat' : 'code', category: p.category ?? undefined, expectation: p.expectation ?? undefined });
-    return aggregate(resolveArms(plan), facts, plan.k, sampleFacts(this.store.scoredOutcomes(runId)), full, this.costOf);
+    // Runs that track spend count what they paid for; older runs, the tokens of their samples.
+    return aggregate(resolveArms(plan), facts, plan.k, sampleFacts(this.store.scoredOutcomes(runId)), full, this.costOf,
+      plan.tracksSpend ? this.store.spendByArm(runId) : undefined);
   }
 
   runSummary(runId: string, full: boolean): RunSummary {

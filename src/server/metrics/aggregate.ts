@@ -57,6 +57,8 @@ export function rate(x: number, n: number): Rate {
 
 class ArmTally {
   samples = 0; passed = 0; failed = 0; timeouts = 0; errors = 0; generationErrors = 0; tokensIn = 0; tokensOut = 0;
+  /** Tokens the run paid for (answered calls, scored or not); null when the run does not track spend. */
+  spentIn: number | null = null; spentOut: number | null = null;
   readonly cells = new Map<string, Cell>();
   readonly problems = new Set<string>();
   readonly latency: number[] = []; readonly ttft: number[] = []; readonly exec: number[] = [];
@@ -70,6 +72,19 @@ export class MetricsAccumulator {
 
   constructor(arms: ArmInfo[], private readonly problems: Map<string, ProblemFacts>, private readonly ks: number[]) {
     for (const a of arms) this.arms.set(a.id, new ArmTally(a));
+  }
+
+  /** Records what a call cost (the run tracks spend: tokens and cost come from these, not from samples). */
+  addSpend(arm: string, tokensIn: number, tokensOut: number): void {
+    const t = this.arms.get(arm);
+    if (!t) return;
+    t.spentIn = (t.spentIn ?? 0) + tokensIn;
+    t.spentOut = (t.spentOut ?? 0) + tokensOut;
+  }
+
+  /** From now on tokens and cost are what was spent (possibly 0: every answer came from the cache). */
+  trackSpend(): void {
+    for (const t of this.arms.values()) { t.spentIn ??= 0; t.spentOut ??= 0; }
   }
 
   add(s: SampleFact): void {
@@ -118,7 +133,8 @@ export class MetricsAccumulator {
         arm: t.info.id, model: t.info.model, strategy: t.info.strategy,
         problems: t.problems.size, samples: t.samples, passed: t.passed, failed: t.failed, timeouts: t.timeouts,
         errors: t.errors + (t.refusal?.errors ?? 0), generationErrors: t.generationErrors,
-        passAtK: passAtKs, tokensIn: t.tokensIn, tokensOut: t.tokensOut, cost: cost(t.info.model, t.tokensIn, t.tokensOut),
+        passAtK: passAtKs, tokensIn: t.spentIn ?? t.tokensIn, tokensOut: t.spentOut ?? t.tokensOut,
+        cost: cost(t.info.model, t.spentIn ?? t.tokensIn, t.spentOut ?? t.tokensOut),
         latency: full ? percentiles(t.latency) : EMPTY, ttft: full ? percentiles(t.ttft) : EMPTY, exec: full ? percentiles(t.exec) : EMPTY,
       };
       if (t.refusal) {
@@ -155,8 +171,10 @@ export function passAtKSummary(counts: { n: number; c: number }[], k: number, wi
 
 /** The whole aggregation in one call (tests, recomputing an old run's figures). */
 export function aggregate(arms: ArmInfo[], problems: Map<string, ProblemFacts>, ks: number[], samples: Iterable<SampleFact>, full: boolean,
-  cost: (model: string, tokensIn: number, tokensOut: number) => number | null = () => null): ModelMetrics[] {
+  cost: (model: string, tokensIn: number, tokensOut: number) => number | null = () => null,
+  spend?: { arm: string; tokens_in: number; tokens_out: number }[]): ModelMetrics[] {
   const acc = new MetricsAccumulator(arms, problems, ks);
   for (const s of samples) acc.add(s);
+  if (spend) { acc.trackSpend(); for (const x of spend) acc.addSpend(x.arm, x.tokens_in, x.tokens_out); }
   return acc.metrics(full, cost);
 }

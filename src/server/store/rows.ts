@@ -35,6 +35,9 @@ export type OutcomeRow = Pick<SampleRow, 'id' | 'run_id' | 'problem_id' | 'model
 
 export interface CacheRow { key: string; provider: string; model: string; generation: string; created_at: string }
 
+/** Tokens one answered call cost a run, recorded as the answer arrives (scored or not). */
+export interface SpendRow { run_id: string; arm: string; model: string; tokens_in: number; tokens_out: number; created_at: string }
+
 /** A sample without any verdict: what the model said, for which arm. */
 export interface SampleRecord extends Omit<SampleRow, 'status' | 'detail' | 'output' | 'exec_ms'> {
   /** The arm (model, or model × variant) the sample belongs to. */

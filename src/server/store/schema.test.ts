@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import type { AnyProblem, ChatProblem, CodeProblem } from '../plugins';
 import { problemToRow, rowToProblem } from './rows';
+import { SCHEMA_VERSION } from './schema';
 import { Store } from './store';
 import { fixtureCopy, runRow, sampleRow, tempDir } from './testing';
 
@@ -16,11 +17,11 @@ const userVersion = async (file: string) => {
   try { return Number(db.exec('PRAGMA user_version')[0].values[0][0]); } finally { db.close(); }
 };
 
-test('v1.db (written by the CLI before versioning) opens, migrates to schema 2 and keeps its runs, samples, outcomes and cache', async () => {
+test('v1.db (written by the CLI before versioning) opens, migrates to the current schema and keeps its runs, samples, outcomes and cache', async () => {
   const db = fixtureCopy('v1.db');
   assert.equal(await userVersion(db), 0);
   const s = await Store.open(db, { readOnly: false });
-  assert.equal(s.schemaVersion(), 2);
+  assert.equal(s.schemaVersion(), SCHEMA_VERSION);
   assert.equal(await userVersion(db), 0, 'opening alone writes nothing');
   const runs = s.runs();
   assert.equal(runs.length, 2);
@@ -36,7 +37,7 @@ test('v1.db (written by the CLI before versioning) opens, migrates to schema 2 a
   assert.deepEqual(s.acquireWriter('test'), ['fixture-unfinished']);
   s.releaseWriter();
   s.close();
-  assert.equal(await userVersion(db), 2);
+  assert.equal(await userVersion(db), SCHEMA_VERSION);
   const again = await Store.open(db, { readOnly: true });
   assert.equal(again.run('fixture-unfinished')?.status, 'failed');
   assert.equal(again.sample('fixture-unfinished-s1')?.detail, 'AssertionError 1');
@@ -67,7 +68,7 @@ test('a database from a newer Crucible is refused with a clear error, and neithe
   const before = readdirSync(dir).map((f) => [f, statSync(path.join(dir, f)).mtimeMs, readFileSync(path.join(dir, f)).toString('hex')]);
   for (const opts of [{}, { readOnly: true }, { readOnly: false }]) {
     await assert.rejects(Store.open(db, opts), (e: Error) => {
-      assert.equal(e.message, `${db} was written by a newer Crucible (schema 7, this one reads up to 2); upgrade Crucible`);
+      assert.equal(e.message, `${db} was written by a newer Crucible (schema 7, this one reads up to ${SCHEMA_VERSION}); upgrade Crucible`);
       return true;
     });
   }

@@ -51,6 +51,14 @@ ALTER TABLE outcomes ADD COLUMN label TEXT;
 ALTER TABLE outcomes ADD COLUMN meta TEXT;
 UPDATE outcomes SET score = CASE status WHEN 'passed' THEN 1 WHEN 'error' THEN NULL ELSE 0 END WHERE scorer = 'tests';`,
   },
+  {
+    version: 3,
+    what: 'spend: the tokens each run paid for, recorded when an answer arrives (before it is scored)',
+    sql: `
+CREATE TABLE IF NOT EXISTS spend (
+  run_id TEXT NOT NULL, arm TEXT NOT NULL, model TEXT NOT NULL, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS spend_run ON spend (run_id);`,
+  },
 ];
 
 /** The newest schema this Crucible reads and writes. */

@@ -20,7 +20,7 @@ import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { Verdict } from '../../protocol';
 import { acquireLock, releaseLock, type LockHolder } from './lock';
 import type {
-  CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, StoredSample,
+  CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, SpendRow, StoredSample,
 } from './rows';
 import { rowToProblem } from './rows';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
@@ -33,6 +33,7 @@ export { NewerSchemaError, SCHEMA_VERSION } from './schema';
 
 type Op =
   | { t: 'cache'; row: CacheRow }
+  | { t: 'spend'; row: SpendRow }
   | { t: 'run'; row: RunRow }
   | { t: 'problems'; rows: ProblemRow[] }
   /** Schema-1 shape (and putSample): a sample with its `tests` verdict. */
@@ -287,6 +288,11 @@ export class Store {
         } finally {
           st.free();
         }
+        break;
+      }
+      case 'spend': {
+        const r = op.row;
+        db.run('INSERT INTO spend (run_id,arm,model,tokens_in,tokens_out,created_at) VALUES (?,?,?,?,?,?)', [r.run_id, r.arm, r.model, r.tokens_in, r.tokens_out, r.created_at]);
         break;
       }
       case 'cache': {
@@ -587,6 +593,12 @@ export class Store {
     this.write({ t: 'scored', sample, outcomes });
   }
   putCache(row: CacheRow): void { this.write({ t: 'cache', row }); }
+  /** A call's tokens, durable with the next flush: spend is counted even if the sample never is. */
+  putSpend(row: SpendRow): void { this.write({ t: 'spend', row }); }
+  /** What a run paid for, per arm. */
+  spendByArm(runId: string): { arm: string; model: string; tokens_in: number; tokens_out: number }[] {
+    return this.all('SELECT arm, model, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out FROM spend WHERE run_id = ? GROUP BY arm, model', [runId]);
+  }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 
   // ---- reads ----
