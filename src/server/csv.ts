@@ -1,9 +1,7 @@
 // Reading CSV (RFC 4180: quoted fields may hold commas, quotes and newlines) with errors that name the
 // file and line, records shaped like JsonlRecord so the same field() helper reads both.
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { InputError } from './jsonl';
+import { InputError, readText } from './jsonl';
 
 export interface CsvRecord {
   /** The line the record starts on (1-based; the header is line 1). */
@@ -13,16 +11,7 @@ export interface CsvRecord {
 }
 
 export async function readCsv(file: string): Promise<CsvRecord[]> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch (e) {
-    throw new InputError(file, null, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try { buf = gunzipSync(buf); } catch (e) { throw new InputError(file, null, `not valid gzip: ${(e as Error).message}`); }
-  }
-  return parseCsv(file, buf.toString('utf8'));
+  return parseCsv(file, await readText(file));
 }
 
 /** Parses CSV text with a header row; blank lines between records are skipped. */

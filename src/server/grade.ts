@@ -2,11 +2,9 @@
 // FILE is CSV or JSONL with `completion` (and usually `prompt`) columns; other columns are kept.
 // Each output line is the input row plus `label` and, where the row says what should happen, `outcome`.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
-import { parseCsv } from './csv';
+import { readCsv } from './csv';
 import { InputError, readJsonl } from './jsonl';
 import { classifyRefusal, refusalOutcome, type Expectation, type RefusalLabel, type RefusalOutcome } from './scorers/refusal-classify';
 
@@ -28,16 +26,7 @@ class UsageError extends Error {}
 /** Reads CSV or JSONL rows; CSV by extension (.csv, .csv.gz), everything else as JSONL (gzip allowed). */
 export async function readRows(file: string): Promise<Row[]> {
   if (!/\.csv(?:\.gz)?$/i.test(file)) return readJsonl(file);
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch (e) {
-    throw new InputError(file, null, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try { buf = gunzipSync(buf); } catch (e) { throw new InputError(file, null, `not valid gzip: ${(e as Error).message}`); }
-  }
-  const recs = parseCsv(file, buf.toString('utf8'));
+  const recs = await readCsv(file);
   if (recs.length && !('completion' in recs[0].value)) throw new InputError(file, 1, 'missing column "completion" in the header');
   return recs;
 }

@@ -11,7 +11,8 @@ export class InputError extends Error {
 
 export interface JsonlRecord { line: number; value: Record<string, unknown> }
 
-export async function readJsonl(file: string): Promise<JsonlRecord[]> {
+/** A text file, gunzipped when it is gzip (by its magic bytes); errors name the file. */
+export async function readText(file: string): Promise<string> {
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -21,7 +22,11 @@ export async function readJsonl(file: string): Promise<JsonlRecord[]> {
   if (buf[0] === 0x1f && buf[1] === 0x8b) {
     try { buf = gunzipSync(buf); } catch (e) { throw new InputError(file, null, `not valid gzip: ${(e as Error).message}`); }
   }
-  return parseJsonl(file, buf.toString('utf8'));
+  return buf.toString('utf8');
+}
+
+export async function readJsonl(file: string): Promise<JsonlRecord[]> {
+  return parseJsonl(file, await readText(file));
 }
 
 export function parseJsonl(file: string, text: string): JsonlRecord[] {
