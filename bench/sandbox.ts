@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { pythonLanguage } from '../src/server/languages/python';
 import { percentiles } from '../src/server/metrics/stats';
-import type { Problem } from '../src/server/plugins';
+import type { CodeProblem } from '../src/server/plugins';
 import { dockerSandbox } from '../src/server/sandboxes/docker';
 
 const arg = (name: string, def: number) => {
@@ -34,9 +34,9 @@ const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../sha
 const PY = process.env.BENCH_PYTHON ?? '/usr/bin/python3.11';
 
 type Verdict = 'passed' | 'failed' | 'timeout' | 'error';
-interface Sample { problem: Problem; completion: string; kind: string }
+interface Sample { problem: CodeProblem; completion: string; kind: string }
 
-function loadProblems(): Problem[] {
+function loadProblems(): CodeProblem[] {
   const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
   return text.split('\n').filter(Boolean).slice(0, LIMIT).map((l) => {
     const r = JSON.parse(l);
@@ -45,7 +45,7 @@ function loadProblems(): Problem[] {
 }
 
 /** 10 samples per problem: 5 canonical, 5 wrong in different ways (none of them loops forever). */
-function makeSamples(problems: Problem[]): Sample[] {
+function makeSamples(problems: CodeProblem[]): Sample[] {
   const out: Sample[] = [];
   problems.forEach((p, i) => {
     for (let k = 0; k < SAMPLES; k++) {

@@ -44,10 +44,8 @@ export interface ChatProblem extends ProblemCommon {
 }
 
 /** Any problem a suite can hold. */
-export type AnyProblem = CodeProblem | ChatProblem;
-/** Code problems keep the name most plugins (sandboxes, languages) know them by. */
-export type Problem = CodeProblem;
-export type ProblemKind = AnyProblem['kind'] & string;
+export type Problem = CodeProblem | ChatProblem;
+export type ProblemKind = Problem['kind'] & string;
 
 export interface SamplingParams {
   temperature?: number;
@@ -57,7 +55,7 @@ export interface SamplingParams {
 }
 
 export interface GenerateRequest {
-  problem: AnyProblem;
+  problem: Problem;
   /** Messages built by the prompt strategy. */
   messages: ChatMessage[];
   params: SamplingParams;
@@ -234,19 +232,19 @@ export interface Language {
 export interface SuiteSource {
   readonly name: string;
   /** Resolves a suite name/path this source understands to problems, or null if it does not. */
-  load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<AnyProblem[] | null>;
+  load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<Problem[] | null>;
 }
 
 export interface Strategy {
   readonly name: string;
   /** The problem kinds it can prompt for. */
   readonly kinds: readonly ProblemKind[];
-  messages(problem: AnyProblem): ChatMessage[];
+  messages(problem: Problem): ChatMessage[];
 }
 
 /** What a scorer judges: one response to one problem. */
 export interface ScoreInput {
-  problem: AnyProblem;
+  problem: Problem;
   /** The model's reply, verbatim. */
   raw: string;
   /** What extraction made of it (code problems: the completion; chat problems: the reply). */
@@ -285,7 +283,7 @@ export interface Scorer {
 /** What a scorer can ask the engine for while it sets up. */
 export interface ScorerContext {
   /** The run's problems this scorer applies to. */
-  problems: AnyProblem[];
+  problems: Problem[];
   /** Scorer settings from the run plan (e.g. the judge's model spec). */
   options: Record<string, unknown>;
   /** The run's sandbox, created on first call and shared by every scorer of the run. */

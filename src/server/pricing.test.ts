@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cost, estimateRun, priceFor } from './pricing';
-import type { Problem } from './plugins';
+import type { CodeProblem } from './plugins';
 
 test('prices: exact, dated snapshot, free providers, overrides, unknown', () => {
   assert.deepEqual(priceFor('openai:gpt-4o-mini'), { input: 0.15, output: 0.6 });
@@ -20,7 +20,7 @@ test('cost in dollars from tokens, null when the price is unknown', () => {
 });
 
 test('estimate: calls = problems × n; reference makes no calls', () => {
-  const p: Problem = { id: 'a', suite: 's', language: 'python', prompt: 'x'.repeat(400), tests: '', entryPoint: 'f', canonicalSolution: 'y'.repeat(200) };
+  const p: CodeProblem = { id: 'a', suite: 's', language: 'python', prompt: 'x'.repeat(400), tests: '', entryPoint: 'f', canonicalSolution: 'y'.repeat(200) };
   const est = estimateRun(['openai:gpt-4o-mini', 'reference', 'openai:unknown'], [p, p], 5, () => [{ content: 'z'.repeat(40) }], 100);
   assert.equal(est[0].calls, 10);
   assert.equal(est[0].tokensIn, 10 * (10 + 4));

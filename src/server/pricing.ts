@@ -2,7 +2,7 @@
 // for common models at the time of writing, overridable per model in config (crucible.prices /
 // --price). Local servers (ollama, reference, replay) cost nothing. Unknown models are "unknown",
 // never guessed as 0.
-import type { AnyProblem } from './plugins';
+import type { Problem } from './plugins';
 
 export interface Price { input: number; output: number }
 
@@ -53,8 +53,8 @@ export interface ModelEstimate { model: string; calls: number; tokensIn: number;
  * from maxTokens when set, else twice the canonical solution (models say more than the minimum).
  */
 export function estimateRun(
-  models: string[], problems: AnyProblem[], n: number,
-  messages: (p: AnyProblem) => { content: string }[], maxTokens: number | undefined, overrides: Record<string, Price> = {},
+  models: string[], problems: Problem[], n: number,
+  messages: (p: Problem) => { content: string }[], maxTokens: number | undefined, overrides: Record<string, Price> = {},
 ): ModelEstimate[] {
   let tin = 0, tout = 0;
   for (const p of problems) {

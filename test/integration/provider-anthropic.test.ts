@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
+import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';
 import { startFakeAnthropic } from '../support/fake-anthropic';
 import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';
@@ -13,7 +13,7 @@ const KEY = 'sk-ant-api03-testkey-0123456789abcdefABCDEF';
 const problems = loadHumanEval();
 
 const answer = (body: Record<string, unknown>) => chatStyleAnswer(problems, (body.messages as { content: string }[]).map((m) => m.content).join('\n'));
-const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.2, maxTokens: 700, seed: 3 }, sampleIndex: 0, signal });
+const req = (p: CodeProblem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.2, maxTokens: 700, seed: 3 }, sampleIndex: 0, signal });
 const make = async (server: FakeServer, model: string, config: Record<string, unknown> = {}, key: string | undefined = KEY): Promise<ExtractingProvider> =>
   extracting(await anthropicProvider.create(model, { config: { baseURL: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => (n === 'ANTHROPIC_API_KEY' ? key : undefined) }));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
+import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
 import { ollamaProvider } from '../../src/server/providers/ollama';
 import { startFakeOllama } from '../support/fake-ollama';
 import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';
@@ -14,7 +14,7 @@ const problems = loadHumanEval();
 const answer = (body: Record<string, unknown>) => body.messages
   ? chatStyleAnswer(problems, (body.messages as { content: string }[]).map((m) => m.content).join('\n'))
   : chatStyleAnswer(problems, String(body.prompt), true);
-const req = (p: Problem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.8, maxTokens: 600, seed: 11, topP: 0.95 }, sampleIndex: 0, signal });
+const req = (p: CodeProblem, signal = new AbortController().signal): GenerateRequest => ({ problem: p, messages: messagesFor(p), params: { temperature: 0.8, maxTokens: 600, seed: 11, topP: 0.95 }, sampleIndex: 0, signal });
 const make = async (server: FakeServer, model: string, config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<ExtractingProvider> =>
   extracting(await ollamaProvider.create(model, { config: { host: server.baseURL, baseDelayMs: 5, ...config }, secret: (n) => secrets[n] }));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, Problem, Provider } from '../../src/server/plugins';
+import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
 import { faultsByModel, keyLeak, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
@@ -18,7 +18,7 @@ function chatAnswer(body: Record<string, unknown>): string {
   return chatStyleAnswer(problems, text, !body.messages);
 }
 
-function req(p: Problem, signal = new AbortController().signal): GenerateRequest {
+function req(p: CodeProblem, signal = new AbortController().signal): GenerateRequest {
   return { problem: p, messages: messagesFor(p), params: { temperature: 0, maxTokens: 512, seed: 7 }, sampleIndex: 0, signal };
 }
 

@@ -5,14 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { Problem, Sandbox } from '../../src/server/plugins';
+import type { CodeProblem, Sandbox } from '../../src/server/plugins';
 import { bubblewrapSandbox } from '../../src/server/sandboxes/bubblewrap';
 import { hostileProblem } from '../fixtures/hostile/problems';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 const HOSTILE = path.resolve(__dirname, '../fixtures/hostile/python');
 
-const toy = (tests: string): Problem => ({ id: 'toy', suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests, entryPoint: 'f' });
+const toy = (tests: string): CodeProblem => ({ id: 'toy', suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests, entryPoint: 'f' });
 
 /** Our bwrap processes: children of this process running bwrap. */
 function bwrapChildren(): number[] {
@@ -35,7 +35,7 @@ describe('bubblewrap sandbox', () => {
 
   it('passes HumanEval canonical solutions and fails a wrong one', async () => {
     const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
-    const ps: Problem[] = text.split('\n').filter(Boolean).slice(0, 8).map((l) => {
+    const ps: CodeProblem[] = text.split('\n').filter(Boolean).slice(0, 8).map((l) => {
       const r = JSON.parse(l);
       return { id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution };
     });

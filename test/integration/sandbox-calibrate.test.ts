@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { ExecRequest, Problem, Sandbox } from '../../src/server/plugins';
+import type { ExecRequest, CodeProblem, Sandbox } from '../../src/server/plugins';
 import { calibrate, limitFor } from '../../src/server/sandboxes/calibrate';
 import { dockerSandbox, type DockerSandbox } from '../../src/server/sandboxes/docker';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 const PICK = ['HumanEval/0', 'HumanEval/2', 'HumanEval/31', 'HumanEval/75', 'HumanEval/129', 'HumanEval/147'];
 
-function problems(): Problem[] {
+function problems(): CodeProblem[] {
   const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => PICK.includes(r.task_id)).map((r) => ({
     id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution,

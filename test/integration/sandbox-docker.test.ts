@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import type { Problem } from '../../src/server/plugins';
+import type { CodeProblem } from '../../src/server/plugins';
 import { pythonLanguage } from '../../src/server/languages/python';
 import { connectDocker, dockerSandbox, LABEL, type DockerSandbox } from '../../src/server/sandboxes/docker';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 
-function humaneval(): Problem[] {
+function humaneval(): CodeProblem[] {
   const text = gunzipSync(readFileSync(path.join(DATA, 'humaneval/HumanEval.jsonl.gz'))).toString('utf8');
   return text.split('\n').filter(Boolean).map((l) => {
     const r = JSON.parse(l);
@@ -22,7 +22,7 @@ function humaneval(): Problem[] {
   });
 }
 
-const toy = (tests: string): Problem => ({ id: 'toy', suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests, entryPoint: 'f' });
+const toy = (tests: string): CodeProblem => ({ id: 'toy', suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests, entryPoint: 'f' });
 const callIt = 'def check(c):\n    c(1)\n';
 
 async function ourContainers(sb: DockerSandbox): Promise<string[]> {

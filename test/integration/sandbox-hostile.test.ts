@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ExecResult, Problem } from '../../src/server/plugins';
+import type { ExecResult, CodeProblem } from '../../src/server/plugins';
 import { dockerSandbox, type DockerSandbox } from '../../src/server/sandboxes/docker';
 import { hostileProblem } from '../fixtures/hostile/problems';
 
 const ROOT = path.resolve(__dirname, '../fixtures/hostile');
 const ONLY = process.env.CRUCIBLE_HOSTILE_LANGS?.split(',');
 
-interface Case { name: string; language: string; problem: Problem; statuses: string[]; detail?: RegExp }
+interface Case { name: string; language: string; problem: CodeProblem; statuses: string[]; detail?: RegExp }
 
 function corpus(): Case[] {
   const out: Case[] = [];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Problem, Sandbox } from '../../src/server/plugins';
+import type { CodeProblem, Sandbox } from '../../src/server/plugins';
 import { bubblewrapSandbox } from '../../src/server/sandboxes/bubblewrap';
 import { dockerSandbox } from '../../src/server/sandboxes/docker';
 import { hostileProblem } from '../fixtures/hostile/problems';
@@ -15,7 +15,7 @@ const HOSTILE = path.resolve(__dirname, '../fixtures/hostile/python');
 const TAMPER = ['prlimit-worker-nofile.py', 'prlimit-worker-as.py', 'renice-worker.py', 'affinity-worker.py', 'sigint-worker.py', 'leave-ipc.py'];
 
 /** An innocent sample that fails unless its sandbox is as a fresh one would be. */
-const PROBE: Problem = {
+const PROBE: CodeProblem = {
   id: 'probe', suite: 'toy', language: 'python', prompt: 'def f(x):\n', entryPoint: 'f',
   tests: [
     'def check(c):',

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Problem } from '../../src/server/plugins';
+import type { CodeProblem } from '../../src/server/plugins';
 import { dockerSandbox, type DockerSandbox } from '../../src/server/sandboxes/docker';
 import { loadHumanEvalX } from '../../src/server/suites/humaneval-x';
 import { hostileProblem } from '../fixtures/hostile/problems';
@@ -45,7 +45,7 @@ for (const lang of LANGS) {
   if (ONLY && !ONLY.includes(lang.name)) continue;
   describe(`${lang.name} in the docker sandbox`, () => {
     let sb: DockerSandbox;
-    let problems: Problem[];
+    let problems: CodeProblem[];
 
     before(async () => {
       problems = (await loadHumanEvalX(path.join(DATA, 'humaneval-x', `humaneval_${lang.data}.jsonl.gz`), lang.data))
@@ -98,7 +98,7 @@ for (const lang of LANGS) {
 // and its libraries, nothing else.
 describe('an image without python3 (like node:20-slim)', () => {
   const NODE_ONLY = 'crucible-node-only:local';
-  let problems: Problem[];
+  let problems: CodeProblem[];
   before(async () => {
     problems = (await loadHumanEvalX(path.join(DATA, 'humaneval-x', 'humaneval_js.jsonl.gz'), 'js')).map((p) => ({ ...p, language: 'javascript' }));
   });

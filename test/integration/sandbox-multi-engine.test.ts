@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Problem } from '../../src/server/plugins';
+import type { CodeProblem } from '../../src/server/plugins';
 import { connectDocker, dockerSandbox, MultiDockerSandbox } from '../../src/server/sandboxes/docker';
 
 const FIRST = process.env.DOCKER_HOST ?? 'unix:///tmp/crucible-docker.sock';
@@ -14,7 +14,7 @@ const SOCK = `${ROOT}.sock`;
 // Starting a second engine needs root (and dockerd, unshare); elsewhere this suite is skipped.
 const canStart = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dockerd && command -v unshare']).status === 0;
 
-const toy = (i: number): Problem => ({ id: `toy/${i}`, suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests: 'def check(c):\n    import time\n    time.sleep(0.05)\n    assert c(2) == 3\n', entryPoint: 'f' });
+const toy = (i: number): CodeProblem => ({ id: `toy/${i}`, suite: 'toy', language: 'python', prompt: 'def f(x):\n', tests: 'def check(c):\n    import time\n    time.sleep(0.05)\n    assert c(2) == 3\n', entryPoint: 'f' });
 
 async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;

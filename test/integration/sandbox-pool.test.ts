@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { Problem } from '../../src/server/plugins';
+import type { CodeProblem } from '../../src/server/plugins';
 import { languageFor } from '../../src/server/languages';
 import { Worker, WorkerPoolSandbox, type ExitState } from '../../src/server/sandboxes/pool';
 
@@ -44,7 +44,7 @@ class Scripted extends WorkerPoolSandbox {
   }
 }
 
-const problem: Problem = { id: 'p', suite: 't', language: 'python', prompt: 'def f(x):\n', tests: 'def check(c):\n    pass\n', entryPoint: 'f' };
+const problem: CodeProblem = { id: 'p', suite: 't', language: 'python', prompt: 'def f(x):\n', tests: 'def check(c):\n    pass\n', entryPoint: 'f' };
 const passed = (id: number) => ({ id, exit: 0, signal: null, timedOut: false, step: 0, output: '', bytes: 0, ms: 1, finished: true });
 
 describe('worker pool: workers that end mid-sample', () => {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Problem } from '../../src/server/plugins';
+import type { CodeProblem } from '../../src/server/plugins';
 
 export const DATA_DIR = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 
@@ -28,7 +28,7 @@ export async function humanEval(limit?: number): Promise<HumanEvalRecord[]> {
   return limit === undefined ? readRecords() : readRecords().slice(0, limit);
 }
 
-export function loadHumanEval(): Problem[] {
+export function loadHumanEval(): CodeProblem[] {
   return readRecords().map((r) => ({
     id: r.task_id, suite: 'humaneval', language: 'python', prompt: r.prompt, tests: r.test, entryPoint: r.entry_point, canonicalSolution: r.canonical_solution,
   }));
@@ -39,7 +39,7 @@ export function loadHumanEval(): Problem[] {
  * dataset's own canonical solutions or our fixtures, so no sandbox is needed) and returns the
  * ids that failed, with their error.
  */
-export function pythonFailures(items: { id: string; problem: Problem; completion: string }[]): Record<string, string> {
+export function pythonFailures(items: { id: string; problem: CodeProblem; completion: string }[]): Record<string, string> {
   const payload = JSON.stringify(items.map((i) => ({ id: i.id, program: i.problem.prompt + i.completion + '\n\n' + i.problem.tests + `\n\ncheck(${i.problem.entryPoint})\n` })));
   const script = `
 import json, sys, traceback
@@ -57,11 +57,11 @@ print(json.dumps(fails))
 
 /** Messages a prompt strategy would send for a problem. */
 /** Asserts that every generation's completion passes its problem's tests. */
-export function assertPass(items: { p: Problem; g: { completion: string } }[]): void {
+export function assertPass(items: { p: CodeProblem; g: { completion: string } }[]): void {
   assert.deepEqual(pythonFailures(items.map(({ p, g }) => ({ id: p.id, problem: p, completion: g.completion }))), {});
 }
 
-export function messagesFor(p: Problem): { role: 'system' | 'user'; content: string }[] {
+export function messagesFor(p: CodeProblem): { role: 'system' | 'user'; content: string }[] {
   return [
     { role: 'system', content: 'You are an expert Python programmer.' },
     { role: 'user', content: `Complete the following function. Reply with the whole function in a Python code block.\n\n\`\`\`python\n${p.prompt}\`\`\`` },
@@ -73,7 +73,7 @@ export function messagesFor(p: Problem): { role: 'system' | 'user'; content: str
  * canonical solution) fenced with a __main__ block, more prose. `continuation` gives just the
  * canonical body (a base model on a completions endpoint).
  */
-export function chatStyleAnswer(problems: Problem[], text: string, continuation = false): string {
+export function chatStyleAnswer(problems: CodeProblem[], text: string, continuation = false): string {
   const p = problems.find((x) => text.includes(x.prompt));
   if (!p) return "I'm not sure which function you mean.";
   if (continuation) return p.canonicalSolution!;

@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ProblemInfo, RunPlan, SuiteInfo } from '../../protocol';
-import type { AnyProblem } from '../plugins';
+import type { Problem } from '../plugins';
 import type { Plugins } from '../registry';
 import { planSuites } from './plan';
 
 export class Catalog {
-  private readonly cache = new Map<string, Promise<AnyProblem[]>>();
+  private readonly cache = new Map<string, Promise<Problem[]>>();
 
   /**
    * `defaults` are always listed (with their error when they cannot be loaded); `optional` ones only
@@ -15,7 +15,7 @@ export class Catalog {
    */
   constructor(private readonly plugins: Plugins, private readonly ctx: { dataDir: string; cacheDir: string }, private readonly defaults: string[] = [], private readonly optional: string[] = []) {}
 
-  load(spec: string): Promise<AnyProblem[]> {
+  load(spec: string): Promise<Problem[]> {
     let p = this.cache.get(spec);
     if (!p) {
       p = (async () => {
@@ -57,8 +57,8 @@ export class Catalog {
   }
 
   /** The plan's problems in suite order: `problems` picks ids, `limit` takes the first N of each suite. */
-  async select(plan: RunPlan): Promise<AnyProblem[]> {
-    const out: AnyProblem[] = [];
+  async select(plan: RunPlan): Promise<Problem[]> {
+    const out: Problem[] = [];
     const want = plan.problems?.length ? new Set(plan.problems) : null;
     const found = new Set<string>();
     for (const suite of planSuites(plan)) {

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import type { EngineInit, LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
-import type { AnyProblem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
+import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
 import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
@@ -30,7 +30,7 @@ interface ActiveRun { controller: AbortController; done: Promise<void>; acc: Met
 
 /** What a run needs once it is set up: everything that can fail early has failed by then. */
 interface Prepared {
-  row: RunRow; plan: RunPlan; arms: Arm[]; problems: AnyProblem[];
+  row: RunRow; plan: RunPlan; arms: Arm[]; problems: Problem[];
   providers: Map<string, Provider>; sandbox: Sandbox | null; closers: (() => Promise<void>)[];
   strategies: Map<string, Strategy>; scorerNames: Map<ProblemKind, string[]>;
 }
@@ -50,7 +50,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   // ---------- catalogue ----------
-  loadSuite(spec: string): Promise<AnyProblem[]> { return this.catalog.load(spec); }
+  loadSuite(spec: string): Promise<Problem[]> { return this.catalog.load(spec); }
   listSuites(extraPaths: string[] = []): Promise<SuiteInfo[]> { return this.catalog.list(extraPaths); }
   listProblems(suite: string): Promise<ProblemInfo[]> { return this.catalog.problems(suite); }
 
@@ -67,7 +67,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const problems = await this.catalog.select(norm);
     const arms = resolveArms(norm);
     const models = arms.map((arm) => {
-      const strategyOf = (p: AnyProblem) => this.strategyFor(arm, p.kind ?? 'code');
+      const strategyOf = (p: Problem) => this.strategyFor(arm, p.kind ?? 'code');
       const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p), arm.params.maxTokens, this.init.prices);
       return { ...e, model: arm.id };
     });
@@ -110,7 +110,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return s;
   }
 
-  private async launch(plan: RunPlan, problems: AnyProblem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
+  private async launch(plan: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
     const closers: (() => Promise<void>)[] = [];
     const providers = new Map<string, Provider>();
     // One writer per database: a second process is refused here with a message naming the first.

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { extractCode } from '../extract/code';
 import type { Semaphore } from '../limits';
 import type { SampleFact } from '../metrics/aggregate';
-import type { AnyProblem, ChatMessage, Generation, Language, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
+import type { Problem, ChatMessage, Generation, Language, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
 import type { OutcomeRecord, SampleRecord, Store } from '../store/store';
 import { sampleId, type Arm } from './plan';
 
@@ -15,7 +15,7 @@ export interface PipelineContext {
   /** Provider per model spec. */
   providers: Map<string, Provider>;
   /** The strategy an arm uses for a problem (resolved by kind at plan time). */
-  strategyFor(arm: Arm, problem: AnyProblem): Strategy;
+  strategyFor(arm: Arm, problem: Problem): Strategy;
   /** Scorers per problem kind, each with its own concurrency gate. */
   scorers: Map<string, { scorer: Scorer; gate: Semaphore }[]>;
   genGate: Semaphore;
@@ -41,14 +41,14 @@ const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
  * What the scorers judge: the extracted code for code problems (by the problem's language's extraction
  * hooks), the reply itself for chat problems.
  */
-export function extract(problem: AnyProblem, gen: Generation, language?: Language): { completion: string; contentStatus?: string; cleaningNotes?: string[] } {
+export function extract(problem: Problem, gen: Generation, language?: Language): { completion: string; contentStatus?: string; cleaningNotes?: string[] } {
   if (problem.kind === 'chat') return { completion: gen.raw };
   const c = extractCode(gen, { prompt: problem.prompt, entryPoint: problem.entryPoint, language: problem.language }, language);
   return { completion: c.completion, contentStatus: c.status, cleaningNotes: c.notes };
 }
 
 /** Runs one (problem, arm, index) through the pipeline. Resolves once stored (or skipped on cancel). */
-export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Arm, idx: number): Promise<void> {
+export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, idx: number): Promise<void> {
   const id = sampleId(ctx.runId, arm.id, problem.id, idx);
   if (ctx.done.has(id) || ctx.signal.aborted) return;
   const provider = ctx.providers.get(arm.model)!;
@@ -135,7 +135,7 @@ export async function runItem(ctx: PipelineContext, problem: AnyProblem, arm: Ar
   await store(ctx, sample, outcomes, problem);
 }
 
-async function store(ctx: PipelineContext, sample: SampleRecord, outcomes: OutcomeRecord[], problem: AnyProblem): Promise<void> {
+async function store(ctx: PipelineContext, sample: SampleRecord, outcomes: OutcomeRecord[], problem: Problem): Promise<void> {
   ctx.store.putSampleWithOutcomes(sample, outcomes);
   await ctx.store.flush(); // acknowledged (counted, shown) only once it is on disk
   ctx.finished(sample, outcomes, {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { cleanResponse, findFences } from './code';
-import type { Problem } from '../plugins';
+import type { CodeProblem } from '../plugins';
 import { loadHumanEval, pythonFailures } from '../../../test/support/humaneval-data';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/responses');
@@ -35,7 +35,7 @@ function parseCase(file: string): Case {
 }
 
 const X_FILES: Record<string, string> = { JavaScript: 'js', CPP: 'cpp', Java: 'java', Go: 'go' };
-function humanEvalX(task: string, language: string, entry: string): Problem {
+function humanEvalX(task: string, language: string, entry: string): CodeProblem {
   const file = path.join(DATA, 'humaneval-x', `humaneval_${X_FILES[task.split('/')[0]]}.jsonl.gz`);
   const rec = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((r) => r.task_id === task);
   assert.ok(rec, `${task} not in ${file}`);
@@ -44,7 +44,7 @@ function humanEvalX(task: string, language: string, entry: string): Problem {
 
 const cases = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort().map(parseCase);
 const python = new Map(loadHumanEval().map((p) => [p.id, p]));
-const problemOf = (c: Case): Problem => (c.language === 'python' ? python.get(c.task)! : humanEvalX(c.task, c.language, c.entry!));
+const problemOf = (c: Case): CodeProblem => (c.language === 'python' ? python.get(c.task)! : humanEvalX(c.task, c.language, c.entry!));
 
 test('the corpus has at least 40 responses', () => {
   assert.ok(cases.length >= 40, `only ${cases.length}`);

@@ -9,7 +9,7 @@
 // fence (or the whole reply) as is.
 
 import { builtinLanguages } from '../languages';
-import type { AnyProblem, Cleaned, CleanTarget, Extraction, Generation, Language } from '../plugins';
+import type { Problem, Cleaned, CleanTarget, Extraction, Generation, Language } from '../plugins';
 import { looksLikeDefinition } from './text';
 
 export type { Cleaned, CleanTarget, ContentStatus } from '../plugins';
@@ -110,7 +110,7 @@ export function extractCode(gen: Pick<Generation, 'raw' | 'completion' | 'reason
  * Stop sequences for completion-style APIs (the prompt sent raw): the language's, for code problems;
  * none for chat problems or languages without them. A fresh array, for the request body.
  */
-export function stopSequencesFor(problem: AnyProblem, language?: Language): string[] | undefined {
+export function stopSequencesFor(problem: Problem, language?: Language): string[] | undefined {
   if (problem.kind === 'chat') return undefined;
   const stop = (language ?? builtin(problem.language))?.extraction?.stopSequences;
   return stop ? [...stop] : undefined;

@@ -3,7 +3,7 @@
 // "\n" + tests (func TestX(t *testing.T)); compiled with `go test -c` in GOPATH mode (testify comes
 // from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
 // writable cache would let one sample poison the next.
-import type { Problem } from '../plugins';
+import type { CodeProblem } from '../plugins';
 import { GO_IMPORTS, GO_TESTMAIN, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
@@ -12,7 +12,7 @@ import { firstMatch, lines } from './detail';
 const PACKAGES = ['math', 'strings', 'fmt', 'strconv', 'time', 'bytes', 'regexp', 'sort', 'math/rand', 'crypto/md5'];
 const DEFAULT_SETUP = 'package main\n\nimport (\n    "testing"\n    "github.com/stretchr/testify/assert"\n)\n';
 
-function label(p: Problem, key: string): string | undefined {
+function label(p: CodeProblem, key: string): string | undefined {
   const v = p.labels?.[key];
   return typeof v === 'string' ? v : undefined;
 }

@@ -1,7 +1,7 @@
 // How each language assembles a program and reads a failure out of its output (pure, no sandbox).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Problem } from '../plugins';
+import type { CodeProblem } from '../plugins';
 import { verdictOf } from '../sandboxes/verdict';
 import { cppLanguage } from './cpp';
 import { goLanguage } from './go';
@@ -11,7 +11,7 @@ import { javascriptLanguage } from './javascript';
 import { pythonFailureDetail, pythonLanguage } from './python';
 import { rustLanguage } from './rust';
 
-const p = (over: Partial<Problem>): Problem => ({ id: 'x', suite: 's', language: 'python', prompt: 'P', tests: 'T', entryPoint: 'f', ...over });
+const p = (over: Partial<CodeProblem>): CodeProblem => ({ id: 'x', suite: 's', language: 'python', prompt: 'P', tests: 'T', entryPoint: 'f', ...over });
 
 describe('languages', () => {
   it('has the seven built-ins by name', () => {

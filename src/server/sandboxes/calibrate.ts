@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import type { Problem, Sandbox } from '../plugins';
+import type { CodeProblem, Sandbox } from '../plugins';
 
 export interface CalibrationOptions {
   /** Limit = factor × the canonical solution's run time … (default 10) */
@@ -39,7 +39,7 @@ export interface Calibration {
 /** A sandbox that can say what its timings depend on (image id, limits); docker does. */
 interface Identified { identity?(language: string): Promise<string> }
 
-function problemKey(p: Problem): string {
+function problemKey(p: CodeProblem): string {
   return createHash('sha256').update(JSON.stringify([p.language, p.prompt, p.canonicalSolution, p.tests, p.entryPoint, p.labels ?? null])).digest('hex').slice(0, 24);
 }
 
@@ -48,9 +48,9 @@ export function limitFor(measuredMs: number, o: Pick<CalibrationOptions, 'factor
   return Math.round(Math.min(ceiling, Math.max(floor, factor * measuredMs)));
 }
 
-export async function calibrate(sandbox: Sandbox & Identified, problems: Problem[], opts: CalibrationOptions): Promise<Calibration> {
+export async function calibrate(sandbox: Sandbox & Identified, problems: CodeProblem[], opts: CalibrationOptions): Promise<Calibration> {
   const out: Calibration = { limits: new Map(), measured: new Map(), failed: [], fresh: 0 };
-  const byLang = new Map<string, Problem[]>();
+  const byLang = new Map<string, CodeProblem[]>();
   for (const p of problems) if (p.canonicalSolution !== undefined) byLang.set(p.language, [...(byLang.get(p.language) ?? []), p]);
 
   for (const [lang, ps] of byLang) {

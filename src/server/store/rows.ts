@@ -1,5 +1,5 @@
 // Row types of the store and the one place where problems become rows and rows problems again.
-import type { AnyProblem, ChatMessage, ChatProblem, CodeProblem, Expectation } from '../plugins';
+import type { Problem, ChatMessage, ChatProblem, CodeProblem, Expectation } from '../plugins';
 import type { RunStatus, Verdict } from '../../protocol';
 
 export interface RunRow {
@@ -69,7 +69,7 @@ function parse<T>(s: string | null | undefined, what: string): T | undefined {
 }
 
 /** The row that stores `problem` as the `ord`-th problem of run `runId`. */
-export function problemToRow(runId: string, problem: AnyProblem, ord: number): ProblemRow {
+export function problemToRow(runId: string, problem: Problem, ord: number): ProblemRow {
   const common = {
     run_id: runId, problem_id: problem.id, suite: problem.suite, prompt: problem.prompt, ord,
     source_file: problem.sourceFile ?? null, source_line: problem.sourceLine ?? null,
@@ -88,7 +88,7 @@ export function problemToRow(runId: string, problem: AnyProblem, ord: number): P
 }
 
 /** The problem a row stores (rows from schema 1 are code problems). */
-export function rowToProblem(row: ProblemRow): AnyProblem {
+export function rowToProblem(row: ProblemRow): Problem {
   const common: { id: string; suite: string; prompt: string; category?: string; metadata?: Record<string, unknown>; sourceFile?: string; sourceLine?: number } = {
     id: row.problem_id, suite: row.suite, prompt: row.prompt,
   };

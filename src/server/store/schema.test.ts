@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import type { AnyProblem, ChatProblem, CodeProblem } from '../plugins';
+import type { Problem, ChatProblem, CodeProblem } from '../plugins';
 import { problemToRow, rowToProblem } from './rows';
 import { SCHEMA_VERSION } from './schema';
 import { Store } from './store';
@@ -91,7 +91,7 @@ const chatProblem: ChatProblem = {
 test('problemToRow / rowToProblem round-trip code and chat problems through the store (Go labels survive a resume)', async () => {
   const s = await Store.open(path.join(tempDir(), 'c.db'), { readOnly: false });
   s.acquireWriter('test');
-  const problems: AnyProblem[] = [goProblem, chatProblem, { id: 'HE/0', suite: 'humaneval', prompt: 'def f():', language: 'python', tests: 'pass', entryPoint: 'f' }];
+  const problems: Problem[] = [goProblem, chatProblem, { id: 'HE/0', suite: 'humaneval', prompt: 'def f():', language: 'python', tests: 'pass', entryPoint: 'f' }];
   s.putRun(runRow('r'));
   s.putProblems(problems.map((p, i) => problemToRow('r', p, i)));
   await s.flush();

@@ -24,7 +24,7 @@ import type {
 } from './rows';
 import { rowToProblem } from './rows';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
-import type { AnyProblem } from '../plugins';
+import type { Problem } from '../plugins';
 
 export type { CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, StoredSample } from './rows';
 export { problemToRow, rowToProblem } from './rows';
@@ -623,7 +623,7 @@ export class Store {
   /** The run's problem rows in order, every column. */
   problemRows(runId: string): ProblemRow[] { return this.all<ProblemRow>('SELECT * FROM problems WHERE run_id = ? ORDER BY ord', [runId]); }
   /** The run's own snapshot of its problems, as problems. */
-  runProblems(runId: string): AnyProblem[] { return this.problemRows(runId).map(rowToProblem); }
+  runProblems(runId: string): Problem[] { return this.problemRows(runId).map(rowToProblem); }
   /** Where problems of a suite file appear in runs, newest run first (the editor's latest results). */
   problemsInFile(file: string): { run_id: string; problem_id: string; source_line: number | null; kind: string; expectation: string | null }[] {
     return this.all(`SELECT p.run_id, p.problem_id, p.source_line, p.kind, p.expectation FROM problems p JOIN runs r ON r.id = p.run_id

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createBuiltins } from '../builtins';
-import type { AnyProblem, ChatProblem, CodeProblem, SuiteSource } from '../plugins';
+import type { Problem, ChatProblem, CodeProblem, SuiteSource } from '../plugins';
 import { chatFileSuite } from './chat-file';
 import { ctx, DATA_DIR } from './test-data';
 
@@ -14,7 +14,7 @@ before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'chat-file-')); });
 const write = async (name: string, text: string | Buffer) => { const f = path.join(dir, name); await writeFile(f, text); return f; };
 
 /** Resolves a spec as the engine does: the first suite source that understands it. */
-async function resolve(spec: string, reverse = false): Promise<AnyProblem[]> {
+async function resolve(spec: string, reverse = false): Promise<Problem[]> {
   const sources: SuiteSource[] = createBuiltins().suites.all();
   if (reverse) sources.reverse();
   for (const s of sources) {

@@ -7,7 +7,7 @@
 // that, so Go's import/test_setup travel in the problem's labels and Rust's declaration (which holds
 // the signature and the `use` lines) is appended to its prompt, which otherwise is only a comment.
 import { field, InputError, readJsonl } from '../jsonl';
-import type { Problem, SuiteSource } from '../plugins';
+import type { CodeProblem, SuiteSource } from '../plugins';
 import { dataDirRemedy, resolvePinned } from './download';
 
 const COMMIT = '2838420b7b4492cf3d16bce5320e26e65960c9e2';
@@ -36,7 +36,7 @@ function entryPoint(lang: string, decl: string): string {
   return last;
 }
 
-export async function loadHumanEvalX(file: string, lang: string, suite = `humaneval-x-${lang}`): Promise<Problem[]> {
+export async function loadHumanEvalX(file: string, lang: string, suite = `humaneval-x-${lang}`): Promise<CodeProblem[]> {
   const spec = FILES[lang];
   const recs = await readJsonl(file);
   return recs.map((r) => {

@@ -4,7 +4,7 @@
 // of the public dataset verified by SHA-256.
 import * as path from 'node:path';
 import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
-import type { Problem, SuiteSource } from '../plugins';
+import type { CodeProblem, SuiteSource } from '../plugins';
 import { resolvePinned } from './download';
 
 export const HUMANEVAL = {
@@ -26,11 +26,11 @@ export function isChatRecord(value: Record<string, unknown>): boolean {
   return !CODE_FIELDS.some((f) => value[f] !== undefined) && (value.prompt !== undefined || value.messages !== undefined);
 }
 
-export async function loadHumanEvalFile(file: string, suite: string, language = 'python'): Promise<Problem[]> {
+export async function loadHumanEvalFile(file: string, suite: string, language = 'python'): Promise<CodeProblem[]> {
   return fromRecords(file, await readJsonl(file), suite, language);
 }
 
-function fromRecords(file: string, recs: JsonlRecord[], suite: string, language: string): Problem[] {
+function fromRecords(file: string, recs: JsonlRecord[], suite: string, language: string): CodeProblem[] {
   const seen = new Set<string>();
   const gz = /\.gz$/i.test(file);
   return recs.map((r) => {
