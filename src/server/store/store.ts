@@ -81,6 +81,22 @@ function sql(): Promise<SqlJsStatic> {
 function fileSignature(f: string): string {
   try { const st = statSync(f); return `${st.ino}:${st.size}:${st.mtimeMs}`; } catch { return '-'; }
 }
+/** How much of the journal's start identifies it (its first op carries ids and times). */
+const HEAD_BYTES = 256;
+
+/** The first `n` bytes of the journal (fewer if it is shorter). */
+function journalHead(file: string, n: number): Buffer {
+  if (n === 0) return Buffer.alloc(0);
+  let fd: number;
+  try { fd = openSync(file + '.journal', 'r'); } catch { return Buffer.alloc(0); }
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function journalSize(file: string): number {
   try { return statSync(file + '.journal').size; } catch { return 0; }
 }
@@ -115,6 +131,8 @@ interface Loaded {
   dbSignature: string;
   /** How many bytes of the journal were applied (whole lines). */
   journalRead: number;
+  /** The journal's first bytes as read: a checkpoint empties and regrows it in place, which only its head shows. */
+  journalHead: Buffer;
 }
 
 export interface OpenOptions {
@@ -142,6 +160,7 @@ export class Store {
   private writerDepth = 0;
   private dbSignature: string;
   private journalRead: number;
+  private journalHead: Buffer;
   private migratedFrom: number;
   private lastRefresh = 0;
   /** Runs written to since the last checkpoint: what `crucible resume` would continue after a failure. */
@@ -154,6 +173,7 @@ export class Store {
     this.db = loaded.db;
     this.dbSignature = loaded.dbSignature;
     this.journalRead = loaded.journalRead;
+    this.journalHead = loaded.journalHead;
     this.migratedFrom = loaded.from;
     this.checkpointBytes = opts.checkpointBytes ?? 32 * 2 ** 20;
     this.mode = opts.readOnly === true ? 'read-only' : opts.readOnly === false ? 'explicit' : 'auto';
@@ -171,7 +191,7 @@ export class Store {
       Store.SQL = SQL;
       const db = new SQL.Database();
       Store.prepare(db, '(memory)');
-      return new Store({ db, from: SCHEMA_VERSION, dbSignature: '', journalRead: 0 }, null, opts);
+      return new Store({ db, from: SCHEMA_VERSION, dbSignature: '', journalRead: 0, journalHead: Buffer.alloc(0) }, null, opts);
     }
     return new Store(await Store.load(file, opts.verify ?? true), file, opts);
   }
@@ -226,7 +246,7 @@ export class Store {
         if (/malformed|corrupt|not a database/i.test((e as Error).message)) throw new StoreDamagedError(file, (e as Error).message);
         throw e;
       }
-      return { db, from, dbSignature: after, journalRead: whole };
+      return { db, from, dbSignature: after, journalRead: whole, journalHead: Buffer.from(journal.subarray(0, Math.min(HEAD_BYTES, whole))) };
     }
   }
 
@@ -394,6 +414,7 @@ export class Store {
       this.lock = null;
       this.dbSignature = fileSignature(this.file);
       this.journalRead = journalSize(this.file);
+      this.journalHead = journalHead(this.file, this.journalRead);
     }
   }
 
@@ -415,7 +436,10 @@ export class Store {
    */
   private catchUp(): boolean {
     const file = this.file!;
-    if (fileSignature(file) === this.dbSignature) {
+    // The journal is only appended to between checkpoints; a checkpoint renames a new database
+    // file into place (its signature changes) and then empties the journal, which regrows in place:
+    // a head that differs from the one read means the lines past our offset are not the next ones.
+    if (fileSignature(file) === this.dbSignature && journalHead(file, this.journalHead.length).equals(this.journalHead)) {
       const size = journalSize(file);
       if (size === this.journalRead) return false;
       if (size > this.journalRead) {
@@ -434,6 +458,7 @@ export class Store {
         const whole = tail.lastIndexOf(0x0a) + 1;
         if (whole === 0) return false;
         Store.replay(this.db, tail.subarray(0, whole).toString('utf8'), file);
+        if (this.journalRead < HEAD_BYTES) this.journalHead = Buffer.concat([this.journalHead, tail.subarray(0, Math.min(whole, HEAD_BYTES - this.journalRead))]);
         this.journalRead += whole;
         return true;
       }
@@ -447,6 +472,7 @@ export class Store {
     this.db = loaded.db;
     this.dbSignature = loaded.dbSignature;
     this.journalRead = loaded.journalRead;
+    this.journalHead = loaded.journalHead;
     this.migratedFrom = loaded.from;
     return true;
   }
