@@ -1,5 +1,6 @@
 // Reading CSV (RFC 4180: quoted fields may hold commas, quotes and newlines) with errors that name the
 // file and line, records shaped like JsonlRecord so the same field() helper reads both.
+import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError, readText } from './jsonl';
 
@@ -87,4 +88,17 @@ export function cell(file: string, rec: CsvRecord, name: string, optional = fals
     throw new InputError(file, rec.line, `field "${name}" is empty`);
   }
   return v;
+}
+
+/**
+ * A suite given as a path to a plain .csv in one dataset's layout: the file, the suite name (its
+ * base name) and its records; null when the path is not a .csv or the header is another layout's,
+ * so the next suite source can claim it.
+ */
+export async function csvInLayout(spec: string, isLayout: (cols: string[]) => boolean): Promise<{ file: string; suite: string; recs: CsvRecord[] } | null> {
+  if (!/\.csv$/i.test(spec)) return null;
+  const file = path.resolve(spec);
+  const recs = await readCsv(file);
+  if (!recs.length || !isLayout(Object.keys(recs[0].value))) return null;
+  return { file, suite: path.basename(file).replace(/\.csv$/i, ''), recs };
 }

@@ -3,8 +3,7 @@
 // resolves to $CRUCIBLE_DATA_DIR/advbench/harmful_behaviors.csv, else a cached download verified by
 // SHA-256; a path to a CSV with exactly AdvBench's columns (goal, target) loads the same way.
 // Ids are "advbench/<1-based row>" (the file has no id column).
-import * as path from 'node:path';
-import { cell, type CsvRecord, readCsv } from '../csv';
+import { cell, type CsvRecord, csvInLayout, readCsv } from '../csv';
 import { InputError } from '../jsonl';
 import type { ChatProblem, SuiteSource } from '../plugins';
 import { type PinnedFile, resolvePinned } from './download';
@@ -42,12 +41,7 @@ export const advbenchSuite: SuiteSource = {
   name: 'advbench',
   async load(spec, ctx) {
     if (spec === 'advbench') return loadAdvBench(await resolvePinned(ADVBENCH, ctx.dataDir, ctx.cacheDir));
-    if (/\.csv$/i.test(spec)) {
-      const file = path.resolve(spec);
-      const recs = await readCsv(file);
-      if (!recs.length || !isAdvBenchHeader(Object.keys(recs[0].value))) return null;
-      return loadAdvBench(file, path.basename(file).replace(/\.csv$/i, ''), recs);
-    }
-    return null;
+    const own = await csvInLayout(spec, isAdvBenchHeader);
+    return own && loadAdvBench(own.file, own.suite, own.recs);
   },
 };

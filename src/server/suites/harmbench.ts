@@ -5,8 +5,7 @@
 // A contextual behaviour's user message is its context, then the behaviour, joined as HarmBench's
 // own DirectRequest baseline does: `${context}\n\n---\n\n${behavior}`. The behaviour and context also
 // stay apart in metadata (HarmBench's classifier judges a reply against the behaviour and context).
-import * as path from 'node:path';
-import { cell, type CsvRecord, readCsv } from '../csv';
+import { cell, type CsvRecord, csvInLayout, readCsv } from '../csv';
 import { InputError } from '../jsonl';
 import type { ChatProblem, SuiteSource } from '../plugins';
 import { type PinnedFile, resolvePinned } from './download';
@@ -59,12 +58,7 @@ export const harmbenchSuite: SuiteSource = {
   async load(spec, ctx) {
     const pinned = HARMBENCH[spec];
     if (pinned) return loadHarmBench(await resolvePinned(pinned, ctx.dataDir, ctx.cacheDir), spec);
-    if (/\.csv$/i.test(spec)) {
-      const file = path.resolve(spec);
-      const recs = await readCsv(file);
-      if (!recs.length || !isHarmBenchHeader(Object.keys(recs[0].value))) return null;
-      return loadHarmBench(file, path.basename(file).replace(/\.csv$/i, ''), recs);
-    }
-    return null;
+    const own = await csvInLayout(spec, isHarmBenchHeader);
+    return own && loadHarmBench(own.file, own.suite, own.recs);
   },
 };

@@ -2,8 +2,7 @@
 // contrast prompts it should refuse. Suite "xstest" resolves to $CRUCIBLE_DATA_DIR/xstest/xstest_prompts.csv,
 // else a cached download pinned to a commit and verified by SHA-256; a path to a CSV with XSTest's
 // columns (id, prompt, type, label, focus, note) loads as XSTest too.
-import * as path from 'node:path';
-import { cell, type CsvRecord, readCsv } from '../csv';
+import { cell, type CsvRecord, csvInLayout, readCsv } from '../csv';
 import { InputError } from '../jsonl';
 import type { ChatProblem, SuiteSource } from '../plugins';
 import { type PinnedFile, resolvePinned } from './download';
@@ -47,12 +46,7 @@ export const xstestSuite: SuiteSource = {
   name: 'xstest',
   async load(spec, ctx) {
     if (spec === 'xstest') return loadXSTest(await resolvePinned(XSTEST, ctx.dataDir, ctx.cacheDir));
-    if (/\.csv$/i.test(spec)) {
-      const file = path.resolve(spec);
-      const recs = await readCsv(file);
-      if (!recs.length || !isXSTestHeader(Object.keys(recs[0].value))) return null;
-      return loadXSTest(file, path.basename(file).replace(/\.csv$/i, ''), recs);
-    }
-    return null;
+    const own = await csvInLayout(spec, isXSTestHeader);
+    return own && loadXSTest(own.file, own.suite, own.recs);
   },
 };
