@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
+import type { CodeProblem, GenerateRequest } from '../../src/server/plugins';
 import { anthropicProvider } from '../../src/server/providers/anthropic';
 import { startFakeAnthropic } from '../support/fake-anthropic';
 import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
+import type { CodeProblem, GenerateRequest, Provider } from '../../src/server/plugins';
 import { ollamaProvider } from '../../src/server/providers/ollama';
 import { startFakeOllama } from '../support/fake-ollama';
 import { faultsByModel, keyLeak, type FakeServer, type Fault } from '../support/fake-openai';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openaiProvider } from '../../src/server/providers/openai';
 import type { ProviderError } from '../../src/server/limits';
-import type { GenerateRequest, Generation, CodeProblem, Provider } from '../../src/server/plugins';
+import type { CodeProblem, GenerateRequest, Generation } from '../../src/server/plugins';
 import { faultsByModel, keyLeak, startFakeOpenAI, type FakeServer, type Fault } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor, pythonFailures } from '../support/humaneval-data';
 import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';

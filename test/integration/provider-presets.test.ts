@@ -8,7 +8,7 @@ import { openaiProvider } from '../../src/server/providers/openai';
 import { PRESETS, presetFactory, presetFor } from '../../src/server/providers/presets';
 import { startFakeOpenAI, type FakeServer } from '../support/fake-openai';
 import { chatStyleAnswer, loadHumanEval, messagesFor } from '../support/humaneval-data';
-import { extracting, type Extracted, type ExtractingProvider } from '../support/extracting';
+import { extracting } from '../support/extracting';
 
 const problems = loadHumanEval();
 const req = (): GenerateRequest => ({ problem: problems[0], messages: messagesFor(problems[0]), params: {}, sampleIndex: 0, signal: new AbortController().signal });

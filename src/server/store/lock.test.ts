@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Store, StoreBusyError } from './store';
-import { runRow, sampleRow, tempDir } from './testing';
+import { runRow, tempDir } from './testing';
 
 const STORE = JSON.stringify(path.join(__dirname, 'store.ts'));
 const TESTING = JSON.stringify(path.join(__dirname, 'testing.ts'));
