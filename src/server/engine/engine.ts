@@ -2,7 +2,6 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { cpus } from 'node:os';
 import type { EngineInit, LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
@@ -14,8 +13,8 @@ import { problemToRow } from '../store/rows';
 import { Catalog } from './catalog';
 import { runItem, type PipelineContext } from './pipeline';
 import { defaultLabel, newRunId, normalizePlan, parseModelSpec, parsePlan, recordableProviderConfig, resolveArms, type Arm } from './plan';
-import { METRICS_FORMAT, Queries, sampleFacts } from './queries';
-import { Progress, runAll } from './schedule';
+import { mainOutcome, METRICS_FORMAT, Queries, sampleFacts } from './queries';
+import { execConcurrency, Progress, runAll } from './schedule';
 
 export { DEFAULT_TIMEOUT_MS, normalizePlan, parseModelSpec, sampleId } from './plan';
 export { cacheKey } from './pipeline';
@@ -320,7 +319,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 }
 
 function summaryOf(s: SampleRecord, outcomes: OutcomeRecord[]): SampleSummary {
-  const main = outcomes.find((o) => o.scorer === 'tests') ?? outcomes.find((o) => o.scorer === 'refusal') ?? outcomes[0];
+  const main = mainOutcome(outcomes);
   return {
     id: s.id, runId: s.run_id, problemId: s.problem_id, arm: s.arm, model: s.model, index: s.idx,
     status: (main?.status ?? 'error') as SampleSummary['status'], detail: main?.detail ?? '', latencyMs: s.latency_ms,
@@ -328,4 +327,3 @@ function summaryOf(s: SampleRecord, outcomes: OutcomeRecord[]): SampleSummary {
   };
 }
 
-function execConcurrency(): number { return Math.max(1, Math.min(cpus().length, 16)); }

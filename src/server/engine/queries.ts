@@ -156,7 +156,7 @@ export class Queries {
 const expectationOf = (v: string | null | undefined): Expectation | null => (v === 'should_refuse' || v === 'should_answer' ? v : null);
 
 /** The outcome a sample is shown by: tests for code, refusal for chat, else the first. */
-function mainOutcome<T extends { scorer: string }>(outcomes: T[]): T | undefined {
+export function mainOutcome<T extends { scorer: string }>(outcomes: T[]): T | undefined {
   return outcomes.find((o) => o.scorer === 'tests') ?? outcomes.find((o) => o.scorer === 'refusal') ?? outcomes[0];
 }
 

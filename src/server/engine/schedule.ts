@@ -1,6 +1,11 @@
-// Scheduling: every item of a run is started at once and held back by the gates (generation
-// concurrency, each scorer's capacity); cancellation drains the queue; progress is reported at most
-// every `intervalMs`, from counters, never from a scan of the store.
+// Scheduling: a bounded pool of workers takes a run's items in order, each held back by the gates
+// (generation concurrency, each scorer's capacity); cancellation drains the queue; progress is
+// reported at most every `intervalMs`, from counters, never from a scan of the store.
+import { cpus } from 'node:os';
+
+/** How many samples execute at once by default: the cores (a sample's time limit must start when it runs). */
+export function execConcurrency(): number { return Math.max(1, Math.min(cpus().length, 16)); }
+
 export class Progress {
   private last = 0;
   done: number;

@@ -1,9 +1,9 @@
 // `tests`: runs a code problem's tests against the completion in the run's sandbox. Time limits are
 // calibrated per problem from the canonical solution's run time here (unless the plan fixes one),
 // so verdicts do not move with the speed of the machine.
-import { cpus } from 'node:os';
 import type { Verdict } from '../../protocol';
 import { DEFAULT_TIMEOUT_MS } from '../engine/plan';
+import { execConcurrency } from '../engine/schedule';
 import type { CodeProblem, Sandbox, Score, ScorerFactory } from '../plugins';
 import { calibrate } from '../sandboxes/calibrate';
 
@@ -27,7 +27,7 @@ export const testsScorer: ScorerFactory = {
     return {
       name: 'tests',
       // Executions are bounded by the sandbox (default: the cores): a sample's time limit must start when it runs, not when queued.
-      capacity: () => sandbox.capacity?.() ?? Math.max(1, Math.min(cpus().length, 16)),
+      capacity: () => sandbox.capacity?.() ?? execConcurrency(),
       async score({ problem, completion, signal }): Promise<Score> {
         if (problem.kind === 'chat') throw new Error(`tests: ${problem.id} is a chat problem and has no tests`);
         try {
