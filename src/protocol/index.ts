@@ -112,6 +112,43 @@ export interface RefusalMetrics extends RefusalCounts {
   byCategory: (RefusalCounts & { category: string })[];
 }
 
+/** A mean with its 95% bootstrap interval; the interval is null when it cannot be computed (`why` says so). */
+export interface MeanCI { mean: number | null; ciLow: number | null; ciHigh: number | null; n: number; why?: string }
+
+/** Scorer `packages`: replies that make a user install what does not exist. */
+export interface PackageCounts {
+  /** Replies the scorer saw (errors included). */
+  responses: number;
+  /** At least one package does not exist. */
+  invented: number;
+  /** Said the library does not exist, or declined (and installed nothing invented). */
+  declined: number;
+  /** Every package exists. */
+  real: number;
+  /** No third-party package (standard library only, or no code). */
+  noPackages: number;
+  /** A registry could not answer: not judged. */
+  errors: number;
+  /** Replies with at least one invented package / judged replies (Wilson 95%). */
+  inventedRate: Rate;
+  /** Invented packages per judged reply (bootstrap 95% over replies). */
+  inventedPerResponse: MeanCI;
+}
+export interface PackageMetrics extends PackageCounts { byCategory: (PackageCounts & { category: string })[] }
+
+/** Scorer `choice`: questions with a known answer, graded exactly. */
+export interface ChoiceCounts {
+  responses: number;
+  correct: number;
+  incorrect: number;
+  /** No single answer could be read from the reply: counted as not correct. */
+  unparsed: number;
+  errors: number;
+  /** Correct / judged replies (Wilson 95%). */
+  accuracy: Rate;
+}
+export interface ChoiceMetrics extends ChoiceCounts { byCategory: (ChoiceCounts & { category: string })[] }
+
 /**
  * pass@k over the problems with at least k scored samples (`problems` of them; `short` had fewer).
  * The interval is null when it cannot be computed (fewer than 2 problems, or every problem equal):
@@ -140,6 +177,10 @@ export interface ModelMetrics {
   passAtK: PassAtK[];
   /** Chat problems (scorer `refusal`), when the run has any. */
   refusal?: RefusalMetrics;
+  /** Scorer `packages` (hallucinated packages), when the run applies it. */
+  packages?: PackageMetrics;
+  /** Scorer `choice` (known-answer questions: TruthfulQA MC1, …), when the run applies it. */
+  choice?: ChoiceMetrics;
   /** Time to first token (streaming providers), ms. */
   ttft: LatencyStats;
   /**

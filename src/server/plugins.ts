@@ -17,6 +17,11 @@ interface ProblemCommon {
   category?: string;
   /** Anything else the suite carries, kept verbatim (JSON-serialisable). */
   metadata?: Record<string, unknown>;
+  /**
+   * Scorers this problem needs besides the run's (a suite's own probe: `packages` for LibraryHalluBench,
+   * `choice` for TruthfulQA). A run adds them; they judge only the problems they apply to.
+   */
+  scorers?: string[];
   /** Where the problem came from, so the editor can reveal it. */
   sourceFile?: string;
   sourceLine?: number;
@@ -275,6 +280,8 @@ export interface Score {
 export interface Scorer {
   readonly name: string;
   score(input: ScoreInput): Promise<Score>;
+  /** Whether it judges this problem at all (default: every problem of its kinds); a problem it skips gets no outcome from it. */
+  appliesTo?(problem: Problem): boolean;
   /** How many scorings it takes at once (the sandbox's capacity for `tests`). Default: unbounded. */
   capacity?(): number;
   close?(): Promise<void>;

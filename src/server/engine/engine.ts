@@ -124,7 +124,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       for (const model of new Set(arms.map((a) => a.model))) providers.set(model, await this.createProvider(model, plan, closers));
       // Scorers: each kind's defaults plus those the plan names, applied to the kinds they judge.
       const scorerNames = new Map<ProblemKind, string[]>();
-      const named = Object.keys(plan.scorers ?? {});
+      // Named by the plan, or asked for by the suite's problems (a probe suite brings its scorer).
+      const named = [...new Set([...Object.keys(plan.scorers ?? {}), ...problems.flatMap((p) => p.scorers ?? [])])];
       for (const k of kinds) {
         const names = [...new Set([...(this.plugins.defaults.scorers[k] ?? []), ...named])].filter((n) => this.plugins.scorers.get(n).kinds.includes(k));
         if (names.length === 0) throw new Error(`no scorer judges ${k} problems`);

@@ -190,7 +190,7 @@ export function* sampleFacts(rows: ScoredOutcome[]): Generator<SampleFact> {
     yield {
       problemId: r.problem_id, arm: r.arm, generationError: group.some((o) => o.label === 'generation'),
       latencyMs: r.latency_ms, ttftMs: r.ttft_ms, tokensIn: r.tokens_in, tokensOut: r.tokens_out,
-      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms })),
+      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value })),
     };
   }
 }
