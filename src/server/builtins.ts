@@ -11,15 +11,21 @@ import { autoSandbox } from './sandboxes/auto';
 import { bubblewrapSandbox } from './sandboxes/bubblewrap';
 import { dockerSandbox } from './sandboxes/docker';
 import { localSandbox } from './sandboxes/local';
+import { choiceScorer } from './scorers/choice';
+import { packagesScorer } from './scorers/packages';
 import { refusalScorer } from './scorers/refusal';
 import { testsScorer } from './scorers/tests';
 import { asIs } from './strategies/as-is';
 import { completeFunction } from './strategies/complete-function';
 import { advbenchSuite } from './suites/advbench';
+import { biasPairsSuite } from './suites/bias-pairs';
 import { chatFileSuite } from './suites/chat-file';
+import { factsFileSuite } from './suites/facts-file';
 import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
+import { libraryHalluBenchSuite } from './suites/library-hallu-bench';
+import { truthfulqaSuite } from './suites/truthfulqa';
 import { xstestSuite } from './suites/xstest';
 
 export function createBuiltins(): Plugins {
@@ -41,12 +47,18 @@ export function createBuiltins(): Plugins {
   p.suites.register(xstestSuite);
   p.suites.register(harmbenchSuite);
   p.suites.register(advbenchSuite);
+  p.suites.register(libraryHalluBenchSuite);
+  p.suites.register(truthfulqaSuite);
+  p.suites.register(factsFileSuite);
+  p.suites.register(biasPairsSuite);
   // Any order works: each file suite takes only the files in its own format.
   p.suites.register(chatFileSuite);
   p.strategies.register(completeFunction);
   p.strategies.register(asIs);
   p.scorers.register(testsScorer);
   p.scorers.register(refusalScorer);
+  p.scorers.register(packagesScorer);
+  p.scorers.register(choiceScorer);
   p.defaults.strategy = { code: completeFunction.name, chat: asIs.name };
   p.defaults.scorers = { code: [testsScorer.name], chat: [refusalScorer.name] };
   return p;

@@ -42,7 +42,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(readonly plugins: Plugins, readonly store: Store, readonly init: EngineInit, private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
     // HumanEval is always listed; the behaviour suites when their data is here.
-    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench']);
+    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench', 'library-hallu-bench', 'truthfulqa']);
     this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
     // Runs left 'running' by a process that died are marked failed by the store when a writer next
     // takes its lock (only then is it sure that no live process is still running them).
