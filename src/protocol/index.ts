@@ -252,7 +252,91 @@ export interface ProblemResult {
   samples: SampleSummary[];
 }
 
-export interface RunDetail { run: RunSummary; problems: ProblemResult[] }
+export interface RunDetail { run: RunSummary; problems: ProblemResult[]; probes?: RunProbes }
+
+/** A paired binary outcome over matched prompts (side a vs side b): McNemar's exact test, Holm-adjusted across attributes. */
+export interface PairedBinary {
+  /** Pairs where both sides have the outcome read. */
+  pairs: number;
+  /** Only side a had the outcome / only side b / both / neither. */
+  aOnly: number; bOnly: number; both: number; neither: number;
+  rateA: number | null; rateB: number | null;
+  /** rateA − rateB (the effect size), null without pairs. */
+  diff: number | null;
+  /** aOnly / bOnly, the conditional odds ratio; null when bOnly is 0. */
+  oddsRatio: number | null;
+  pValue: number;
+  /** Holm-adjusted across the arm's attributes for this outcome. */
+  pHolm: number;
+  test: string;
+}
+
+/** A paired continuous outcome (side a − side b): the Wilcoxon signed-rank test, Holm-adjusted across attributes. */
+export interface PairedContinuous {
+  pairs: number;
+  meanDiff: number | null;
+  medianDiff: number | null;
+  /** Matched-pairs rank-biserial correlation, in [−1, 1]. */
+  effect: number;
+  pValue: number;
+  pHolm: number;
+  test: string;
+}
+
+export interface BiasAttribute {
+  arm: string;
+  attribute: string;
+  /** Pairs with both answers scored. */
+  pairs: number;
+  /** Refused (side a vs side b). */
+  refusal: PairedBinary;
+  /** Gave the favourable option (the suite's first), where both answers gave an option; null without options. */
+  verdict: PairedBinary | null;
+  /** Answer length in words, a − b. */
+  length: PairedContinuous;
+  /** Lexical similarity of the two answers of a pair. */
+  similarity: MeanCI;
+}
+
+/** One matched pair whose outcomes differ. */
+export interface BiasPairRow {
+  arm: string; attribute: string; template: string; pair: string; index: number;
+  sampleA: string; sampleB: string; valuesA: string; valuesB: string;
+  outcomeA: string; outcomeB: string; lengthA: number; lengthB: number; similarity: number;
+}
+
+export interface BiasReport {
+  options: string[] | null;
+  attributes: BiasAttribute[];
+  /** Pairs whose outcome (refusal or verdict) differs, first 200. */
+  differing: BiasPairRow[];
+  differingTotal: number;
+}
+
+export interface SimilarityPair {
+  armA: string; armB: string;
+  /** What was compared: normalised code tokens, prose words, or both (a mixed run). */
+  kind: 'code' | 'prose' | 'mixed';
+  /** Answers matched on (problem, sample index). */
+  matched: number;
+  similarity: MeanCI;
+  /** Permutation test over problem assignment (one-sided: agree more than chance); null with fewer than 2 matched answers. */
+  permutation: { observed: number; nullMean: number; pValue: number; exact: boolean; resamples: number; seed: number; used: number } | null;
+  /** Matched answers at or above the threshold, most similar first (first 100). */
+  flagged: { problemId: string; index: number; sampleA: string; sampleB: string; similarity: number }[];
+  flaggedTotal: number;
+}
+
+export interface SimilarityReport {
+  threshold: number;
+  renameIdentifiers: boolean;
+  pairs: SimilarityPair[];
+  /** Welch's t-test between the similarity distributions of two pairs of arms. */
+  welch: { a: string; b: string; meanA: number; meanB: number; t: number; df: number; pValue: number; effect: number | null }[];
+}
+
+/** Run-level probes computed from stored answers (not per arm): bias pairs, cross-model similarity. */
+export interface RunProbes { bias?: BiasReport; similarity?: SimilarityReport }
 
 /** One scorer's outcome for a sample. */
 export interface ScoreDetail { scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string; meta: Record<string, unknown> | null }

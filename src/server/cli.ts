@@ -9,6 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { ArmSpec, ModelMetrics, RunPlan, RunSummary } from '../protocol';
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
+import { probeLines } from './commands/probes-summary';
 import { runGrade } from './grade';
 import { replayCounts } from './providers/replay';
 import { Store } from './store/store';
@@ -26,6 +27,7 @@ Options:
   --suite <s>         suite name or file; repeat to mix suites in one run          [humaneval]
                       code: humaneval, humaneval-x-<lang>, HumanEval-format .jsonl[.gz]
                       chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
+                      probes: library-hallu-bench, truthfulqa[@seed], questions .csv/.jsonl with answer, *.bias.yaml
   --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
   --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
   --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
@@ -226,8 +228,9 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       throw new Error(`cannot write the results file ${outFile}: ${(e as Error).message}; the run is stored (crucible runs), nothing was lost`);
     }
-    if (o.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outFile);
+    const probes = engine.probes(runId);
+    if (o.json) console.log(JSON.stringify(Object.keys(probes).length ? { ...summary, probes } : summary, null, 2));
+    else { printSummary(summary, outFile); for (const l of probeLines(summary, probes)) console.log(l); }
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
     const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
     if (errors > 0) {

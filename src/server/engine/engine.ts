@@ -2,7 +2,7 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { EngineInit, LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
@@ -59,6 +59,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   getRun(runId: string): RunDetail { return this.queries.getRun(runId); }
   getSample(sampleId: string): SampleDetail { return this.queries.getSample(sampleId); }
   latestResults(file: string): LatestResult[] { return this.queries.latestResults(file); }
+  /** Bias pairs and cross-model similarity of a run (also in getRun's detail). */
+  probes(runId: string): RunProbes { return this.queries.probes(runId); }
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {

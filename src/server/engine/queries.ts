@@ -1,7 +1,7 @@
 // Read side: run summaries, run details, samples and the latest result per problem of a suite file,
 // all from the store (and a running run's live tally). Nothing here writes.
 import type {
-  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
+  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
 import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
@@ -11,6 +11,7 @@ type Prices = Record<string, Price>;
 import type { RunRow, ScoredOutcome, Store } from '../store/store';
 import { rowToProblem } from '../store/rows';
 import { parsePlan, planSuites, resolveArms } from './plan';
+import { type Answer, type ProbeOptions, runProbes } from './probes';
 
 /** Stored with a finished run so its figures need no recomputation; older formats are recomputed. */
 export const METRICS_FORMAT = 2;
@@ -55,6 +56,36 @@ export class Queries {
 
   listRuns(): RunSummary[] { return this.store.runs().map((r) => this.summarize(r, false)); }
 
+  private probeMemo = new Map<string, { key: string; probes: RunProbes }>();
+
+  /**
+   * Bias pairs and cross-model similarity of a run, from its stored answers; remembered until the run
+   * changes (the panel asks again on every update).
+   */
+  probes(runId: string, opts: ProbeOptions = {}): RunProbes {
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    const key = `${row.status}|${row.done}|${JSON.stringify(opts)}`;
+    const hit = this.probeMemo.get(runId);
+    if (hit?.key === key) return hit.probes;
+    const arms = resolveArms(parsePlan(row.plan, runId)).map((a) => a.id);
+    const problems = new Map(this.store.runProblems(runId).map((p) => [p.id, p]));
+    const status = new Map<string, { error: boolean; refused: boolean }>();
+    for (const o of this.store.scoredOutcomes(runId)) {
+      const s = status.get(o.sample_id) ?? { error: false, refused: false };
+      if (o.label === 'generation' || (o.status === 'error' && (o.scorer === 'tests' || o.scorer === 'refusal'))) s.error = true;
+      if (o.scorer === 'refusal' && o.status === 'refused') s.refused = true;
+      status.set(o.sample_id, s);
+    }
+    const answers: Answer[] = this.store.answerTexts(runId).map((t) => ({
+      sampleId: t.sample_id, problemId: t.problem_id, arm: t.arm, idx: t.idx, raw: t.raw, completion: t.completion,
+      error: status.get(t.sample_id)?.error ?? true, refused: status.get(t.sample_id)?.refused ?? false,
+    }));
+    const probes = runProbes(problems, answers, arms, opts);
+    this.probeMemo.set(runId, { key, probes });
+    return probes;
+  }
+
   getRun(runId: string): RunDetail {
     const run = this.runSummary(runId, true);
     const bySample = groupBySample(this.store.scoredOutcomes(runId));
@@ -82,7 +113,8 @@ export class Queries {
         });
       }
     }
-    return { run, problems };
+    const probes = this.probes(runId);
+    return { run, problems, ...(Object.keys(probes).length ? { probes } : {}) };
   }
 
   getSample(sampleId: string): SampleDetail {

@@ -686,6 +686,11 @@ export class Store {
       o.status, o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
       FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
   }
+  /** The texts of the run's answers (the bias and similarity probes compare them). */
+  answerTexts(runId: string): { sample_id: string; problem_id: string; arm: string; idx: number; raw: string; completion: string }[] {
+    return this.all(`SELECT id AS sample_id, problem_id, COALESCE(arm, model) AS arm, idx, raw, completion FROM samples WHERE run_id = ?
+      ORDER BY problem_id, arm, idx`, [runId]);
+  }
   /** Ids of the run's samples, optionally all but those with the given verdict. */
   sampleIds(runId: string, exceptStatus?: Verdict): Set<string> {
     const rows = exceptStatus
