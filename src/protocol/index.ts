@@ -336,7 +336,13 @@ export interface SimilarityReport {
 }
 
 /** Run-level probes computed from stored answers (not per arm): bias pairs, cross-model similarity. */
-export interface RunProbes { bias?: BiasReport; similarity?: SimilarityReport }
+export interface RunProbes {
+  bias?: BiasReport;
+  similarity?: SimilarityReport;
+  /** Replies with at least one invented package (scorer `packages`), first 300; `detail` names the packages. */
+  invented?: { sampleId: string; problemId: string; arm: string; index: number; category: string | null; detail: string }[];
+  inventedTotal?: number;
+}
 
 /** One scorer's outcome for a sample. */
 export interface ScoreDetail { scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string; meta: Record<string, unknown> | null }
@@ -405,7 +411,9 @@ export type FromResultsWebview =
   /** Open a problem of a run for one arm: its source and its first failing sample. */
   | { type: 'openProblem'; runId: string; problemId: string; arm: string }
   /** Open a sample (a chat sample: its conversation and the response side by side). */
-  | { type: 'openSample'; sampleId: string };
+  | { type: 'openSample'; sampleId: string }
+  /** Open two samples' answers side by side (bias pairs, similar answers of two arms). */
+  | { type: 'openPair'; sampleA: string; sampleB: string };
 
 /** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
 export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
@@ -419,6 +427,8 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
         ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, arm: o.arm as string } : null;
     case 'openSample':
       return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
+    case 'openPair':
+      return str(o.sampleA) && str(o.sampleB) ? { type: 'openPair', sampleA: o.sampleA as string, sampleB: o.sampleB as string } : null;
     default: return null;
   }
 }

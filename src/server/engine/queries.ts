@@ -71,7 +71,11 @@ export class Queries {
     const arms = resolveArms(parsePlan(row.plan, runId)).map((a) => a.id);
     const problems = new Map(this.store.runProblems(runId).map((p) => [p.id, p]));
     const status = new Map<string, { error: boolean; refused: boolean }>();
+    const invented: NonNullable<RunProbes['invented']> = [];
     for (const o of this.store.scoredOutcomes(runId)) {
+      if (o.scorer === 'packages' && o.status === 'invented') {
+        invented.push({ sampleId: o.sample_id, problemId: o.problem_id, arm: o.arm, index: o.idx, category: problems.get(o.problem_id)?.category ?? null, detail: o.detail });
+      }
       const s = status.get(o.sample_id) ?? { error: false, refused: false };
       if (o.label === 'generation' || (o.status === 'error' && (o.scorer === 'tests' || o.scorer === 'refusal'))) s.error = true;
       if (o.scorer === 'refusal' && o.status === 'refused') s.refused = true;
@@ -82,6 +86,7 @@ export class Queries {
       error: status.get(t.sample_id)?.error ?? true, refused: status.get(t.sample_id)?.refused ?? false,
     }));
     const probes = runProbes(problems, answers, arms, opts);
+    if (invented.length) { probes.invented = invented.slice(0, 300); probes.inventedTotal = invented.length; }
     this.probeMemo.set(runId, { key, probes });
     return probes;
   }
