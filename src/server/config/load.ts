@@ -59,7 +59,7 @@ export class ConfigError extends InputError {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile<CrucibleConfig>(schema);
 
 /** "/arms/0/temperature" → ["arms", 0, "temperature"] (JSON Pointer, ~1 and ~0 unescaped). */
