@@ -8,6 +8,8 @@ import schema from '../../../schemas/crucible.schema.json';
 import { InputError } from '../jsonl';
 
 export const CONFIG_FILE = 'crucible.yaml';
+/** Looked for in this order; JSON is YAML, so crucible.json is read the same way. */
+export const CONFIG_FILES = [CONFIG_FILE, 'crucible.yml', 'crucible.json'];
 
 export interface ArmConfig {
   id?: string; model: string; strategy?: string; temperature?: number; 'top-p'?: number; 'max-tokens'?: number; seed?: number;
@@ -185,8 +187,10 @@ function resolvePaths(c: CrucibleConfig, dir: string): CrucibleConfig {
 export function findConfig(from: string): string | null {
   let dir = path.resolve(from);
   for (;;) {
-    const f = path.join(dir, CONFIG_FILE);
-    if (existsSync(f)) return f;
+    for (const name of CONFIG_FILES) {
+      const f = path.join(dir, name);
+      if (existsSync(f)) return f;
+    }
     if (existsSync(path.join(dir, '.git'))) return null;
     const up = path.dirname(dir);
     if (up === dir) return null;
