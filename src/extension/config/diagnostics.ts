@@ -44,16 +44,20 @@ const deref = (s: Schema | undefined): Schema | undefined => {
 function completeKeys(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
   const text = doc.lineAt(pos.line).text.slice(0, pos.character);
   if (!/^\s*(- )?[\w-]*$/.test(text)) return [];
-  let indent = text.match(/^\s*/)![0].length + (/^\s*- /.test(text) ? 2 : 0);
+  // On a "- " line the cursor starts a list item; the item belongs to the list's key above.
+  let inList = /^\s*- /.test(text);
+  let indent = text.match(/^\s*/)![0].length;
   const parents: { key: string; list: boolean }[] = [];
   for (let l = pos.line - 1; l >= 0 && indent > 0; l--) {
     const m = /^(\s*)(- )?([\w-]+):/.exec(doc.lineAt(l).text);
     if (!m) continue;
-    const ind = m[1].length;
-    if (ind < indent) {
-      const next = doc.lineAt(l + 1).text;
-      parents.unshift({ key: m[3], list: /^\s*- /.test(next) || !!m[2] });
-      indent = ind;
+    const dash = m[1].length;
+    const keyIndent = dash + (m[2] ? 2 : 0);
+    if (m[2] && dash < indent && keyIndent >= indent) { inList = true; indent = dash; continue; } // a sibling key of the same list item
+    if (keyIndent < indent) {
+      parents.unshift({ key: m[3], list: inList });
+      inList = false;
+      indent = keyIndent;
     }
   }
   let s: Schema | undefined = deref(schema as Schema);
