@@ -7,8 +7,10 @@ import * as cmd from './commands';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
+import { createApi, type CrucibleApi } from './api';
+import { registerConfigSupport } from './config/diagnostics';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): CrucibleApi {
   const ctx = new Ctx(context);
   const sub = (...ds: vscode.Disposable[]) => context.subscriptions.push(...ds);
   sub(ctx);
@@ -95,8 +97,12 @@ export function activate(context: vscode.ExtensionContext): void {
 
   if (readConfig().sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
 
+  registerConfigSupport(context);
+
   // The engine process starts on first use (a visible view or a command), not at activation:
   // `workspaceContains:**/*.jsonl` activates in many workspaces that never run an evaluation.
+  // Other extensions register their plugins through this (api.ts).
+  return createApi(ctx.engine);
 }
 
 export function deactivate(): void {

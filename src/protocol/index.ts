@@ -455,4 +455,8 @@ export interface EngineInit {
   prices?: Record<string, { input: number; output: number }>;
   /** Extra suite files to list (workspace JSONL files). */
   suitePaths?: string[];
+  /** crucible.yaml's `strategies:` entries, passed as written (the strategies' side defines them). */
+  strategies?: Record<string, unknown>[];
+  /** Plugin modules (absolute paths) to load at start: from another extension's registerPlugin(…) or crucible.yaml's `plugins:`. */
+  plugins?: string[];
 }

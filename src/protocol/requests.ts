@@ -20,6 +20,9 @@ export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], vo
 /** The latest result per problem (and arm) of a suite file: for the Suites tree, CodeLens, diagnostics. */
 export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
 
+/** Loads plugin modules into the engine (another extension's registerProvider(…) etc.); `kind` checks the module registered one of that kind. */
+export const LoadPlugins = new RequestType<{ modules: string[]; kind?: string }, { loaded: { module: string; registered: { kind: string; name: string }[] }[] }, void>('crucible/loadPlugins');
+
 // ---- notifications (engine → extension) ----
 export const SampleFinished = new NotificationType<SampleSummary>('crucible/sampleFinished');
 export const RunProgress = new NotificationType<RunSummary>('crucible/runProgress');

@@ -96,6 +96,8 @@ export interface Generation {
   tokensEstimated?: boolean;
   /** The model's separate reasoning text (reasoning_content / thinking), when the API returns it apart from the answer. */
   reasoning?: string;
+  /** The model as the API named it in its reply (e.g. "gpt-4o-mini-2024-07-18" for "gpt-4o-mini"), for the run's audit. */
+  modelVersion?: string;
 }
 
 export interface TokenLogprob {
@@ -154,6 +156,8 @@ export interface Sandbox {
    * (a pool that queues internally can take more than the cores). Default: the cores.
    */
   capacity?(): number;
+  /** What ran the samples, for the run's audit: per language, the image and its digest ("python" → "crucible-python:local@sha256:…"). */
+  describe?(): Promise<Record<string, string>>;
 }
 
 export interface SandboxOptions {

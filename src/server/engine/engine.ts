@@ -2,6 +2,7 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
+import { parseAudit, resumeEntry, startAudit } from '../audit';
 import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
@@ -80,13 +81,13 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Validates the plan and prepares everything that can fail up front (suites, providers,
    * strategies, sandbox), so a bad plan is an immediate, clear error; then runs in the background.
    */
-  async startRun(plan: RunPlan): Promise<string> {
+  async startRun(plan: RunPlan, opts: { configFile?: { path: string; sha256: string } } = {}): Promise<string> {
     const norm = normalizePlan(plan);
     // Recorded so a resumed run talks to the same servers (never keys).
     norm.providerConfig = recordableProviderConfig(this.init.providers);
     norm.tracksSpend = true;
     const problems = await this.catalog.select(norm);
-    return this.launch(norm, problems, null, false);
+    return this.launch(norm, problems, null, false, opts.configFile);
   }
 
   /**
@@ -111,7 +112,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return s;
   }
 
-  private async launch(plan: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
+  private async launch(plan: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean, configFile?: { path: string; sha256: string }): Promise<string> {
     const closers: (() => Promise<void>)[] = [];
     const providers = new Map<string, Provider>();
     // One writer per database: a second process is refused here with a message naming the first.
@@ -163,6 +164,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.store.putProblems(problems.map((p, ord) => problemToRow(row.id, p, ord)));
       }
       this.store.putRun(row);
+      const via = this.init.owner ?? 'the Crucible engine';
+      if (existing) {
+        const audit = parseAudit(this.store.runAudit(row.id));
+        if (audit) this.store.putAudit(row.id, JSON.stringify({ ...audit, resumes: [...(audit.resumes ?? []), resumeEntry(via, this.env)] }));
+      } else {
+        this.store.putAudit(row.id, JSON.stringify(startAudit(plan, Object.fromEntries(arms.map((a) => [a.id, a.model])), { via, configFile, env: this.env })));
+      }
       const prepared: Prepared = { row, plan, arms, problems, providers, sandbox, closers, strategies, scorerNames };
 
       const facts = new Map<string, ProblemFacts>(problems.map((p) => [p.id, { kind: p.kind ?? 'code', category: p.category, expectation: p.kind === 'chat' ? p.expectation : undefined }]));
@@ -285,7 +293,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       status = 'failed';
       error = (e as Error).message;
     } finally {
+      // What ran the code, asked before the sandbox closes.
+      const images = await r.sandbox?.describe?.().catch(() => undefined);
       await Promise.allSettled([...scorers.map((s) => s.close?.()), ...r.closers.map((c) => c())]);
+      try { this.finishAudit(r, images); } catch { /* the store failed: reported below with the run */ }
       try {
         const metrics = this.queries.computeMetrics(row.id, true);
         if (this.store.failed) throw this.store.failed;
@@ -307,6 +318,21 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('finished', summary);
     }
   }
+
+  /** Adds what is only known at the end: the model versions the APIs reported, the sandbox images. */
+  private finishAudit(r: Prepared, images: Record<string, string> | undefined): void {
+    const audit = parseAudit(this.store.runAudit(r.row.id));
+    if (!audit) return;
+    for (const { arm, version } of this.store.modelVersions(r.row.id)) {
+      const m = (audit.models[arm] ??= { spec: r.arms.find((a) => a.id === arm)?.model ?? arm, reported: [] });
+      if (!m.reported.includes(version)) m.reported.push(version);
+    }
+    if (r.sandbox) audit.sandbox = { name: r.plan.sandbox ?? r.sandbox.name, images: { ...(audit.sandbox?.images ?? {}), ...(images ?? {}) } };
+    this.store.putAudit(r.row.id, JSON.stringify(audit));
+  }
+
+  /** The run's audit record (null for runs from before audits). */
+  runAudit(runId: string) { return parseAudit(this.store.runAudit(runId)); }
 
   private fallbackSummary(row: RunRow): RunSummary {
     return { id: row.id, label: row.label, suite: row.suite, suites: [row.suite], models: [], arms: [], scorers: [], n: 0, k: [], sandbox: '', status: 'failed', createdAt: row.created_at, finishedAt: null, total: row.total, done: row.done, wallMs: null, error: row.error, metrics: [] };
