@@ -21,6 +21,7 @@ import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
 import { xstestSuite } from './suites/xstest';
+import { openFileSuite } from './suites/open-file';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
@@ -43,6 +44,7 @@ export function createBuiltins(): Plugins {
   p.suites.register(advbenchSuite);
   // Any order works: each file suite takes only the files in its own format.
   p.suites.register(chatFileSuite);
+  p.suites.register(openFileSuite);
   p.strategies.register(completeFunction);
   p.strategies.register(asIs);
   p.scorers.register(testsScorer);
