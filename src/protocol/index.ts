@@ -294,6 +294,8 @@ export interface LatestResult {
 }
 
 export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
+/** A problem's text, for a read-only document opened from the Suites view (code: prompt, tests, canonical; chat: the messages). */
+export interface ProblemText extends ProblemInfo { prompt: string; tests: string | null; canonicalSolution: string | null }
 export interface ProblemInfo { id: string; suite: string; entryPoint: string; language: string; sourceFile: string | null; sourceLine: number | null }
 
 export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }

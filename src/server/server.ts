@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, EstimateRun, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -54,6 +54,7 @@ handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
 handle(LatestResults, (e, p) => e.latestResults(p.file));
+handle(GetProblem, (e, p) => e.catalog.problemText(p.suite, p.problemId));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();
