@@ -44,6 +44,7 @@ test('Testing view, CodeLens, diagnostics and failing samples in place (installe
     })();
     t.diagnostic(`activation: ${JSON.stringify(report.timing)}`);
     t.diagnostic(`checks: ${Object.keys(report.checks).join(', ')}`);
+    for (const n of report.notes ?? []) t.diagnostic(`note: ${n}`);
     await new Promise((r) => setTimeout(r, 1500));
     await cs.screenshot('01-testing-lens-sample');
     assert.deepEqual(report.errors, [], report.errors.join('\n\n'));

@@ -56,7 +56,7 @@ exports.run = async (vscode, api) => {
     const p0 = tests.lastResults.get(`suite:${suite}/P/0`), p1 = tests.lastResults.get(`suite:${suite}/P/1`);
     check(p0 && p0.state === 'failed' && p0.messages.length === 1, `P/0: ${JSON.stringify(p0)}`);
     check(/1\/2 samples passed/.test(p0.messages[0].text), `P/0 message: ${p0.messages[0].text}`);
-    check(p0.messages[0].expected === '4' && p0.messages[0].actual === '0', `P/0 diff: ${JSON.stringify(p0.messages[0])}`);
+    check(p0.messages[0].expected === '3' && p0.messages[0].actual === '-1', `P/0 diff: ${JSON.stringify(p0.messages[0])}`);
     check(p0.messages[0].uri && p0.messages[0].uri.startsWith('crucible-sample:'), `P/0 location: ${p0.messages[0].uri}`);
     check(p1 && p1.state === 'failed' && p1.messages.length === 2 && /0\/2 samples passed/.test(p1.messages[0].text), `P/1: ${JSON.stringify(p1)}`);
     return { p0, p1 };
@@ -69,10 +69,10 @@ exports.run = async (vscode, api) => {
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Two, selection: new vscode.Range(m.line, 0, m.line, 0) });
     const failing = doc.lineAt(m.line).text;
     // The traceback's line: the assertion that failed, in the program as it ran (test code included).
-    check(/assert candidate\(2, 2\) == 4/.test(failing), `line ${m.line} of the sample is "${failing}"`);
+    check(/assert candidate\(1, 2\) == 3/.test(failing), `line ${m.line} of the sample is "${failing}"`);
     check(/return a - b/.test(doc.getText()), 'the completion is not in place of the body');
     const diags = await until('the sample\'s diagnostic', () => { const d = vscode.languages.getDiagnostics(uri); return d.length ? d : null; }, 20000);
-    check(diags[0].range.start.line === m.line && /expected 4, got 0/.test(diags[0].message), `diagnostic: ${JSON.stringify(diags[0])}`);
+    check(diags[0].range.start.line === m.line && /expected 3, got -1/.test(diags[0].message), `diagnostic: ${JSON.stringify(diags[0])}`);
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(m.line, 8));
     const text = hovers.flatMap((h) => h.contents.map((c) => typeof c === 'string' ? c : c.value)).join('\n');
     check(/Test output/.test(text) && /AssertionError/.test(text), `hover: ${text}`);
@@ -115,7 +115,10 @@ exports.run = async (vscode, api) => {
     const d = await client.sendRequest('crucible/getRun', { runId });
     check(d.run.status === 'completed' && d.problems[0].c === 0 && d.problems[0].n === 1, `run: ${JSON.stringify(d.run.status)} ${JSON.stringify(d.problems)}`);
     const s = await ctx.samples.get(d.problems[0].samples[0].id);
-    check(s.failure && s.failure.expected === '4' && s.failure.actual === '3', `failure: ${JSON.stringify(s.failure)}`);
+    // A problem without a canonical solution gets the fixed 3 s limit: on an overloaded machine the
+    // sample can time out instead of failing; then there is no comparison to check (said in the report).
+    if (s.status === 'timeout') report.notes = [...(report.notes || []), `open-problem sample timed out: ${s.detail}`];
+    else check(s.status === 'failed' && s.failure && s.failure.expected === '4' && s.failure.actual === '3', `failure: ${s.status} ${JSON.stringify(s.failure)} ${s.output}`);
     const uri = vscode.Uri.file(file);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One, preview: true });
     const titles = await until('lenses on mathy.py', async () => {
