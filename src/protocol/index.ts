@@ -365,6 +365,28 @@ export interface SampleDetail extends SampleSummary {
   suite: string;
   sourceFile: string | null;
   sourceLine: number | null;
+  /** Code problems: the test code, and the program exactly as the sandbox ran it (prompt + completion + tests + harness). */
+  tests?: string;
+  program?: string;
+  /** Where it failed in `program` (1-based) and, for a failed equality, the two sides (null: not known). */
+  failure?: { line: number | null; expected: string | null; actual: string | null };
+  /** What was sent and received, as stored: messages, parameters, tokens, logprobs. */
+  generation?: SampleGeneration;
+}
+
+/** The request and the reply's accounting of one sample (Inspect's "messages", "model output" and "usage"). */
+export interface SampleGeneration {
+  messages: { role: string; content: string }[] | null;
+  params: Record<string, unknown> | null;
+  strategy: string | null;
+  finishReason: string | null;
+  cached: boolean | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  ttftMs: number | null;
+  retries: number;
+  /** Each generated token with its logprob and top alternatives, where the API gave them. */
+  logprobs: { token: string; logprob: number; top?: { token: string; logprob: number }[] }[] | null;
 }
 
 /** The latest result of one problem of a suite file (per arm), for CodeLens, diagnostics and the Suites tree. */
@@ -392,10 +414,19 @@ export interface LatestResult {
     /** The sample to open: the first that did not pass, else the first. */
     sampleId: string;
     detail: string;
+    /** pass@1 over the scored samples with its Wilson 95% interval (interval null with fewer than 2 scored samples). */
+    passAt1?: { value: number | null; ciLow: number | null; ciHigh: number | null };
+    /** Generation latency of the samples, ms (null: none recorded). */
+    latencyP50?: number | null;
+    latencyP95?: number | null;
+    /** Ids of the samples that did not pass (failed, timeout, error), in index order: the failing samples to step through. */
+    failingIds?: string[];
   }[];
 }
 
 export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
+/** A problem's text, for a read-only document opened from the Suites view (code: prompt, tests, canonical; chat: the messages). */
+export interface ProblemText extends ProblemInfo { prompt: string; tests: string | null; canonicalSolution: string | null }
 export interface ProblemInfo { id: string; suite: string; entryPoint: string; language: string; sourceFile: string | null; sourceLine: number | null }
 
 export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }

@@ -27,6 +27,7 @@ import { humanevalXSuite } from './suites/humaneval-x';
 import { libraryHalluBenchSuite } from './suites/library-hallu-bench';
 import { truthfulqaSuite } from './suites/truthfulqa';
 import { xstestSuite } from './suites/xstest';
+import { openFileSuite } from './suites/open-file';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
@@ -53,6 +54,7 @@ export function createBuiltins(): Plugins {
   p.suites.register(biasPairsSuite);
   // Any order works: each file suite takes only the files in its own format.
   p.suites.register(chatFileSuite);
+  p.suites.register(openFileSuite);
   p.strategies.register(completeFunction);
   p.strategies.register(asIs);
   p.scorers.register(testsScorer);

@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, EstimateRun, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -69,6 +69,7 @@ handle(LoadPlugins, async (e, p) => {
   }
   return { loaded };
 });
+handle(GetProblem, (e, p) => e.catalog.problemText(p.suite, p.problemId));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

@@ -44,7 +44,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     super();
     // HumanEval is always listed; the behaviour suites when their data is here.
     this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench', 'library-hallu-bench', 'truthfulqa']);
-    this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
+    this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc, (name) => (plugins.languages.has(name) ? plugins.languages.get(name) : undefined));
     // Runs left 'running' by a process that died are marked failed by the store when a writer next
     // takes its lock (only then is it sure that no live process is still running them).
   }

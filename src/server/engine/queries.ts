@@ -5,6 +5,9 @@ import type {
 } from '../../protocol';
 import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
+import { percentiles, wilson } from '../metrics/stats';
+import { parseFailure, withoutMarkers } from '../languages/failure';
+import type { Language } from '../plugins';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;
@@ -17,7 +20,9 @@ import { type Answer, type ProbeOptions, runProbes } from './probes';
 export const METRICS_FORMAT = 2;
 
 export class Queries {
-  constructor(private readonly store: Store, private readonly prices: Prices | undefined, private readonly live: (runId: string) => MetricsAccumulator | undefined) {}
+  constructor(private readonly store: Store, private readonly prices: Prices | undefined, private readonly live: (runId: string) => MetricsAccumulator | undefined,
+    /** Language plugins by name: a sample's detail shows its program as the sandbox ran it. */
+    private readonly language: (name: string) => Language | undefined = () => undefined) {}
 
   costOf = (model: string, tokensIn: number, tokensOut: number) => cost(tokensIn, tokensOut, priceFor(model, this.prices));
 
@@ -132,15 +137,32 @@ export class Queries {
     }));
     const main = mainOutcome(s.outcomes);
     const code = p && p.kind !== 'chat' ? p : null;
+    const lang = code ? this.language(code.language) : undefined;
+    const output = main?.output ?? '';
+    const meta = parseMeta(s.meta);
     return {
       id: s.id, runId: s.run_id, problemId: s.problem_id, arm: s.arm, model: s.model, index: s.idx,
       status: (main?.status ?? 'error') as SampleSummary['status'], detail: main?.detail ?? '', latencyMs: s.latency_ms,
       execMs: main?.scorer === 'tests' ? main.duration_ms : null,
       kind: p?.kind === 'chat' ? 'chat' : 'code', messages: p?.kind === 'chat' ? p.messages : null,
       expectation: p?.kind === 'chat' ? p.expectation ?? null : null, category: p?.category ?? null, scores,
-      prompt: p?.prompt ?? '', completion: s.completion, raw: s.raw, output: main?.output ?? '',
+      prompt: p?.prompt ?? '', completion: s.completion, raw: s.raw, output: withoutMarkers(output),
       canonicalSolution: code?.canonicalSolution ?? null, entryPoint: code?.entryPoint ?? '', language: code?.language ?? (p ? 'chat' : 'python'),
       suite: p?.suite ?? '', sourceFile: p?.sourceFile ?? null, sourceLine: p?.sourceLine ?? null,
+      ...(code ? {
+        tests: code.tests,
+        program: lang ? lang.assemble(code, s.completion) : undefined,
+        failure: main && main.status !== 'passed' && lang ? parseFailure(output, lang.fileName) : undefined,
+      } : {}),
+      generation: {
+        messages: Array.isArray(meta.messages) ? meta.messages as { role: string; content: string }[] : null,
+        params: meta.paramsSent && typeof meta.paramsSent === 'object' ? meta.paramsSent as Record<string, unknown> : null,
+        strategy: typeof meta.strategy === 'string' ? meta.strategy : null,
+        finishReason: typeof meta.finishReason === 'string' ? meta.finishReason : null,
+        cached: typeof meta.cached === 'boolean' ? meta.cached : null,
+        tokensIn: s.tokens_in, tokensOut: s.tokens_out, ttftMs: s.ttft_ms, retries: s.retries ?? 0,
+        logprobs: Array.isArray(meta.logprobs) ? meta.logprobs as NonNullable<SampleDetail['generation']>['logprobs'] : null,
+      },
     };
   }
 
@@ -179,15 +201,25 @@ export class Queries {
           const scored = ss.filter((s) => s.status !== 'error');
           const passed = scored.filter((s) => s.status === 'passed').length;
           const firstBad = ss.find((s) => s.status !== 'passed' && s.status !== 'answered_safe' && s.status !== 'refused');
+          const ci = scored.length >= 2 ? wilson(passed, scored.length) : null;
+          const lat = percentiles(ss.map((x) => x.latencyMs).filter((x): x is number => typeof x === 'number'));
           return {
             arm, model: ss[0].model, n: ss.length, scored: scored.length, passed, errors: ss.length - scored.length,
             status: summaryStatus(ss), sampleId: (firstBad ?? ss[0]).id, detail: firstBad?.detail ?? '',
+            passAt1: { value: chat || scored.length === 0 ? null : passed / scored.length, ciLow: chat ? null : ci?.[0] ?? null, ciHigh: chat ? null : ci?.[1] ?? null },
+            latencyP50: lat.p50, latencyP95: lat.p95,
+            failingIds: ss.filter((x) => x.status === 'failed' || x.status === 'timeout' || x.status === 'error' || x.status === 'slipped').map((x) => x.id),
           };
         }),
       });
     }
     return [...out.values()];
   }
+}
+
+function parseMeta(m: string | null | undefined): Record<string, unknown> {
+  if (!m) return {};
+  try { const v = JSON.parse(m); return v && typeof v === 'object' ? v as Record<string, unknown> : {}; } catch { return {}; }
 }
 
 const expectationOf = (v: string | null | undefined): Expectation | null => (v === 'should_refuse' || v === 'should_answer' ? v : null);
