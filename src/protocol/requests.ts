@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  LatestResult, ProblemInfo, RunComparison, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -19,6 +19,13 @@ export const ListSuites = new RequestType<{ extraPaths?: string[] }, SuiteInfo[]
 export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], void>('crucible/listProblems');
 /** The latest result per problem (and arm) of a suite file: for the Suites tree, CodeLens, diagnostics. */
 export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
+/** Two or more runs side by side (Runs tree: select several → Compare Runs). */
+export const CompareRuns = new RequestType<{ runIds: string[] }, RunComparison, void>('crucible/compareRuns');
+/** The plan a run was started with (Re-run starts it again, after the usual cost check). */
+export const GetPlan = new RequestType<{ runId: string }, RunPlan, void>('crucible/getPlan');
+/** Rename (label; null or '' = the engine's own) and/or tag a run. */
+export const EditRun = new RequestType<{ runId: string; label?: string | null; tags?: string[] }, RunSummary, void>('crucible/editRun');
+export const DeleteRun = new RequestType<{ runId: string }, { deleted: true }, void>('crucible/deleteRun');
 
 // ---- notifications (engine → extension) ----
 export const SampleFinished = new NotificationType<SampleSummary>('crucible/sampleFinished');

@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -54,6 +54,10 @@ handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
 handle(LatestResults, (e, p) => e.latestResults(p.file));
+handle(CompareRuns, (e, p) => e.compareRuns(Array.isArray(p?.runIds) ? p.runIds.filter((x) => typeof x === 'string') : []));
+handle(GetPlan, (e, p) => e.runPlan(p.runId));
+handle(EditRun, (e, p) => e.editRun(p.runId, { label: p.label, tags: Array.isArray(p.tags) ? p.tags.filter((x) => typeof x === 'string') : undefined }));
+handle(DeleteRun, async (e, p) => { await e.deleteRun(p.runId); return { deleted: true as const }; });
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

@@ -59,6 +59,12 @@ CREATE TABLE IF NOT EXISTS spend (
   run_id TEXT NOT NULL, arm TEXT NOT NULL, model TEXT NOT NULL, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS spend_run ON spend (run_id);`,
   },
+  {
+    version: 5,
+    what: 'run_meta: the name and tags a person gives a run (the engine rewrites its own runs row while the run goes on)',
+    sql: `
+CREATE TABLE IF NOT EXISTS run_meta (run_id TEXT PRIMARY KEY, label TEXT, tags TEXT);`,
+  },
 ];
 
 /** The newest schema this Crucible reads and writes. */

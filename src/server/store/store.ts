@@ -34,6 +34,10 @@ export { NewerSchemaError, SCHEMA_VERSION } from './schema';
 type Op =
   | { t: 'cache'; row: CacheRow }
   | { t: 'spend'; row: SpendRow }
+  /** A person's name and tags for a run (schema 5): kept apart from the engine's row, which it rewrites. */
+  | { t: 'runMeta'; id: string; label: string | null; tags: string[] }
+  /** Deletes a run with its problems, samples, outcomes, spend and meta (the completion cache stays). */
+  | { t: 'deleteRun'; id: string }
   | { t: 'run'; row: RunRow }
   | { t: 'problems'; rows: ProblemRow[] }
   /** Schema-1 shape (and putSample): a sample with its `tests` verdict. */
@@ -341,6 +345,14 @@ export class Store {
         }
         break;
       }
+      case 'runMeta':
+        db.run('INSERT OR REPLACE INTO run_meta (run_id, label, tags) VALUES (?,?,?)', [op.id, op.label, JSON.stringify(op.tags)]);
+        break;
+      case 'deleteRun':
+        db.run('DELETE FROM outcomes WHERE sample_id IN (SELECT id FROM samples WHERE run_id = ?)', [op.id]);
+        for (const t of ['samples', 'problems', 'spend', 'run_meta']) db.run(`DELETE FROM ${t} WHERE run_id = ?`, [op.id]);
+        db.run('DELETE FROM runs WHERE id = ?', [op.id]);
+        break;
       default:
         throw new NewerSchemaError(file, SCHEMA_VERSION + 1); // an op this Crucible does not know
     }
@@ -624,6 +636,19 @@ export class Store {
   /** What a run paid for, per arm. */
   spendByArm(runId: string): { arm: string; model: string; tokens_in: number; tokens_out: number }[] {
     return this.all('SELECT arm, model, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out FROM spend WHERE run_id = ? GROUP BY arm, model', [runId]);
+  }
+  /** Sets a run's display name (null: the engine's label) and tags. */
+  putRunMeta(id: string, label: string | null, tags: string[]): void { this.write({ t: 'runMeta', id, label, tags }); }
+  deleteRun(id: string): void { this.write({ t: 'deleteRun', id }); }
+  /** Names and tags people gave runs, by run id. */
+  runMeta(): Map<string, { label: string | null; tags: string[] }> {
+    const out = new Map<string, { label: string | null; tags: string[] }>();
+    for (const r of this.all<{ run_id: string; label: string | null; tags: string | null }>('SELECT run_id, label, tags FROM run_meta')) {
+      let tags: string[] = [];
+      try { const t = JSON.parse(r.tags ?? '[]'); if (Array.isArray(t)) tags = t.filter((x): x is string => typeof x === 'string'); } catch { /* keep none */ }
+      out.set(r.run_id, { label: r.label, tags });
+    }
+    return out;
   }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 

@@ -1,0 +1,73 @@
+// Figures for the results panel's dashboards: pass@k as a curve over k, latency distributions
+// (histogram, percentiles, IQR outliers) and the arms × problems grid. Pure; the engine computes
+// them and the webview only draws them.
+import type { Distribution, PassAtK } from '../../protocol';
+import { passAtKSummary } from './aggregate';
+import { quantileSorted } from './stats';
+
+/** The k of a pass@k curve for at most `maxN` samples: 1, 2, 3, 5, 10, 20, 30, 50, 100, … ≤ maxN. */
+export function curveKs(maxN: number): number[] {
+  const out: number[] = [];
+  for (let scale = 1; scale <= maxN; scale *= 10) {
+    for (const m of [1, 2, 3, 5]) if (m * scale <= maxN) out.push(m * scale);
+  }
+  if (maxN >= 1 && out[out.length - 1] !== maxN) out.push(maxN);
+  return out;
+}
+
+/**
+ * pass@k at each k of `ks` over one arm's per-problem (n, c), with its bootstrap interval when
+ * `withCI` (the finished run's figures; live updates skip the resampling). Ks no problem reaches
+ * are left out.
+ */
+export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true): PassAtK[] {
+  return ks.map((k) => passAtKSummary([...cells], k, withCI)).filter((p) => p.value !== null);
+}
+
+/**
+ * A distribution of durations: percentiles, Tukey's fences (Q1 − 1.5·IQR, Q3 + 1.5·IQR) and the
+ * values beyond them, and a histogram over `edges` (shared by every arm so bars line up). Null
+ * for no values.
+ */
+export function distribution(values: readonly number[], edges: readonly number[], maxOutliers = 50): Distribution | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const q1 = quantileSorted(s, 0.25), q3 = quantileSorted(s, 0.75), iqr = q3 - q1;
+  const lowFence = q1 - 1.5 * iqr, highFence = q3 + 1.5 * iqr;
+  const outliers = s.filter((v) => v < lowFence || v > highFence);
+  const counts = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
+  for (const v of s) {
+    const i = binOf(v, edges);
+    if (i >= 0) counts[i]++;
+  }
+  return {
+    n: s.length, p50: quantileSorted(s, 0.5), p95: quantileSorted(s, 0.95), p99: quantileSorted(s, 0.99), q1, q3, lowFence, highFence,
+    outliers: outliers.length,
+    // The most extreme ones, farthest from the median first: what a person would look at.
+    outlierValues: [...outliers].sort((a, b) => Math.abs(b - s[s.length >> 1]) - Math.abs(a - s[s.length >> 1])).slice(0, maxOutliers),
+    edges: [...edges], counts,
+  };
+}
+
+/** Index of the bin [edges[i], edges[i+1]) holding v; the last bin is closed on the right. */
+function binOf(v: number, edges: readonly number[]): number {
+  const last = edges.length - 1;
+  if (last < 1 || v < edges[0] || v > edges[last]) return -1;
+  if (v === edges[last]) return last - 1;
+  let lo = 0, hi = last;
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (edges[mid] <= v) lo = mid; else hi = mid; }
+  return lo;
+}
+
+/**
+ * Bin edges covering every value of every arm: `bins` equal bins from the minimum to the maximum
+ * (one bin of width 1 when all values are equal). Empty when there are no values.
+ */
+export function sharedEdges(groups: readonly (readonly number[])[], bins = 30): number[] {
+  let lo = Infinity, hi = -Infinity;
+  for (const g of groups) for (const v of g) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!Number.isFinite(lo)) return [];
+  if (hi === lo) return [lo, lo + 1];
+  const w = (hi - lo) / bins;
+  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * w));
+}
