@@ -46,3 +46,13 @@ test('passAtKCurve: unbiased pass@k per k with intervals; ks beyond n are left o
   assert.deepEqual(flat.map((p) => [p.k, p.value, p.ciLow, p.ciHigh]), [[1, 1, null, null], [2, 1, null, null], [3, 1, null, null]]);
   assert.equal(passAtKCurve([{ n: 10, c: 5 }, { n: 10, c: 0 }], [1], false)[0].ciLow, null, 'live: no resampling');
 });
+
+test('passAtKCurve: the shared-draw bootstrap gives each k exactly the interval of the pass@k table (passAtKSummary)', async () => {
+  const { passAtKSummary } = await import('./aggregate');
+  const cells = Array.from({ length: 40 }, (_, i) => ({ n: 20, c: (i * 7) % 21 }));
+  const curve = passAtKCurve(cells, curveKs(20));
+  for (const p of curve) {
+    const alone = passAtKSummary(cells, p.k, true);
+    assert.deepEqual([p.value, p.ciLow, p.ciHigh], [alone.value, alone.ciLow, alone.ciHigh], `k = ${p.k}`);
+  }
+});

@@ -3,7 +3,8 @@
 // them and the webview only draws them.
 import type { Distribution, PassAtK } from '../../protocol';
 import { passAtKSummary } from './aggregate';
-import { quantileSorted } from './stats';
+import { passAtK } from './passk';
+import { quantileSorted, rng } from './stats';
 
 /** The k of a pass@k curve for at most `maxN` samples: 1, 2, 3, 5, 10, 20, 30, 50, 100, … ≤ maxN. */
 export function curveKs(maxN: number): number[] {
@@ -21,7 +22,42 @@ export function curveKs(maxN: number): number[] {
  * are left out.
  */
 export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true): PassAtK[] {
-  return ks.map((k) => passAtKSummary([...cells], k, withCI)).filter((p) => p.value !== null);
+  const scored = cells.filter((x) => x.n > 0);
+  const minN = scored.reduce((a, x) => Math.min(a, x.n), Infinity);
+  // The ks every problem reaches (the usual case) share one bootstrap that draws the problems once
+  // for all of them. The draws are those bootstrapMeanCI makes with the same seed and count, so each
+  // k's interval is exactly the one passAtKSummary gives (the pass@k table's), at a fraction of the
+  // cost; ks that leave problems out (n < k after errors) are computed alone.
+  const shared = withCI && scored.length === cells.length && scored.length >= 2 ? ks.filter((k) => k <= minN) : [];
+  const byK = new Map<number, PassAtK>();
+  if (shared.length) {
+    const values = shared.map((k) => scored.map(({ n, c }) => passAtK(n, c, k)!));
+    const cis = sharedBootstrap(values, 12345);
+    shared.forEach((k, i) => {
+      const v = values[i];
+      const value = v.reduce((a, b) => a + b, 0) / v.length;
+      const flat = v.every((x) => x === v[0]);
+      byK.set(k, { k, value, ciLow: flat ? null : cis[i][0], ciHigh: flat ? null : cis[i][1], problems: v.length, short: 0 });
+    });
+  }
+  return ks.map((k) => byK.get(k) ?? passAtKSummary([...cells], k, withCI)).filter((p) => p.value !== null);
+}
+
+/** Percentile bootstrap (95%, 2000 resamples) of several means over the same problems with shared draws. */
+function sharedBootstrap(values: number[][], seed: number, B = 2000): [number, number][] {
+  const n = values[0].length, next = rng(seed);
+  const means = values.map(() => new Float64Array(B));
+  const idx = new Int32Array(n);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < n; i++) idx[i] = Math.floor(next() * n);
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += v[idx[i]];
+      means[j][b] = s / n;
+    }
+  }
+  return means.map((m) => { m.sort(); return [quantileSorted(m, 0.025), quantileSorted(m, 0.975)]; });
 }
 
 /**
