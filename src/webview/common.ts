@@ -7,8 +7,12 @@ let shown: RunDetail | undefined;
 export const current = (): RunDetail | undefined => shown;
 export const setCurrent = (d: RunDetail): void => { shown = d; };
 
+/** "[0.323, 0.390]"; more digits where three would print a non-zero-width interval as [1.000, 1.000]. */
 export function ciText(low: number | null, high: number | null): string {
-  return low == null || high == null ? '' : `[${fmtRate(low)}, ${fmtRate(high)}]`;
+  if (low == null || high == null) return '';
+  let digits = 3;
+  while (digits < 6 && low !== high && fmtRate(low, digits) === fmtRate(high, digits)) digits++;
+  return `[${fmtRate(low, digits)}, ${fmtRate(high, digits)}]`;
 }
 
 /** Why pass@k has no interval: never shown as a zero-width one. */

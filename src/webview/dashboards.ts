@@ -83,15 +83,20 @@ const markers: Plugin<'bar'> = {
     if (n < 1) return;
     const first = x.getPixelForValue(0), step = n > 1 ? x.getPixelForValue(1) - first : area.right - area.left;
     const left = first - step / 2;
-    const px = (v: number) => left + ((v - edges[0]) / (edges[n] - edges[0] || 1)) * step * n;
+    // Pixel of a value: linear within each bin (the overflow bin is wider in ms than on screen).
+    const px = (v: number) => {
+      let i = 0;
+      while (i < n - 1 && v >= edges[i + 1]) i++;
+      return left + (i + Math.min(1, Math.max(0, (v - edges[i]) / (edges[i + 1] - edges[i] || 1)))) * step;
+    };
     const c = themeColors();
     const g = chart.ctx;
     g.save();
     arms.forEach((a, i) => {
       const s = dist(a, metric)!;
       const color = c.palette[i % c.palette.length];
-      if (s.outliers > 0 && s.highFence < edges[n]) {
-        g.fillStyle = alpha(c.warn, 0.08);
+      if (i === 0 && s.outliers > 0 && s.highFence < edges[n]) {
+        g.fillStyle = alpha(c.warn, 0.06);
         const from = Math.max(area.left, px(s.highFence));
         g.fillRect(from, area.top, area.right - from, area.bottom - area.top);
       }
@@ -150,7 +155,9 @@ function renderHistogram(d: RunDetail, box: HTMLElement): void {
   empty.textContent = `No ${METRIC_LABEL[metric]} recorded${metric === 'ttft' ? ' (the providers of this run did not stream, or no sample finished yet)' : ''}.`;
   if (arms.length === 0) { charts.get('latency')?.destroy(); charts.delete('latency'); return; }
   const edges = dist(arms[0], metric)!.edges;
-  const labels = edges.slice(0, -1).map((e, i) => fmtDuration((e + edges[i + 1]) / 2));
+  // The last bin may be the overflow bin (past the upper fence): labelled by where it starts.
+  const w0 = edges.length > 2 ? edges[1] - edges[0] : Infinity;
+  const labels = edges.slice(0, -1).map((e, i) => (edges[i + 1] - e > 1.5 * w0 ? `≥ ${fmtDuration(e)}` : fmtDuration((e + edges[i + 1]) / 2)));
   const c = themeColors();
   const datasets = arms.map((a, i) => ({
     label: modelDisplayName(a.arm), data: dist(a, metric)!.counts,

@@ -96,14 +96,25 @@ function binOf(v: number, edges: readonly number[]): number {
 }
 
 /**
- * Bin edges covering every value of every arm: `bins` equal bins from the minimum to the maximum
- * (one bin of width 1 when all values are equal). Empty when there are no values.
+ * Bin edges covering every value of every arm: `bins` equal bins from the minimum up to the highest
+ * upper IQR fence (Q3 + 1.5·IQR) of any arm, then one overflow bin up to the maximum, so a long tail
+ * of outliers does not squeeze the body of the distribution into two bars. Without outliers: equal
+ * bins from minimum to maximum (one bin of width 1 when all values are equal). Empty for no values.
  */
 export function sharedEdges(groups: readonly (readonly number[])[], bins = 30): number[] {
-  let lo = Infinity, hi = -Infinity;
-  for (const g of groups) for (const v of g) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity, hi = -Infinity, cap = -Infinity;
+  for (const g of groups) {
+    if (g.length === 0) continue;
+    const s = [...g].sort((a, b) => a - b);
+    lo = Math.min(lo, s[0]); hi = Math.max(hi, s[s.length - 1]);
+    const q1 = quantileSorted(s, 0.25), q3 = quantileSorted(s, 0.75);
+    cap = Math.max(cap, q3 + 1.5 * (q3 - q1));
+  }
   if (!Number.isFinite(lo)) return [];
   if (hi === lo) return [lo, lo + 1];
-  const w = (hi - lo) / bins;
-  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * w));
+  const top = cap > lo && cap < hi ? cap : hi;
+  const w = (top - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? top : lo + i * w));
+  if (top < hi) edges.push(hi);
+  return edges;
 }
