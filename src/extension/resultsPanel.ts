@@ -188,7 +188,7 @@ export class ResultsPanel implements vscode.Disposable {
       <vscode-option value="rate-desc">pass rate ↓</vscode-option>
       <vscode-option value="id">problem id</vscode-option>
     </vscode-single-select></label>
-    <vscode-checkbox id="timeouts-only" label="timeouts only">timeouts only</vscode-checkbox>
+    <vscode-checkbox id="timeouts-only" label="timeouts only"></vscode-checkbox>
   </div>
   <div id="failure-groups" hidden>
     <p id="dominant-hint" class="hint-box" hidden></p>

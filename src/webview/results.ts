@@ -72,9 +72,7 @@ function renderPassK(d: RunDetail): void {
   const head = el('tr');
   head.append(el('th', {}, 'Arm'));
   for (const k of ks) head.append(el('th', { class: 'num' }, `pass@${k}`));
-  for (const [h, title] of [['passed', 'passed / code samples'], ['failed', ''], ['timeout', ''], ['error', 'no verdict: provider or sandbox faults (not in pass@k)']]) {
-    head.append(el('th', title ? { class: 'num', title } : { class: 'num' }, h));
-  }
+  head.append(el('th', { title: 'passed / code samples; failed, timeouts, errors (no verdict: provider or sandbox faults, not in pass@k)' }, 'samples'));
   table.tHead!.replaceChildren(head);
   const arms = codeArms(d);
   table.tBodies[0].replaceChildren(...arms.map((m) => {
@@ -90,8 +88,11 @@ function renderPassK(d: RunDetail): void {
       tr.append(td);
     }
     const codeErrors = m.errors - (m.refusal?.errors ?? 0);
-    tr.append(el('td', { class: 'num' }, `${m.passed}/${codeSamples(m)}`), el('td', { class: 'num' }, String(m.failed)),
-      el('td', { class: 'num' }, String(m.timeouts)), el('td', { class: codeErrors ? 'num errors nonzero' : 'num errors' }, String(codeErrors)));
+    // One wrapping cell instead of four columns: the table fits a narrow panel.
+    const counts = el('td', { class: 'counts' });
+    counts.append(el('span', { class: 'passed' }, `${m.passed}/${codeSamples(m)} passed`), ' ', el('span', {}, `· ${m.failed} failed`), ' ',
+      el('span', {}, `· ${m.timeouts} timeout${m.timeouts === 1 ? '' : 's'}`), ' ', el('span', { class: codeErrors ? 'errors nonzero' : 'errors' }, `· ${codeErrors} error${codeErrors === 1 ? '' : 's'}`));
+    tr.append(counts);
     return tr;
   }));
 
@@ -169,7 +170,11 @@ function renderProblems(d: RunDetail): void {
   const base = { ...opts, show: 'all' as Show };
   for (const s of ['all', 'failures', 'passes', 'errors'] as Show[]) {
     const b = document.querySelector(`[data-show="${s}"]`);
-    if (b) { b.setAttribute('data-count', String(filterRows(all, arms, { ...base, show: s }).length)); b.toggleAttribute('secondary', opts.show !== s); }
+    if (b) {
+      // In the label itself: the button's shadow DOM hides generated content.
+      b.textContent = `${{ all: 'All', failures: 'Failures', passes: 'Passes', errors: 'Errors' }[s]} ${filterRows(all, arms, { ...base, show: s }).length}`;
+      b.toggleAttribute('secondary', opts.show !== s);
+    }
   }
   renderKinds(d);
   renderGroups(d);

@@ -57,7 +57,7 @@ test('results panel: dashboards, browsing and pass rates on 10 samples per probl
       await input.press('Enter');
       await cs.typeInput(String(N_PROBLEMS), /How many problems\?/);
       // During the run: the panel updates, no notification covers it.
-      await web().locator('#run-title').waitFor({ timeout: 60_000 });
+      await eventually(async () => assert.notEqual((await web().locator('#run-title').textContent())?.trim(), 'Loading…'), 60_000);
       await cs.screenshot('02-during-run-dark');
       await eventually(async () => assert.equal(await web().locator('body').getAttribute('data-status'), 'completed'), RUN_TIMEOUT);
     });
