@@ -13,6 +13,7 @@ import {
 import type { Ctx } from './ctx';
 import { isTerminal } from './state';
 import { findReplayFiles } from './workspaceFiles';
+import { samplesPerTask } from './replayCount';
 import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
 import { SampleDocuments } from './sampleDocs';
@@ -131,9 +132,18 @@ async function pickModels(ctx: Ctx, step: string, title = TITLE): Promise<string
   return picked?.map((i) => i.spec);
 }
 
-async function askN(step: string, title = TITLE): Promise<number | undefined> {
+/** n defaults to the samples per task of the replay files picked (else 1), so Enter scores all of them. */
+async function askN(step: string, models: string[] = [], title = TITLE): Promise<number | undefined> {
+  let n = 1, from = '';
+  for (const m of models) {
+    if (!m.startsWith('replay:')) continue;
+    try {
+      const k = await samplesPerTask(m.slice('replay:'.length));
+      if (k > n) { n = k; from = ` (${path.basename(m)} has ${k} samples per task)`; }
+    } catch { /* the engine reports an unreadable file when the run starts */ }
+  }
   const v = await vscode.window.showInputBox({
-    title: `${title} (${step})`, prompt: 'Samples per problem (n)', value: '1', ignoreFocusOut: true,
+    title: `${title} (${step})`, prompt: `Samples per problem (n)${from}`, value: String(n), ignoreFocusOut: true,
     validateInput: (s) => (/^\s*[1-9]\d{0,3}\s*$/.test(s) ? null : 'A whole number from 1 to 9999'),
   });
   return v === undefined ? undefined : Number(v.trim());
@@ -189,7 +199,9 @@ async function follow(ctx: Ctx, runId: string, label: string, before?: RunSummar
   ResultsPanel.show(ctx, runId, { preserveFocus: true });
 
   const final = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Crucible: ${label}`, cancellable: true },
+    // In the status bar, not a notification: a toast would cover the results table for the whole run
+    // (the Runs view's Cancel button and the status item stop or open it).
+    { location: vscode.ProgressLocation.Window, title: `Crucible: ${label}`, cancellable: false },
     (progress, token) => new Promise<RunSummary | undefined>((resolve) => {
       let reported = 0;
       const subs: vscode.Disposable[] = [];
@@ -231,8 +243,10 @@ async function finished(ctx: Ctx, runId: string, label: string, s: RunSummary | 
     await finishedWithErrors(ctx, s, `Crucible: ${label} ${what}`);
     return;
   }
-  const b = await vscode.window.showInformationMessage(`Crucible: ${label} ${what}${runResultLine(s)}`, 'Open Results');
-  if (b) ResultsPanel.show(ctx, runId);
+  const cancelled = s.status === 'cancelled';
+  const b = await vscode.window.showInformationMessage(`Crucible: ${label} ${what}${runResultLine(s)}`, ...(cancelled ? ['Resume'] : []), 'Open Results');
+  if (b === 'Resume') await resumeRun(ctx, { kind: 'run', run: ctx.state.get(runId) ?? s });
+  else if (b) ResultsPanel.show(ctx, runId);
 }
 
 /** The first error sample's detail: what went wrong, in the provider's or sandbox's words. */
@@ -275,7 +289,7 @@ export async function runSuite(ctx: Ctx): Promise<void> {
   if (!suite) return;
   const models = await pickModels(ctx, '2/4');
   if (!models?.length) return;
-  const n = await askN('3/4');
+  const n = await askN('3/4', models);
   if (n === undefined) return;
   const limit = await askLimit('4/4');
   if (limit === undefined) return;
@@ -288,7 +302,7 @@ export async function runSuite(ctx: Ctx): Promise<void> {
 export async function chooseModels(ctx: Ctx, title = 'Crucible: Evaluate'): Promise<{ models: string[]; n: number } | undefined> {
   const models = await pickModels(ctx, '1/2', title);
   if (!models?.length) return undefined;
-  const n = await askN('2/2', title);
+  const n = await askN('2/2', models, title);
   return n === undefined ? undefined : { models, n };
 }
 
@@ -297,7 +311,7 @@ export async function runProblems(ctx: Ctx, suite: string, problems: string[], t
   if (!trustedOrExplain()) return;
   const models = await pickModels(ctx, '1/2', title);
   if (!models?.length) return;
-  const n = await askN('2/2', title);
+  const n = await askN('2/2', models, title);
   if (n === undefined) return;
   const label = `${problems.length === 1 ? problems[0] : `${suiteDisplayName(suite)} (${problems.length})`} · ${models.map(modelDisplayName).join(', ')}`;
   await startRun(ctx, { suite, problems, models, n, k: defaultKs(n), sandbox: readConfig().sandbox, label });

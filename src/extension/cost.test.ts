@@ -19,7 +19,7 @@ const est = (models: RunEstimate['models']): RunEstimate => ({
 
 test('tokens and dollars are formatted compactly; an unknown price says so', () => {
   assert.deepEqual([0, 950, 1234, 12_345, 4_200_000, 42_000_000].map(fmtTokens), ['0', '950', '1.2k', '12k', '4.2M', '42M']);
-  assert.deepEqual([0, 0.004, 0.5, 3.456, 1234.5, null].map(fmtCost), ['$0', '<$0.01', '$0.50', '$3.46', '$1,235', 'unknown']);
+  assert.deepEqual([0, 0.004, 0.5, 3.456, 1234.5, null].map(fmtCost), ['$0', '<$0.01', '$0.50', '$3.46', '$1,235', 'cost unknown']);
 });
 
 test('a run\'s cost is the sum of its models; unknown when a model that used tokens has no price', () => {
@@ -28,7 +28,7 @@ test('a run\'s cost is the sum of its models; unknown when a model that used tok
   // A model with no tokens (reference) and no price does not make the total unknown.
   assert.equal(runCost(run([metrics('openai:gpt-4o', 1000, 500, 0.5), metrics('reference', 0, 0, null)])).cost, 0.5);
   assert.equal(runDescription(run([metrics('openai:gpt-4o', 1000, 500, 1.5)])), '5/5 · pass@1 1.00 · 3.2s · $1.50');
-  assert.equal(runDescription(run([metrics('openai:mystery', 1000, 500, null)])), '5/5 · pass@1 1.00 · 3.2s · unknown');
+  assert.equal(runDescription(run([metrics('openai:mystery', 1000, 500, null)])), '5/5 · pass@1 1.00 · 3.2s · cost unknown');
   assert.equal(runDescription(run([metrics('reference', 0, 0, 0)])), '5/5 · pass@1 1.00 · 3.2s');
 });
 

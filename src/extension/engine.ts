@@ -161,7 +161,8 @@ export class Engine implements vscode.Disposable {
     const cacheDir = path.join(this.context.globalStorageUri.fsPath, 'cache');
     fs.mkdirSync(cacheDir, { recursive: true });
     return {
-      dbPath: path.join(storage.fsPath, 'crucible.db'),
+      // Crucible: Open Database… points the engine at another database (one a CLI wrote).
+      dbPath: this.context.workspaceState.get<string>('crucible.dbPath') || path.join(storage.fsPath, 'crucible.db'),
       dataDir: cfg.dataDir,
       cacheDir,
       sandbox: cfg.sandbox,

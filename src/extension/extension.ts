@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import * as cmd from './commands';
+import * as runCmd from './runCommands';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
 import { SampleDocuments } from './sampleDocs';
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
 
   sub(
     vscode.window.createTreeView('crucible.suites', { treeDataProvider: ctx.suites, showCollapseAll: true }),
-    vscode.window.createTreeView('crucible.runs', { treeDataProvider: ctx.runs, showCollapseAll: true }),
+    // Several runs can be selected: Compare Runs and Delete take them all.
+    vscode.window.createTreeView('crucible.runs', { treeDataProvider: ctx.runs, showCollapseAll: true, canSelectMany: true }),
   );
 
   const guard = <A extends unknown[]>(fn: (...a: A) => Promise<void>) => async (...a: A) => {
@@ -61,6 +63,13 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
     if (typeof file === 'string' && typeof id === 'string') await cmd.runProblems(ctx, file, [id], 'Crucible: Run Problem');
   });
   register('crucible.setApiKey', () => cmd.setApiKey(ctx));
+  register('crucible.renameRun', (node?: RunNode) => runCmd.renameRun(ctx, node));
+  register('crucible.tagRun', (node?: RunNode) => runCmd.tagRun(ctx, node));
+  register('crucible.deleteRun', (node?: RunNode, all?: RunNode[]) => runCmd.deleteRun(ctx, node, all));
+  register('crucible.rerun', (node?: RunNode) => runCmd.rerunRun(ctx, node));
+  register('crucible.compareRuns', (node?: RunNode, all?: RunNode[]) => runCmd.compareRuns(ctx, node, all));
+  register('crucible.openDatabase', () => runCmd.openDatabase(ctx));
+  register('crucible.useWorkspaceDatabase', () => runCmd.useWorkspaceDatabase(ctx));
   register('crucible.clearApiKey', () => cmd.clearApiKey(ctx));
   register('crucible.refresh', async () => {
     ctx.invalidateSuiteFiles();
@@ -114,7 +123,8 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
     const r = running[0];
     if (!r) { status.hide(); return; }
     const more = running.length > 1 ? ` (+${running.length - 1})` : '';
-    status.text = `$(sync~spin) Crucible ${r.done}/${r.total}${more}`;
+    const pct = r.total > 0 ? ` ${Math.floor((100 * r.done) / r.total)}%` : '';
+    status.text = `$(sync~spin) Crucible ${r.done}/${r.total}${pct}${more}`;
     status.tooltip = `${r.label || runLabel(r)}: ${r.done}/${r.total} samples — click for results`;
     status.command = { command: 'crucible.openResults', title: 'Open Results', arguments: [r.id] };
     status.show();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProblemResult, RunSummary, SampleSummary } from '../protocol';
 import {
-  defaultKs, fmtDuration, looksLikeProblemRecord, modelDisplayName, problemDescription, problemStatus, runDescription,
+  defaultKs, fmtDuration, fmtWhen, looksLikeProblemRecord, modelDisplayName, problemDescription, problemStatus, runDescription,
   runLabel, runResultLine, suiteDisplayName, throttle, worstStatus,
 } from './format';
 
@@ -40,12 +40,18 @@ test('run description shows progress while running and pass@1 + time when done',
   assert.equal(runResultLine(run()), 'pass@1 1.000 (5/5)');
 });
 
-test('problem status: all passed, else the first non-passing verdict; pending before any sample', () => {
+test('problem status: all passed, partial when some passed, else the first non-passing verdict; pending before any sample', () => {
   assert.equal(problemStatus(problem(['passed', 'passed'])), 'passed');
-  assert.equal(problemStatus(problem(['passed', 'timeout', 'failed'])), 'timeout');
+  assert.equal(problemStatus(problem(['passed', 'timeout', 'failed'])), 'partial');
+  assert.equal(problemStatus(problem(['timeout', 'failed'])), 'timeout');
   assert.equal(problemStatus(problem([])), 'pending');
   assert.equal(problemDescription(problem(['passed'])), 'passed');
-  assert.equal(problemDescription(problem(['failed', 'passed', 'passed'])), 'failed 2/3');
+  // Several samples: the pass rate ("65/100 passed"), never "failed" because one sample failed.
+  assert.equal(problemDescription(problem(['failed', 'passed', 'passed'])), '2/3 passed');
+  assert.equal(problemDescription(problem(['failed'])), 'failed');
+  assert.equal(problemDescription(problem([...Array(65).fill('passed'), ...Array(35).fill('failed')])), '65/100 passed');
+  assert.equal(fmtWhen('2026-11-27T14:03:00', new Date('2026-11-27T18:00:00')), '14:03');
+  assert.equal(fmtWhen('2026-11-20T09:05:00', new Date('2026-11-27T18:00:00')), '20 Nov 09:05');
   assert.equal(worstStatus(['passed', 'failed']), 'failed');
   assert.equal(worstStatus(['passed', 'timeout', 'failed']), 'timeout');
   assert.equal(worstStatus([]), undefined);

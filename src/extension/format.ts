@@ -2,7 +2,7 @@
 // they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
 import type { Expectation, LatestResult, ModelMetrics, ProblemResult, RefusalCounts, RefusalOutcome, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
 
-export type ProblemStatus = Verdict | RefusalOutcome | 'pending';
+export type ProblemStatus = Verdict | RefusalOutcome | 'pending' | 'partial';
 
 /**
  * How an outcome reads: good (passed, answered a safe prompt, refused an unsafe one), bad (failed,
@@ -50,6 +50,17 @@ export function modelDisplayName(model: string): string {
 
 export function runLabel(run: Pick<RunSummary, 'suite' | 'models'>): string {
   return `${suiteDisplayName(run.suite)} · ${run.models.map(modelDisplayName).join(', ')}`;
+}
+
+/** When a run started, short: "14:03" today, "27 Nov 14:03" otherwise (runs with one label stay apart). */
+export function fmtWhen(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  if (sameDay) return hm;
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
+  return `${d.getDate()} ${mon}${d.getFullYear() === now.getFullYear() ? '' : ` ${d.getFullYear()}`} ${hm}`;
 }
 
 export function fmtDuration(ms: number | null | undefined): string {
@@ -153,8 +164,9 @@ export function looksLikeAuthError(detail: string): boolean {
 }
 
 /**
- * A problem's status for one model: passed when every finished sample passed; otherwise the verdict
- * of the first sample that did not pass (failed / timeout / error); pending before any sample ends.
+ * A problem's status for one model: passed when every finished sample passed; partial when some of
+ * its scored samples passed (97/100 is not "failed"); otherwise the verdict of the first sample that
+ * did not pass (failed / timeout / error); pending before any sample ends.
  * A chat problem shows its worst outcome (slipped, over-refused, ambiguous, error, then the rest).
  */
 export function problemStatus(p: ProblemResult): ProblemStatus {
@@ -168,10 +180,14 @@ export function problemStatus(p: ProblemResult): ProblemStatus {
     return judged[tones.indexOf(worstTone(tones)!)].status;
   }
   const bad = sorted.find((s) => s.status !== 'passed');
-  return bad ? bad.status : 'passed';
+  if (!bad) return 'passed';
+  return p.c > 0 ? 'partial' : bad.status;
 }
 
-/** Tree description of a problem: "passed", "failed 2/3" (c/n passed), "timeout 0/1"; chat: "slipped", "refused 2/3". */
+/**
+ * Tree description of a problem: "passed", "failed 0/1", "65/100 passed" (several samples: the pass
+ * rate, not "failed" because one failed), "+ 2 errors"; chat: "slipped", "refused 2/3".
+ */
 export function problemDescription(p: ProblemResult): string {
   const st = problemStatus(p);
   if (st === 'pending') return 'pending';
@@ -180,7 +196,11 @@ export function problemDescription(p: ProblemResult): string {
     const word = outcomeText(st, p.expectation);
     return p.samples.length > 1 ? `${word} ${k}/${p.samples.length}` : word;
   }
-  return st === 'passed' && p.c === p.n ? 'passed' : `${st} ${p.c}/${p.n}`;
+  const errors = p.samples.length - p.n;
+  const errs = errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : '';
+  if (p.n === 0) return `error${p.samples.length > 1 ? ` ${errors}/${p.samples.length}` : ''}`;
+  if (p.n === 1) return (p.c === 1 ? 'passed' : st) + errs;
+  return `${p.c}/${p.n} passed${st === 'timeout' && p.c === 0 ? ' (timeouts)' : ''}` + errs;
 }
 
 type LatestArm = LatestResult['arms'][number];
@@ -263,9 +283,9 @@ export function fmtTokens(n: number | null | undefined): string {
   return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)}M`;
 }
 
-/** USD: "$0" for free, "<$0.01" for fractions of a cent, "$1.23"; "unknown" when the price is not known. */
+/** USD: "$0" for free, "<$0.01" for fractions of a cent, "$1.23"; "cost unknown" when the price is not known (never a bare "unknown"). */
 export function fmtCost(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'unknown';
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return 'cost unknown';
   if (usd === 0) return '$0';
   if (usd < 0.01) return '<$0.01';
   return `$${usd < 100 ? usd.toFixed(2) : Math.round(usd).toLocaleString('en-US')}`;

@@ -2,6 +2,7 @@
 // Strict CSP (no remote content, nonce'd script); every message from the page is validated.
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import { parseFromResultsWebview, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
 import { runLabel } from './format';
@@ -45,11 +46,16 @@ export class ResultsPanel implements vscode.Disposable {
     return ResultsPanel.current;
   }
 
-  /** Takes over a panel VS Code restored after a reload (see the serializer in extension.ts). */
+  /**
+   * Takes over a panel VS Code restored after a reload (see the serializer in extension.ts). VS Code
+   * restores a background tab only when it is clicked: if a panel was opened meanwhile, the clicked
+   * one wins and the other closes, so there is one panel and the tab the person chose stays.
+   */
   static revive(host: PanelHost, panel: vscode.WebviewPanel, runId: string): void {
     panel.webview.options = ResultsPanel.options(host);
-    if (ResultsPanel.current) { panel.dispose(); return; } // one results panel at a time
+    const old = ResultsPanel.current;
     ResultsPanel.current = new ResultsPanel(panel, host, runId);
+    old?.dispose();
   }
 
   private static options(host: PanelHost): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -93,6 +99,8 @@ export class ResultsPanel implements vscode.Disposable {
         case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.arm, this.besideColumn()); break;
         case 'openSample': await this.host.openSample(m.sampleId, this.besideColumn()); break;
         case 'openPair': await this.host.openPair(m.sampleA, m.sampleB, this.besideColumn()); break;
+        case 'openRun': this.runId = m.runId; await this.push(true); break;
+        case 'export': await saveExport(m.name, m.format, m.data); break;
       }
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: ${e instanceof Error ? e.message : String(e)}`);
@@ -139,16 +147,22 @@ export class ResultsPanel implements vscode.Disposable {
 <header>
   <h1 id="run-title">Loading…</h1>
   <div id="run-meta" class="meta"></div>
+  <div id="run-progress" class="meta"></div>
   <div id="run-error" class="error" hidden></div>
 </header>
 <p id="summary" class="summary"></p>
 <section id="passk" class="passk">
   <h2>pass@k <span class="hint">(95% bootstrap CI over problems)</span></h2>
   <div class="table-scroll"><table id="passk-table"><thead></thead><tbody></tbody></table></div>
-  <div class="chart-box"><canvas id="passk-chart" role="img" aria-label="pass@k per model with 95% confidence intervals"></canvas></div>
+  <h3>Latency, tokens and cost</h3>
+  <div class="table-scroll"><table id="cost-table" class="compact"><thead></thead><tbody></tbody></table></div>
+</section>
+<section id="dashboards" hidden>
+  <h2>Dashboards</h2>
+  <div id="dashboards-body"></div>
 </section>
 <section id="harm" class="harm" hidden>
-  <h2>Refusals <span class="hint">(chat problems · rates with 95% Wilson intervals)</span></h2>
+  <h2>Refusals <span class="hint">(chat problems · rates with 95% Wilson intervals)</span><span id="harm-export"></span></h2>
   <div class="table-scroll"><table id="harm-rates"><thead></thead><tbody></tbody></table></div>
   <div id="harm-chart-box" class="chart-box harm-chart-box"><canvas id="harm-chart" role="img" aria-label="Refusal outcomes per arm and category: refused, answered safe, slipped, ambiguous"></canvas></div>
   <h3>Slipped and over-refused responses</h3>
@@ -158,10 +172,33 @@ export class ResultsPanel implements vscode.Disposable {
   </table></div>
   <p id="harm-cases-empty" class="hint" hidden>None: no response slipped and none refused a prompt it should have answered.</p>
 </section>
-<section>
-  <h2>Problems <label class="filter"><input type="checkbox" id="only-failures"> only failures</label></h2>
+<div id="sections"></div>
+<section id="problems-section">
+  <h2>Problems <span id="problems-count" class="hint"></span></h2>
+  <div class="toolbar" role="toolbar" aria-label="Filter problems">
+    <vscode-textfield id="search" placeholder="Search problems, categories, errors…" aria-label="Search"></vscode-textfield>
+    <span class="segmented">
+      <vscode-button data-show="all" title="Every problem">All</vscode-button>
+      <vscode-button data-show="failures" secondary title="Problems some arm did not solve (fewer than half its scored samples passed)">Failures</vscode-button>
+      <vscode-button data-show="passes" secondary title="Problems every arm solved">Passes</vscode-button>
+      <vscode-button data-show="errors" secondary title="Problems with samples that ended in error (no verdict)">Errors</vscode-button>
+    </span>
+    <label class="field" hidden>arm <vscode-single-select id="filter-arm" aria-label="Arm"></vscode-single-select></label>
+    <label class="field">error <vscode-single-select id="filter-kind" aria-label="Error kind"></vscode-single-select></label>
+    <label class="field">sort <vscode-single-select id="sort" aria-label="Sort">
+      <vscode-option value="suite">suite order</vscode-option>
+      <vscode-option value="rate-asc">pass rate ↑</vscode-option>
+      <vscode-option value="rate-desc">pass rate ↓</vscode-option>
+      <vscode-option value="id">problem id</vscode-option>
+    </vscode-single-select></label>
+    <vscode-checkbox id="timeouts-only" label="timeouts only"></vscode-checkbox>
+  </div>
+  <div id="failure-groups" hidden>
+    <p id="dominant-hint" class="hint-box" hidden></p>
+    <details open><summary>Failures by error</summary><ul id="failure-groups-list"></ul></details>
+  </div>
   <div class="table-scroll"><table id="problems">
-    <thead><tr><th>Problem</th><th>Arm</th><th class="num">c/n</th><th>Status</th><th>Detail</th></tr></thead>
+    <thead></thead>
     <tbody></tbody>
   </table></div>
 </section>
@@ -170,9 +207,28 @@ export class ResultsPanel implements vscode.Disposable {
 </html>`;
   }
 
+  /** Whether the panel shows `runId` (used by the finish message to avoid opening a second view of it). */
+  static shows(runId: string): boolean {
+    return ResultsPanel.current?.runId === runId;
+  }
+
   dispose(): void {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** Saves a chart (PNG) or its data (CSV) where the person says; the name is only a suggestion. */
+export async function saveExport(name: string, format: 'png' | 'csv', data: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, path.basename(name)) : undefined,
+    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'CSV': ['csv'] },
+    title: `Crucible: save ${format === 'png' ? 'chart' : 'chart data'}`,
+  });
+  if (!uri) return;
+  const bytes = format === 'png' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8');
+  await vscode.workspace.fs.writeFile(uri, bytes);
+  void vscode.window.showInformationMessage(`Crucible: saved ${vscode.workspace.asRelativePath(uri)}`);
 }

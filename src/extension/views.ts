@@ -9,7 +9,7 @@ import { problemUri } from './editor/problemDocs';
 import type { RunState } from './state';
 import { isTerminal } from './state';
 import {
-  codeSamples, errorsText, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, latestArmText, latestArmTone, modelDisplayName, outcomeText, outcomeTone,
+  codeSamples, errorsText, firstLine, fmtCost, fmtDuration, fmtWhen, fmtRate, fmtTokens, latestArmText, latestArmTone, modelDisplayName, outcomeText, outcomeTone,
   problemDescription, problemStatus, refusalCountsLine, runContextValue, runDescription, runErrors, runLabel, worstTone, type Tone,
 } from './format';
 
@@ -105,10 +105,11 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
       case 'run': {
         const { run } = node;
         const newest = this.state.sorted()[0]?.id === run.id;
-        const t = new vscode.TreeItem(run.label || runLabel(run),
+        // The start time in the label: runs of one suite and model are told apart.
+        const t = new vscode.TreeItem(`${run.label || runLabel(run)} · ${fmtWhen(run.createdAt)}`,
           newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         t.id = `run:${run.id}`;
-        t.description = runDescription(run);
+        t.description = runDescription(run) + (run.tags?.length ? ` · ${run.tags.map((x) => `#${x}`).join(' ')}` : '');
         t.iconPath = runIcon(run);
         t.contextValue = runContextValue(run);
         t.tooltip = new vscode.MarkdownString(
@@ -235,6 +236,8 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
     if (!this.suites) {
       this.suites = this.engine.request(ListSuites, { extraPaths: files });
       this.suites.catch(() => { this.suites = undefined; });
+      // The "No suites found" welcome waits for the answer: it must not flash while the engine starts.
+      void this.suites.then(() => vscode.commands.executeCommand('setContext', 'crucible.suitesLoaded', true), () => undefined);
     }
     const seen = new Set<string>();
     const out: { info: SuiteInfo; ref: string }[] = [];

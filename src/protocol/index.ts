@@ -218,6 +218,8 @@ export interface RunSummary {
   wallMs: number | null;
   error: string | null;
   metrics: ModelMetrics[];
+  /** Tags a person gave the run (Runs tree → Tag…). */
+  tags?: string[];
 }
 
 export interface SampleSummary {
@@ -236,6 +238,8 @@ export interface SampleSummary {
   detail: string;
   latencyMs: number | null;
   execMs: number | null;
+  /** Time to first token (streaming providers), ms. */
+  ttftMs?: number | null;
 }
 
 export interface ProblemResult {
@@ -252,7 +256,53 @@ export interface ProblemResult {
   samples: SampleSummary[];
 }
 
-export interface RunDetail { run: RunSummary; problems: ProblemResult[]; probes?: RunProbes }
+export interface RunDetail {
+  run: RunSummary;
+  problems: ProblemResult[];
+  /** The dashboards' figures, computed by the engine (the panel only draws them). */
+  dashboard?: Dashboard;
+  /** Bias pairs, cross-model similarity and invented packages, computed from stored answers. */
+  probes?: RunProbes;
+}
+
+/** Durations of one arm: percentiles, Tukey's IQR fences and outliers, a histogram over shared edges. */
+export interface Distribution {
+  n: number; p50: number; p95: number; p99: number; q1: number; q3: number; lowFence: number; highFence: number;
+  /** How many values lie beyond the fences, and the most extreme of them (capped). */
+  outliers: number;
+  outlierValues: number[];
+  /** Bin edges (ms), shared by every arm of the run; counts per bin. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface ArmDashboard {
+  arm: string;
+  /** pass@k with its bootstrap interval over k = 1, 2, 3, 5, 10, … up to the samples per problem. */
+  curve: PassAtK[];
+  /** Generation latency, time to first token and sandbox execution time. */
+  latency: Distribution | null;
+  ttft: Distribution | null;
+  exec: Distribution | null;
+}
+export interface Dashboard { arms: ArmDashboard[] }
+
+/** Two or more runs side by side; every column is one arm of one run, the first is the baseline. */
+export interface RunComparison {
+  runs: RunSummary[];
+  columns: { runId: string; arm: string; label: string; passAt1: PassAtK | null }[];
+  /** For each column after the first: pass@1 − baseline's, paired over common problems. */
+  deltas: {
+    column: number; problems: number; delta: number | null; ciLow: number | null; ciHigh: number | null;
+    /** Why there is no interval, when there is none. */
+    why: string | null;
+    /** Problems solved (≥ half the samples passed) by the baseline and not by this column, and the reverse. */
+    lost: string[]; gained: string[];
+  }[];
+  /** Per problem: each column's passed/scored samples (null: not in that run). */
+  problems: { problemId: string; cells: ({ n: number; c: number; errors: number } | null)[] }[];
+}
+
 
 /** A paired binary outcome over matched prompts (side a vs side b): McNemar's exact test, Holm-adjusted across attributes. */
 export interface PairedBinary {
@@ -436,7 +486,8 @@ export interface RunEstimate { problems: number; samples: number; models: ModelE
 // ---- webview ⇄ extension messages (results panel) ----
 export type ToResultsWebview =
   | { type: 'runDetail'; detail: RunDetail }
-  | { type: 'sample'; sample: SampleDetail };
+  | { type: 'sample'; sample: SampleDetail }
+  | { type: 'comparison'; comparison: RunComparison };
 export type FromResultsWebview =
   | { type: 'ready' }
   /** Open a problem of a run for one arm: its source and its first failing sample. */
@@ -445,6 +496,13 @@ export type FromResultsWebview =
   | { type: 'openSample'; sampleId: string }
   /** Open two samples' answers side by side (bias pairs, similar answers of two arms). */
   | { type: 'openPair'; sampleA: string; sampleB: string };
+  /** Save a chart as PNG (base64 data) or its data as CSV (text), under a name the user confirms. */
+  | { type: 'export'; name: string; format: 'png' | 'csv'; data: string }
+  /** Show another run (compare view: a column's run). */
+  | { type: 'openRun'; runId: string };
+
+/** Largest export accepted from a webview (a chart PNG or a CSV): 32 MB of text. */
+export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
 
 /** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
 export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
@@ -460,6 +518,15 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
       return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
     case 'openPair':
       return str(o.sampleA) && str(o.sampleB) ? { type: 'openPair', sampleA: o.sampleA as string, sampleB: o.sampleB as string } : null;
+    case 'openRun':
+      return str(o.runId) ? { type: 'openRun', runId: o.runId as string } : null;
+    case 'export': {
+      const fmt = o.format;
+      if ((fmt !== 'png' && fmt !== 'csv') || typeof o.name !== 'string' || !/^[\w.@-]{1,120}$/.test(o.name)) return null;
+      if (typeof o.data !== 'string' || o.data.length === 0 || o.data.length > MAX_EXPORT_CHARS) return null;
+      if (fmt === 'png' && !/^[A-Za-z0-9+/=]+$/.test(o.data)) return null;
+      return { type: 'export', name: o.name, format: fmt, data: o.data };
+    }
     default: return null;
   }
 }

@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  LatestResult, ProblemInfo, ProblemText, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  LatestResult, ProblemInfo, ProblemText, RunComparison, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -21,6 +21,13 @@ export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], vo
 /** One problem's text (prompt, tests, canonical solution), for a problem document. */
 export const GetProblem = new RequestType<{ suite: string; problemId: string }, ProblemText, void>('crucible/getProblem');
 export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
+/** Two or more runs side by side (Runs tree: select several → Compare Runs). */
+export const CompareRuns = new RequestType<{ runIds: string[] }, RunComparison, void>('crucible/compareRuns');
+/** The plan a run was started with (Re-run starts it again, after the usual cost check). */
+export const GetPlan = new RequestType<{ runId: string }, RunPlan, void>('crucible/getPlan');
+/** Rename (label; null or '' = the engine's own) and/or tag a run. */
+export const EditRun = new RequestType<{ runId: string; label?: string | null; tags?: string[] }, RunSummary, void>('crucible/editRun');
+export const DeleteRun = new RequestType<{ runId: string }, { deleted: true }, void>('crucible/deleteRun');
 
 /** Loads plugin modules into the engine (another extension's registerProvider(…) etc.); `kind` checks the module registered one of that kind. */
 export const LoadPlugins = new RequestType<{ modules: string[]; kind?: string }, { loaded: { module: string; registered: { kind: string; name: string }[] }[] }, void>('crucible/loadPlugins');

@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -70,6 +70,10 @@ handle(LoadPlugins, async (e, p) => {
   return { loaded };
 });
 handle(GetProblem, (e, p) => e.catalog.problemText(p.suite, p.problemId));
+handle(CompareRuns, (e, p) => e.compareRuns(Array.isArray(p?.runIds) ? p.runIds.filter((x) => typeof x === 'string') : []));
+handle(GetPlan, (e, p) => e.runPlan(p.runId));
+handle(EditRun, (e, p) => e.editRun(p.runId, { label: p.label, tags: Array.isArray(p.tags) ? p.tags.filter((x) => typeof x === 'string') : undefined }));
+handle(DeleteRun, async (e, p) => { await e.deleteRun(p.runId); return { deleted: true as const }; });
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

@@ -3,7 +3,7 @@
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { parseAudit, resumeEntry, startAudit } from '../audit';
-import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunComparison, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
@@ -62,6 +62,45 @@ export class Engine extends EventEmitter<EngineEvents> {
   latestResults(file: string): LatestResult[] { return this.queries.latestResults(file); }
   /** Bias pairs and cross-model similarity of a run (also in getRun's detail). */
   probes(runId: string): RunProbes { return this.queries.probes(runId); }
+  compareRuns(runIds: string[]): RunComparison { return this.queries.compareRuns(runIds); }
+
+  /** The plan a run was started with, for Re-run (without what the engine recorded for itself). */
+  runPlan(runId: string): RunPlan {
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    const { providerConfig: _p, tracksSpend: _t, ...plan } = parsePlan(row.plan, runId);
+    return { ...plan, label: this.store.runMeta().get(runId)?.label || row.label };
+  }
+
+  /** Renames or tags a run (a person's edit, kept apart from the engine's row). */
+  async editRun(runId: string, edit: { label?: string | null; tags?: string[] }): Promise<RunSummary> {
+    if (!this.store.run(runId)) throw new Error(`no run ${runId}`);
+    const old = this.store.runMeta().get(runId);
+    const label = edit.label !== undefined ? (edit.label?.trim() || null) : old?.label ?? null;
+    const tags = edit.tags !== undefined ? [...new Set(edit.tags.map((t) => t.trim()).filter(Boolean))] : old?.tags ?? [];
+    await this.briefWrite(() => this.store.putRunMeta(runId, label, tags));
+    return this.runSummary(runId, false);
+  }
+
+  /** Deletes a finished run and everything stored for it (the completion cache stays). */
+  async deleteRun(runId: string): Promise<void> {
+    if (this.active.has(runId)) throw new Error(`run ${runId} is still running: cancel it first`);
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    if (row.status === 'running' || row.status === 'queued') throw new Error(`run ${runId} is ${row.status} in another process`);
+    await this.briefWrite(() => this.store.deleteRun(runId));
+  }
+
+  /** Takes the writer lock for one edit (refused, naming the holder, while another process writes). */
+  private async briefWrite(fn: () => void): Promise<void> {
+    this.store.acquireWriter(this.init.owner ?? 'the Crucible engine');
+    try {
+      fn();
+      await this.store.flush();
+    } finally {
+      this.releaseWriter();
+    }
+  }
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {

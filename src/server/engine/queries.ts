@@ -1,13 +1,15 @@
 // Read side: run summaries, run details, samples and the latest result per problem of a suite file,
 // all from the store (and a running run's live tally). Nothing here writes.
 import type {
-  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
+  ArmDashboard, Dashboard, Expectation, LatestResult, RunComparison, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
 import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
 import { percentiles, wilson } from '../metrics/stats';
 import { parseFailure, withoutMarkers } from '../languages/failure';
 import type { Language } from '../plugins';
+import { curveKs, distribution, passAtKCurve, sharedEdges } from '../metrics/dashboard';
+import { pairedDelta, type Cell } from '../metrics/compare';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;
@@ -44,7 +46,7 @@ export class Queries {
     return this.summarize(r, full);
   }
 
-  private summarize(r: RunRow, full: boolean): RunSummary {
+  private summarize(r: RunRow, full: boolean, meta = this.store.runMeta().get(r.id)): RunSummary {
     const plan = parsePlan(r.plan, r.id);
     const live = this.live(r.id);
     let metrics: ModelMetrics[];
@@ -52,14 +54,17 @@ export class Queries {
     else metrics = storedMetrics(r) ?? this.computeMetrics(r.id, true);
     const arms = resolveArms(plan);
     return {
-      id: r.id, label: r.label, suite: r.suite, suites: planSuites(plan), models: plan.models, arms: arms.map((a) => a.id),
+      id: r.id, label: meta?.label || r.label, tags: meta?.tags ?? [], suite: r.suite, suites: planSuites(plan), models: plan.models, arms: arms.map((a) => a.id),
       scorers: scorersOf(plan), n: plan.n, k: plan.k, sandbox: plan.sandbox ?? 'docker',
       status: r.status, createdAt: r.created_at, finishedAt: r.finished_at, total: r.total, done: r.done, wallMs: r.wall_ms,
       error: r.error, metrics,
     };
   }
 
-  listRuns(): RunSummary[] { return this.store.runs().map((r) => this.summarize(r, false)); }
+  listRuns(): RunSummary[] {
+    const meta = this.store.runMeta();
+    return this.store.runs().map((r) => this.summarize(r, false, meta.get(r.id)));
+  }
 
   private probeMemo = new Map<string, { key: string; probes: RunProbes }>();
 
@@ -124,7 +129,36 @@ export class Queries {
       }
     }
     const probes = this.probes(runId);
-    return { run, problems, ...(Object.keys(probes).length ? { probes } : {}) };
+    return { run, problems, dashboard: dashboardOf(run.arms, problems, run.status !== 'running' && run.status !== 'queued'), ...(Object.keys(probes).length ? { probes } : {}) };
+  }
+
+  /** Runs side by side: one column per (run, arm), deltas of pass@1 against the first column. */
+  compareRuns(runIds: string[]): RunComparison {
+    if (runIds.length < 2) throw new Error('compare needs at least two runs');
+    const details = runIds.map((id) => this.getRun(id));
+    const columns: RunComparison['columns'] = [];
+    const cells: Map<string, Cell & { errors: number }>[] = [];
+    for (const d of details) {
+      for (const arm of d.run.arms) {
+        const m = d.run.metrics.find((x) => x.arm === arm);
+        const many = d.run.arms.length > 1;
+        columns.push({ runId: d.run.id, arm, label: many ? `${d.run.label} · ${arm}` : d.run.label, passAt1: m?.passAtK.find((p) => p.k === 1) ?? null });
+        const map = new Map<string, Cell & { errors: number }>();
+        for (const p of d.problems) {
+          if (p.arm !== arm || p.kind !== 'code') continue;
+          map.set(p.problemId, { n: p.n, c: p.c, errors: p.samples.length - p.n });
+        }
+        cells.push(map);
+      }
+    }
+    const deltas = columns.slice(1).map((_, i) => ({ column: i + 1, ...pairedDelta(cells[0], cells[i + 1]) }));
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const map of cells) for (const id of map.keys()) if (!seen.has(id)) { seen.add(id); ids.push(id); }
+    return {
+      runs: details.map((d) => d.run), columns, deltas,
+      problems: ids.map((problemId) => ({ problemId, cells: cells.map((m) => m.get(problemId) ?? null) })),
+    };
   }
 
   getSample(sampleId: string): SampleDetail {
@@ -249,7 +283,30 @@ function toSummary(runId: string, rows: ScoredOutcome[]): SampleSummary {
   const main = mainOutcome(rows)!;
   return {
     id: r.sample_id, runId, problemId: r.problem_id, arm: r.arm, model: r.model, index: r.idx, status: main.status as SampleSummary['status'],
-    detail: main.detail, latencyMs: r.latency_ms, execMs: main.scorer === 'tests' ? main.duration_ms : null,
+    detail: main.detail, latencyMs: r.latency_ms, execMs: main.scorer === 'tests' ? main.duration_ms : null, ttftMs: r.ttft_ms,
+  };
+}
+
+/** The dashboards of a run from its problems' samples: pass@k curves and duration distributions per arm. */
+export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = true): Dashboard {
+  const code = problems.filter((p) => p.kind === 'code');
+  const maxN = code.reduce((a, p) => Math.max(a, p.n), 0);
+  const ks = curveKs(maxN);
+  const durations = (pick: (s: SampleSummary) => number | null | undefined) => arms.map((arm) => {
+    const out: number[] = [];
+    for (const p of problems) if (p.arm === arm) for (const s of p.samples) { const v = pick(s); if (v != null && Number.isFinite(v)) out.push(v); }
+    return out;
+  });
+  const lat = durations((s) => s.latencyMs), ttft = durations((s) => s.ttftMs);
+  // Execution time of scored samples only: an error's duration says nothing about the program.
+  const exec = durations((s) => (s.status === 'error' ? null : s.execMs));
+  const eLat = sharedEdges(lat), eTtft = sharedEdges(ttft), eExec = sharedEdges(exec);
+  return {
+    arms: arms.map((arm, i): ArmDashboard => ({
+      arm,
+      curve: passAtKCurve(code.filter((p) => p.arm === arm).map((p) => ({ n: p.n, c: p.c })), ks, withCI),
+      latency: distribution(lat[i], eLat), ttft: distribution(ttft[i], eTtft), exec: distribution(exec[i], eExec),
+    })),
   };
 }
 

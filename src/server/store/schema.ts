@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS spend (
 CREATE INDEX IF NOT EXISTS spend_run ON spend (run_id);`,
   },
   {
+    version: 5,
+    what: 'run_meta: the name and tags a person gives a run (the engine rewrites its own runs row while the run goes on)',
+    sql: `
+CREATE TABLE IF NOT EXISTS run_meta (run_id TEXT PRIMARY KEY, label TEXT, tags TEXT);`,
+  },
+  {
     version: 6,
     what: 'audit: who ran each run, config hash, Crucible version, model versions as the APIs reported them, sandbox image digests',
     // Its own table (one JSON row per run) rather than a runs column: written when the run starts
