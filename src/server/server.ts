@@ -10,10 +10,13 @@ import {
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
 import { Store } from './store/store';
+import { Annotations } from './annotate/service';
+import { registerAnnotationHandlers } from './annotate/rpc';
 
 const connection = createConnection(ProposedFeatures.all);
 let engine: Engine | undefined;
 let store: Store | undefined;
+let annotations: Annotations | undefined;
 
 // The request constants come from the extension's vscode-jsonrpc; vscode-languageserver bundles an
 // older copy whose RequestType class TypeScript treats as a different type, so handlers are
@@ -37,7 +40,9 @@ connection.onInitialize(async (params) => {
   if (!init?.dbPath) throw new ResponseError(-32602, 'initializationOptions.dbPath is required');
   // Writes only while a run holds the database's lock: browsing beside a CLI run never blocks it.
   store = await Store.open(init.dbPath, { readOnly: false });
-  engine = new Engine(createBuiltins(), store, { owner: 'VS Code (Crucible)', ...init });
+  const plugins = createBuiltins();
+  engine = new Engine(plugins, store, { owner: 'VS Code (Crucible)', ...init });
+  annotations = new Annotations(store, plugins, { owner: 'VS Code (Crucible)', providers: init.providers });
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));
@@ -54,11 +59,13 @@ handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
 handle(LatestResults, (e, p) => e.latestResults(p.file));
+registerAnnotationHandlers(connection, () => (annotations && store ? { annotations, store } : undefined));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();
+  annotations?.release();
   store?.close();
-  engine = undefined; store = undefined;
+  engine = undefined; store = undefined; annotations = undefined;
 }
 connection.onShutdown(shutdown);
 connection.onExit(() => process.exit(0));
