@@ -7,6 +7,7 @@ import * as cmd from './commands';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
+import { registerAnnotation } from './annotate';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sub(vscode.commands.registerCommand(id, guard(fn)));
 
   register('crucible.runSuite', () => cmd.runSuite(ctx));
+  registerAnnotation(ctx, context);
   register('crucible.runOpenProblem', () => cmd.runOpenProblem(ctx));
   register('crucible.runProblem', (node?: SuiteNode) => cmd.runProblemFromTree(ctx, node));
   register('crucible.openResults', (arg?: RunNode | string) => cmd.openResults(ctx, arg));

@@ -40,6 +40,8 @@ export interface AnnotationQueue {
   items: string[];
   /** How many of them this annotator has labelled. */
   done: number;
+  /** Index of the first item this annotator has not labelled (the last item when all are done). */
+  next: number;
 }
 
 /**

@@ -179,7 +179,11 @@ export class Annotations {
     }
     const mine = (i: ItemRow) => who.get(i.item_id)?.has(annotator) ?? false;
     const assigned = shuffled(items, annotatorSeed(t.seed, annotator)).filter((i) => mine(i) || (who.get(i.item_id)?.size ?? 0) < t.per_item);
-    return { task: this.taskInfo(t), annotator, items: assigned.map((i) => i.item_id), done: assigned.filter(mine).length };
+    const open = assigned.findIndex((i) => !mine(i));
+    return {
+      task: this.taskInfo(t), annotator, items: assigned.map((i) => i.item_id), done: assigned.filter(mine).length,
+      next: open >= 0 ? open : Math.max(0, assigned.length - 1),
+    };
   }
 
   private item(taskId: string, itemId: string): ItemRow {
