@@ -155,7 +155,13 @@ window.addEventListener('keydown', (e) => {
 });
 
 window.addEventListener('message', (ev: MessageEvent<ToAnnotateWebview>) => {
-  const m = ev.data;
+  try { onMessage(ev.data); } catch (e) {
+    errorBox.textContent = `Could not show this item: ${(e as Error).message}`;
+    errorBox.hidden = false;
+  }
+});
+
+function onMessage(m: ToAnnotateWebview): void {
   errorBox.hidden = true;
   switch (m.type) {
     case 'empty':
@@ -174,7 +180,7 @@ window.addEventListener('message', (ev: MessageEvent<ToAnnotateWebview>) => {
       errorBox.hidden = false;
       break;
   }
-});
+}
 
 document.body.focus();
 vscode.postMessage({ type: 'ready' });

@@ -46,13 +46,18 @@ export class AnnotateView implements vscode.WebviewViewProvider, vscode.Disposab
   async open(taskId: string): Promise<void> {
     await this.context.workspaceState.update(TASK_KEY, taskId);
     this.queue = undefined;
-    await vscode.commands.executeCommand(`${AnnotateView.viewType}.focus`);
-    await this.load(true);
+    // Shown first (it may not exist yet: its page then asks for the item once loaded, see 'ready').
+    void vscode.commands.executeCommand(`${AnnotateView.viewType}.focus`);
+    if (this.view) await this.load(true);
   }
 
   get taskId(): string | undefined { return this.context.workspaceState.get<string>(TASK_KEY); }
 
-  private post(m: ToAnnotateWebview): void { void this.view?.webview.postMessage(m); }
+  private post(m: ToAnnotateWebview): void {
+    const v = this.view;
+    // A page not yet listening drops the message; it asks again with 'ready' once it is.
+    if (v) void v.webview.postMessage(m);
+  }
 
   private async load(reset: boolean): Promise<void> {
     const taskId = this.taskId;

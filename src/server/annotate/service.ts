@@ -131,7 +131,9 @@ export class Annotations {
     }
     const runs = p.runIds.map((r) => this.store.run(r)!);
     const task: TaskRow = {
-      id, kind: p.kind === 'arena' ? 'arena' : 'label', name: p.name ?? `${p.kind === 'arena' ? 'Arena' : 'Labels'}: ${runs.map((r) => r.label || r.id).join(', ')}`,
+      // Named by suite, never by run label: a run's label names its models, and a blind view shows the name.
+      id, kind: p.kind === 'arena' ? 'arena' : 'label',
+      name: p.name ?? `${p.kind === 'arena' ? 'Arena' : 'Labels'}: ${[...new Set(runs.map((r) => path.basename(r.suite)))].join(', ')} (${items.length})`,
       created_at: new Date().toISOString(), seed, per_item: perItem, blind: p.blind === false ? 0 : 1, schema: JSON.stringify(schema),
       source: JSON.stringify({ runIds: p.runIds, ...(p.sampleIds ? { sampleIds: p.sampleIds } : {}) }),
     };
