@@ -14,6 +14,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' }, external: ['cpu-features', './crypto/build/Release/sshcrypto.node'] },
   { ...common, entryPoints: ['src/webview/results.ts'], outfile: 'dist/webview/results.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/compare.ts'], outfile: 'dist/webview/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['src/webview/annotate.ts'], outfile: 'dist/webview/annotate.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 mkdirSync('dist', { recursive: true });

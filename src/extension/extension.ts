@@ -11,6 +11,7 @@ import { SampleDocuments } from './sampleDocs';
 import type { RunNode, SuiteNode } from './views';
 import { createApi, type CrucibleApi } from './api';
 import { registerConfigSupport } from './config/diagnostics';
+import { registerAnnotation } from './annotate';
 
 import { ResultLenses, SUITE_SELECTOR } from './editor/lens';
 import { ProblemDocuments, PROBLEM_SCHEME } from './editor/problemDocs';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
     sub(vscode.commands.registerCommand(id, guard(fn)));
 
   register('crucible.runSuite', () => cmd.runSuite(ctx));
+  registerAnnotation(ctx, context);
   register('crucible.runOpenProblem', () => cmd.runOpenProblem(ctx));
   register('crucible.runProblem', (node?: SuiteNode) => cmd.runProblemFromTree(ctx, node));
   register('crucible.openResults', (arg?: RunNode | string) => cmd.openResults(ctx, arg));

@@ -495,7 +495,7 @@ export type FromResultsWebview =
   /** Open a sample (a chat sample: its conversation and the response side by side). */
   | { type: 'openSample'; sampleId: string }
   /** Open two samples' answers side by side (bias pairs, similar answers of two arms). */
-  | { type: 'openPair'; sampleA: string; sampleB: string };
+  | { type: 'openPair'; sampleA: string; sampleB: string }
   /** Save a chart as PNG (base64 data) or its data as CSV (text), under a name the user confirms. */
   | { type: 'export'; name: string; format: 'png' | 'csv'; data: string }
   /** Show another run (compare view: a column's run). */

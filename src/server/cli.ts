@@ -21,6 +21,8 @@ import { loadPlugins } from './pluginapi';
 import { collectReport } from './report/data';
 import { writeOutputs } from './report/write';
 import { runGrade } from './grade';
+import { runAgreement } from './commands/agreement';
+import { runArena } from './commands/arena';
 import { replayCounts } from './providers/replay';
 import { Store } from './store/store';
 
@@ -31,6 +33,8 @@ Usage:
   crucible resume <run-id> [--retry-errors]   finish an interrupted run; --retry-errors remakes error samples
   crucible runs [--db <file>]
   crucible grade refusal FILE [--out OUT.jsonl]   label replies collected elsewhere (CSV/JSONL with prompt, completion)
+  crucible agreement FILE --columns A,B[,C…] [--json]   agreement between annotators (κ, α, bootstrap CIs)
+  crucible arena ratings FILE [--json]   Bradley–Terry ratings from battles (JSONL: model_a, model_b, winner)
 
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
 Options:
@@ -105,6 +109,8 @@ function parseArm(text: string): ArmSpec {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'grade') return runGrade(rest);
+  if (cmd === 'agreement') return runAgreement(rest);
+  if (cmd === 'arena') return runArena(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
   let parsed;
   try {

@@ -11,11 +11,14 @@ import { createBuiltins } from './builtins';
 import { Engine } from './engine';
 import { loadPlugins, type LoadedPlugin } from './pluginapi';
 import { Store } from './store/store';
+import { Annotations } from './annotate/service';
+import { registerAnnotationHandlers } from './annotate/rpc';
 
 const connection = createConnection(ProposedFeatures.all);
 let engine: Engine | undefined;
 let store: Store | undefined;
 const loadedPlugins = new Map<string, LoadedPlugin>();
+let annotations: Annotations | undefined;
 
 // The request constants come from the extension's vscode-jsonrpc; vscode-languageserver bundles an
 // older copy whose RequestType class TypeScript treats as a different type, so handlers are
@@ -46,6 +49,7 @@ connection.onInitialize(async (params) => {
     try { for (const p of await loadPlugins(plugins, [m], loadedPlugins)) connection.console.info(`plugin ${p.module}: ${p.registered.map((r) => `${r.kind} ${r.name}`).join(', ')}`); } catch (e) { connection.console.error(`plugin ${m}: ${(e as Error).message}`); }
   }
   engine = new Engine(plugins, store, { owner: 'VS Code (Crucible)', ...init });
+  annotations = new Annotations(store, plugins, { owner: 'VS Code (Crucible)', providers: init.providers });
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));
@@ -74,11 +78,13 @@ handle(CompareRuns, (e, p) => e.compareRuns(Array.isArray(p?.runIds) ? p.runIds.
 handle(GetPlan, (e, p) => e.runPlan(p.runId));
 handle(EditRun, (e, p) => e.editRun(p.runId, { label: p.label, tags: Array.isArray(p.tags) ? p.tags.filter((x) => typeof x === 'string') : undefined }));
 handle(DeleteRun, async (e, p) => { await e.deleteRun(p.runId); return { deleted: true as const }; });
+registerAnnotationHandlers(connection, () => (annotations && store ? { annotations, store } : undefined));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();
+  annotations?.release();
   store?.close();
-  engine = undefined; store = undefined;
+  engine = undefined; store = undefined; annotations = undefined;
 }
 connection.onShutdown(shutdown);
 connection.onExit(() => process.exit(0));

@@ -60,6 +60,30 @@ CREATE TABLE IF NOT EXISTS spend (
 CREATE INDEX IF NOT EXISTS spend_run ON spend (run_id);`,
   },
   {
+    version: 4,
+    what: 'annotation tasks and items, labels with task, kind and label sets, arena battles',
+    // annotations (from schema 1, never written before) gains its task, kind ('label' | 'adjudication')
+    // and the JSON array of labels (multi-label); `label` keeps them joined by '+'. One row per
+    // (sample, annotator, kind): its id is `<kind>:<sample>:<annotator>`. An arena item's sample_id is
+    // the left response and sample_b the right one, as drawn when the task was made.
+    sql: `
+ALTER TABLE annotations ADD COLUMN task_id TEXT;
+ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'label';
+ALTER TABLE annotations ADD COLUMN labels TEXT;
+CREATE INDEX IF NOT EXISTS annotations_sample ON annotations (sample_id);
+CREATE TABLE IF NOT EXISTS annotation_tasks (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL, seed INTEGER NOT NULL,
+  per_item INTEGER NOT NULL, blind INTEGER NOT NULL, schema TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS annotation_items (
+  task_id TEXT NOT NULL, item_id TEXT NOT NULL, ord INTEGER NOT NULL, sample_id TEXT NOT NULL, sample_b TEXT,
+  PRIMARY KEY (task_id, item_id));
+CREATE TABLE IF NOT EXISTS battles (
+  id TEXT PRIMARY KEY, task_id TEXT NOT NULL, item_id TEXT NOT NULL, judge TEXT NOT NULL, shown TEXT NOT NULL,
+  left_sample TEXT NOT NULL, right_sample TEXT NOT NULL, left_arm TEXT NOT NULL, right_arm TEXT NOT NULL,
+  verdict TEXT NOT NULL, raw TEXT, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS battles_task ON battles (task_id);`,
+  },
+  {
     version: 5,
     what: 'run_meta: the name and tags a person gives a run (the engine rewrites its own runs row while the run goes on)',
     sql: `

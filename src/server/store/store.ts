@@ -24,6 +24,7 @@ import type {
 } from './rows';
 import { rowToProblem } from './rows';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
+import type { AnnotationRow, BattleRow, ItemRow, TaskRow } from './annotation-rows';
 import type { Problem } from '../plugins';
 
 export type { CacheRow, OutcomeRecord, OutcomeRow, ProblemRow, RunRow, SampleRecord, SampleRow, ScoredOutcome, StoredSample } from './rows';
@@ -44,7 +45,14 @@ type Op =
   | { t: 'sample'; row: SampleRow }
   /** A sample and all its outcomes, applied together. */
   | { t: 'scored'; sample: SampleRecord; outcomes: OutcomeRecord[] }
-  | { t: 'audit'; runId: string; audit: string };
+  | { t: 'audit'; runId: string; audit: string }
+  /** Schema 4: an annotation task with its items. */
+  | { t: 'task'; task: TaskRow; items: ItemRow[] }
+  /** A person's label and the outcome row (scorer human:<annotator>) that carries it, together. */
+  | { t: 'label'; row: AnnotationRow; outcome: OutcomeRecord }
+  | { t: 'unlabel'; id: string; sample_id: string; scorer: string }
+  | { t: 'battle'; row: BattleRow }
+  | { t: 'unbattle'; id: string };
 
 /** The database file is damaged: nothing reads or writes it. */
 export class StoreDamagedError extends Error {
@@ -354,8 +362,41 @@ export class Store {
         break;
       case 'deleteRun':
         db.run('DELETE FROM outcomes WHERE sample_id IN (SELECT id FROM samples WHERE run_id = ?)', [op.id]);
+        // Labels and battles on the run's samples go with them (a label on a missing sample would dangle).
+        db.run('DELETE FROM annotations WHERE sample_id IN (SELECT id FROM samples WHERE run_id = ?)', [op.id]);
+        db.run('DELETE FROM battles WHERE left_sample IN (SELECT id FROM samples WHERE run_id = ?) OR right_sample IN (SELECT id FROM samples WHERE run_id = ?)', [op.id, op.id]);
         for (const t of ['samples', 'problems', 'spend', 'run_meta', 'run_audit']) db.run(`DELETE FROM ${t} WHERE run_id = ?`, [op.id]);
         db.run('DELETE FROM runs WHERE id = ?', [op.id]);
+        break;
+      case 'task': {
+        const k = op.task;
+        db.run('INSERT OR REPLACE INTO annotation_tasks (id,kind,name,created_at,seed,per_item,blind,schema,source) VALUES (?,?,?,?,?,?,?,?,?)',
+          [k.id, k.kind, k.name, k.created_at, k.seed, k.per_item, k.blind, k.schema, k.source]);
+        const st = db.prepare('INSERT OR REPLACE INTO annotation_items (task_id,item_id,ord,sample_id,sample_b) VALUES (?,?,?,?,?)');
+        try { for (const i of op.items) st.run([i.task_id, i.item_id, i.ord, i.sample_id, i.sample_b]); } finally { st.free(); }
+        break;
+      }
+      case 'label': {
+        const r = op.row, o = op.outcome;
+        db.run('INSERT OR REPLACE INTO annotations (id,sample_id,annotator,label,note,created_at,task_id,kind,labels) VALUES (?,?,?,?,?,?,?,?,?)',
+          [r.id, r.sample_id, r.annotator, r.label, r.note, r.created_at, r.task_id, r.kind, r.labels]);
+        db.run('INSERT OR REPLACE INTO outcomes (sample_id,scorer,status,detail,output,duration_ms,score,label,meta) VALUES (?,?,?,?,?,?,?,?,?)',
+          [o.sample_id, o.scorer, o.status, o.detail, o.output, o.duration_ms, o.value, o.label, o.meta]);
+        break;
+      }
+      case 'unlabel':
+        db.run('DELETE FROM annotations WHERE id = ?', [op.id]);
+        db.run('DELETE FROM outcomes WHERE sample_id = ? AND scorer = ?', [op.sample_id, op.scorer]);
+        break;
+      case 'battle': {
+        const b = op.row;
+        db.run(`INSERT OR REPLACE INTO battles (id,task_id,item_id,judge,shown,left_sample,right_sample,left_arm,right_arm,verdict,raw,created_at)
+          VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [b.id, b.task_id, b.item_id, b.judge, b.shown, b.left_sample, b.right_sample, b.left_arm, b.right_arm, b.verdict, b.raw, b.created_at]);
+        break;
+      }
+      case 'unbattle':
+        db.run('DELETE FROM battles WHERE id = ?', [op.id]);
         break;
       default:
         throw new NewerSchemaError(file, SCHEMA_VERSION + 1); // an op this Crucible does not know
@@ -663,6 +704,33 @@ export class Store {
     return out;
   }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
+
+  // ---- annotations (schema 4) ----
+  putTask(task: TaskRow, items: ItemRow[]): void { this.write({ t: 'task', task, items }); }
+  /** A label and its outcome row, as one journal entry. */
+  putLabel(row: AnnotationRow, outcome: OutcomeRecord): void { this.write({ t: 'label', row, outcome }); }
+  removeLabel(id: string, sampleId: string, scorer: string): void { this.write({ t: 'unlabel', id, sample_id: sampleId, scorer }); }
+  putBattle(row: BattleRow): void { this.write({ t: 'battle', row }); }
+  removeBattle(id: string): void { this.write({ t: 'unbattle', id }); }
+  tasks(): TaskRow[] { return this.all<TaskRow>('SELECT * FROM annotation_tasks ORDER BY created_at DESC, id'); }
+  task(id: string): TaskRow | undefined { return this.all<TaskRow>('SELECT * FROM annotation_tasks WHERE id = ?', [id])[0]; }
+  taskItems(taskId: string): ItemRow[] { return this.all<ItemRow>('SELECT * FROM annotation_items WHERE task_id = ? ORDER BY ord', [taskId]); }
+  taskItem(taskId: string, itemId: string): ItemRow | undefined {
+    return this.all<ItemRow>('SELECT * FROM annotation_items WHERE task_id = ? AND item_id = ?', [taskId, itemId])[0];
+  }
+  annotation(id: string): AnnotationRow | undefined { return this.all<AnnotationRow>('SELECT * FROM annotations WHERE id = ?', [id])[0]; }
+  /** Labels of the task's samples (any task's: a label belongs to a sample and an annotator). */
+  taskAnnotations(taskId: string): AnnotationRow[] {
+    return this.all<AnnotationRow>(`SELECT a.* FROM annotations a WHERE a.sample_id IN (SELECT sample_id FROM annotation_items WHERE task_id = ?)
+      ORDER BY a.sample_id, a.annotator`, [taskId]);
+  }
+  annotations(): AnnotationRow[] { return this.all<AnnotationRow>('SELECT * FROM annotations ORDER BY created_at, id'); }
+  battles(taskId: string): BattleRow[] { return this.all<BattleRow>('SELECT * FROM battles WHERE task_id = ? ORDER BY created_at, id', [taskId]); }
+  battle(id: string): BattleRow | undefined { return this.all<BattleRow>('SELECT * FROM battles WHERE id = ?', [id])[0]; }
+  /** Samples of a run without their texts: what a task is made from. */
+  runSamples(runId: string): { id: string; problem_id: string; arm: string; idx: number }[] {
+    return this.all('SELECT id, problem_id, COALESCE(arm, model) AS arm, idx FROM samples WHERE run_id = ? ORDER BY problem_id, arm, idx', [runId]);
+  }
 
   // ---- reads ----
   private all<T>(q: string, params: (string | number | null)[] = []): T[] {
