@@ -17,6 +17,7 @@ import { asIs } from './strategies/as-is';
 import { completeFunction } from './strategies/complete-function';
 import { advbenchSuite } from './suites/advbench';
 import { chatFileSuite } from './suites/chat-file';
+import { evalplusSuite } from './suites/evalplus';
 import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
@@ -36,6 +37,7 @@ export function createBuiltins(): Plugins {
   p.sandboxes.register(autoSandbox);
   p.sandboxes.register(localSandbox);
   for (const l of builtinLanguages) p.languages.register(l);
+  p.suites.register(evalplusSuite);
   p.suites.register(humanevalSuite);
   p.suites.register(humanevalXSuite);
   p.suites.register(xstestSuite);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { CodeProblem, SuiteSource } from '../plugins';
 import { resolvePinned } from './download';
+import { isEvalPlusRecord } from './evalplus';
 
 export const HUMANEVAL = {
   url: 'https://github.com/openai/human-eval/raw/master/data/HumanEval.jsonl.gz',
@@ -65,6 +66,8 @@ export const humanevalSuite: SuiteSource = {
       const file = path.resolve(spec);
       const recs = await readJsonl(file);
       if (recs.length && isChatRecord(recs[0].value)) return null; // a chat file: the chat-file suite's
+      // HumanEval+ carries HumanEval's `test` too: scored by it, plus_input and atol would be ignored.
+      if (recs.length && isEvalPlusRecord(recs[0].value)) return null; // the evalplus suite's
       return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''), 'python');
     }
     return null;
