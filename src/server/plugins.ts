@@ -91,6 +91,11 @@ export interface Generation {
   tokensEstimated?: boolean;
   /** The model's separate reasoning text (reasoning_content / thinking), when the API returns it apart from the answer. */
   reasoning?: string;
+  /**
+   * `completion` is the whole program (an EvalPlus `solution`, a bigcode generation), not text to
+   * append to the prompt: it is scored with an empty prompt.
+   */
+  wholeProgram?: boolean;
 }
 
 export interface TokenLogprob {
@@ -106,6 +111,11 @@ export interface Provider {
   close?(): Promise<void>;
   /** False for providers whose answers cost nothing and never change (reference, replay): not cached. */
   readonly cacheable?: boolean;
+  /**
+   * How many samples the provider has for a problem, when it holds a fixed set (replay): the run makes
+   * at most that many for it instead of n. Undefined: as many as asked.
+   */
+  samplesFor?(problemId: string): number | undefined;
 }
 
 export interface ProviderContext {

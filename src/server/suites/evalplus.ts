@@ -13,6 +13,7 @@ import { EVALPLUS_MIN_TIME_LIMIT_S, EVALPLUS_TIMEOUT_PER_TASK_S, type EvalPlusLa
 import type { CodeProblem, SuiteSource } from '../plugins';
 import { rawTopLevel } from '../pyjson';
 import { resolvePinned } from './download';
+import { splitSpec } from './spec';
 
 /** The files (as the SOURCE.txt of each data folder says where they came from). */
 const PINS: Record<string, { url: string; sha256: string; dataPath: string }> = {
@@ -93,10 +94,12 @@ export const evalplusSuite: SuiteSource = {
   async load(spec, ctx) {
     const pin = PINS[spec.toLowerCase()];
     if (pin) return loadEvalPlusFile(await resolvePinned(pin, ctx.dataDir, ctx.cacheDir), spec.toLowerCase());
-    if (!/\.jsonl(\.gz)?$/i.test(spec)) return null;
-    const file = path.resolve(spec);
+    const { path: p, language } = splitSpec(spec);
+    if (!/\.jsonl(\.gz)?$/i.test(p)) return null;
+    const file = path.resolve(p);
     const recs = await readJsonl(file);
     if (!recs.length || !isEvalPlusRecord(recs[0].value)) return null;
+    if (language && language !== 'python') throw new InputError(file, null, `EvalPlus scores Python; it was given as ${language}`);
     return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''));
   },
 };
