@@ -45,13 +45,15 @@ export function evalplusProgram(problem: CodeProblem & { labels: EvalPlusLabels 
     dataset: l.dataset, task_id: problem.id, entry_point: problem.entryPoint, atol: l.atol,
     min_time_limit: EVALPLUS_MIN_TIME_LIMIT_S, gt_factor: EVALPLUS_GT_TIME_LIMIT_FACTOR, per_task: EVALPLUS_TIMEOUT_PER_TASK_S,
   };
+  const refPrompt = typeof problem.labels.referencePrompt === 'string' ? problem.labels.referencePrompt : problem.prompt;
+  const reference = refPrompt + (problem.canonicalSolution ?? '');
   // The solution is exactly what EvalPlus executes: prompt + completion (an EvalPlus `solution` reaches
   // here with an empty prompt). The reference is prompt + canonical_solution, as get_groundtruth runs it.
   return `${DRIVER}
 _CFG = _json.loads(${pyStr(JSON.stringify(cfg))})
 _BASE = _json.loads(${pyStr(l.baseInput)})
 _PLUS = _json.loads(${pyStr(l.plusInput)})
-_REFERENCE = ${pyStr(problem.prompt + (problem.canonicalSolution ?? ''))}
+_REFERENCE = ${pyStr(reference)}
 _SOLUTION = ${pyStr(problem.prompt + completion)}
 _main()
 `;
