@@ -343,6 +343,11 @@ def _main():
     saved = _guard()
     try:
         b = _phase(base, exp_base, t_base)
+        # Said now, so a sample the sandbox stops during plus (its backstop limit, a kill) still has
+        # its base verdict; plus is "timeout" until the final line says otherwise, as EvalPlus
+        # reports a phase whose process never reported.
+        _sys.__stdout__.write('${EVALPLUS_MARK}' + _json.dumps({'base_status': b[0], 'plus_status': 'timeout', 'base_fail': b[1], 'plus_fail': None, 'base_inputs': len(base), 'plus_inputs': len(plus)}) + '\n')
+        _sys.__stdout__.flush()
         p = _phase(plus, exp_plus, t_plus)
     finally:
         _unguard(saved)
