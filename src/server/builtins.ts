@@ -21,6 +21,9 @@ import { advbenchSuite } from './suites/advbench';
 import { biasPairsSuite } from './suites/bias-pairs';
 import { chatFileSuite } from './suites/chat-file';
 import { factsFileSuite } from './suites/facts-file';
+import { evalplusSuite } from './suites/evalplus';
+import { mbppSuite } from './suites/mbpp';
+import { multiplESuite } from './suites/multipl-e';
 import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
@@ -43,6 +46,10 @@ export function createBuiltins(): Plugins {
   p.sandboxes.register(autoSandbox);
   p.sandboxes.register(localSandbox);
   for (const l of builtinLanguages) p.languages.register(l);
+  // Code file suites take only their own format (EvalPlus before HumanEval: HumanEval+ has `test` too).
+  p.suites.register(evalplusSuite);
+  p.suites.register(mbppSuite);
+  p.suites.register(multiplESuite);
   p.suites.register(humanevalSuite);
   p.suites.register(humanevalXSuite);
   p.suites.register(xstestSuite);

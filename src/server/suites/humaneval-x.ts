@@ -21,6 +21,14 @@ const FILES: Record<string, { file: string; language: string; sha256: string }> 
 };
 const ALIASES: Record<string, string> = { javascript: 'js', 'c++': 'cpp' };
 
+/** The HumanEval-X language of a CodeGeeX record ("CPP/0" with a declaration → "cpp"), else undefined. */
+export function humanevalXLanguageOf(v: Record<string, unknown>): string | undefined {
+  if (typeof v.declaration !== 'string' || typeof v.task_id !== 'string') return undefined;
+  const prefix = v.task_id.split('/')[0].toLowerCase();
+  const map: Record<string, string> = { cpp: 'cpp', go: 'go', java: 'java', javascript: 'js', js: 'js', python: 'python', rust: 'rust' };
+  return map[prefix];
+}
+
 export function humanevalXUrl(dir: string, file: string): string {
   return `https://raw.githubusercontent.com/THUDM/CodeGeeX/${COMMIT}/codegeex/benchmark/humaneval-x/${dir}/data/${file}`;
 }

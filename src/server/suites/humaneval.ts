@@ -7,6 +7,11 @@ import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { CodeProblem, SuiteSource } from '../plugins';
 import { isFactsRecord } from './facts-file';
 import { resolvePinned } from './download';
+import { isEvalPlusRecord } from './evalplus';
+import { isMbppRecord } from './mbpp';
+import { isMultiplERecord } from './multipl-e';
+import { humanevalXLanguageOf, loadHumanEvalX } from './humaneval-x';
+import { languageName, splitSpec } from './spec';
 
 export const HUMANEVAL = {
   url: 'https://github.com/openai/human-eval/raw/master/data/HumanEval.jsonl.gz',
@@ -15,7 +20,8 @@ export const HUMANEVAL = {
 };
 
 /** Fields only code problems have: a JSONL record with one of them is HumanEval-format. */
-const CODE_FIELDS = ['test', 'entry_point', 'canonical_solution'];
+// (+ MultiPL-E's `tests`, MBPP's `test_list`, EvalPlus's inputs: those files are code suites too.)
+const CODE_FIELDS = ['test', 'entry_point', 'canonical_solution', 'tests', 'test_list', 'base_input', 'plus_input'];
 
 /**
  * True for a JSONL record that is a chat problem, not a HumanEval one: it has a prompt or messages and
@@ -38,14 +44,25 @@ function fromRecords(file: string, recs: JsonlRecord[], suite: string, language:
     const id = field(file, r, 'task_id');
     if (seen.has(id)) throw new InputError(file, r.line, `duplicate task_id "${id}"`);
     seen.add(id);
+    const own = field(file, r, 'language', true);
+    const lang = own ? languageName(own) : language;
+    const prompt = field(file, r, 'prompt');
+    const entryPoint = field(file, r, 'entry_point');
+    const canonical = field(file, r, 'canonical_solution', true);
+    // Without a language field or option a file is Python: one that cannot be (no `def <entry_point>`
+    // in its prompt or canonical solution) is refused rather than run as Python and failed.
+    if (lang === 'python' && !new RegExp(`\\bdef\\s+${entryPoint.replace(/\W/g, '')}\\s*\\(`).test(prompt + (canonical ?? ''))) {
+      throw new InputError(file, r.line, `does not look like Python (no "def ${entryPoint}(" in prompt or canonical_solution): ` +
+        'give its language with a "language" field or --suite-language <lang>');
+    }
     return {
       id,
       suite,
-      language,
-      prompt: field(file, r, 'prompt'),
+      language: lang,
+      prompt,
       tests: field(file, r, 'test'),
-      entryPoint: field(file, r, 'entry_point'),
-      canonicalSolution: field(file, r, 'canonical_solution', true),
+      entryPoint,
+      canonicalSolution: canonical,
       sourceFile: file,
       // A line in a gzip file cannot be revealed in the editor.
       sourceLine: gz ? undefined : r.line,
@@ -62,12 +79,20 @@ export const humanevalSuite: SuiteSource = {
   name: 'humaneval',
   async load(spec, ctx) {
     if (spec === 'humaneval') return loadHumanEvalFile(await resolveHumanEval(ctx.dataDir, ctx.cacheDir), 'humaneval');
-    if (/\.jsonl(\.gz)?$/i.test(spec)) {
-      const file = path.resolve(spec);
+    const { path: p, language } = splitSpec(spec);
+    if (/\.jsonl(\.gz)?$/i.test(p)) {
+      const file = path.resolve(p);
       const recs = await readJsonl(file);
       if (recs.length && isChatRecord(recs[0].value)) return null; // a chat file: the chat-file suite's
       if (recs.length && isFactsRecord(recs[0].value)) return null; // known-answer questions: facts-file's
-      return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''), 'python');
+      // HumanEval+ carries HumanEval's `test` too: scored by it, plus_input and atol would be ignored.
+      if (recs.length && isEvalPlusRecord(recs[0].value)) return null; // the evalplus suite's
+      if (recs.length && (isMultiplERecord(recs[0].value) || isMbppRecord(recs[0].value))) return null; // multipl-e's, mbpp's
+      const suite = path.basename(file).replace(/\.jsonl(\.gz)?$/i, '');
+      // A CodeGeeX HumanEval-X file by path: its task ids say the language; read as the named suite is.
+      const x = recs.length ? humanevalXLanguageOf(recs[0].value) : undefined;
+      if (x) return loadHumanEvalX(file, x, suite);
+      return fromRecords(file, recs, suite, language ?? 'python');
     }
     return null;
   },
