@@ -82,6 +82,18 @@ export interface RunPlan {
    * recorded as they arrive, scored or not; cache hits cost nothing), not the tokens of its samples.
    */
   tracksSpend?: boolean;
+  /**
+   * Sampling parameters of the strategies the arms name, recorded by the engine when the run starts
+   * (so a resumed run and its figures keep them even if the strategy's definition changes later).
+   */
+  strategyParams?: Record<string, ArmParams>;
+  /**
+   * Progressive sampling: sample indices in stages (e.g. [1, 4, 16]; the last is n). After each
+   * stage the engine reports pass@k for every k ≤ n with intervals and the uplift from the stage before.
+   */
+  stages?: number[];
+  /** With stages: stop after a stage once every pair of arms differs significantly (see metrics/progressive.ts). */
+  earlyStop?: { alpha?: number };
 }
 
 /** A rate with its Wilson 95% interval; value and interval null when nothing was counted. */
@@ -320,4 +332,18 @@ export interface EngineInit {
   prices?: Record<string, { input: number; output: number }>;
   /** Extra suite files to list (workspace JSONL files). */
   suitePaths?: string[];
+  /** Prompt strategies defined in settings (`crucible.strategies`): plain objects, checked by the engine. */
+  strategies?: unknown[];
 }
+
+/** One strategy's messages for one problem, shown before a run (the preview command). */
+export interface StrategyPreview {
+  strategy: string;
+  description: string | null;
+  /** The strategy's own sampling parameters (an arm's own ones still win). */
+  params: ArmParams;
+  messages: { role: string; content: string }[] | null;
+  /** Why no messages: the strategy cannot prompt this problem (kind, not enough few-shot examples, …). */
+  error: string | null;
+}
+export interface PreviewResult { suite: string; problemId: string; kind: 'code' | 'chat'; previews: StrategyPreview[] }

@@ -2,11 +2,12 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { EngineInit, LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import type { EngineInit, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
+import { registerStrategies } from '../strategy-config';
 import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
 import { problemToRow } from '../store/rows';
@@ -36,6 +37,8 @@ interface Prepared {
 
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly active = new Map<string, ActiveRun>();
+  /** Why the strategies of the settings could not be registered (shown when a run names one). */
+  readonly strategyConfigError: string | null = null;
   readonly catalog: Catalog;
   readonly queries: Queries;
 
@@ -44,6 +47,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     // HumanEval is always listed; the behaviour suites when their data is here.
     this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench']);
     this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
+    if (init.strategies?.length) {
+      try { registerStrategies(plugins, init.strategies, { source: 'setting crucible.strategies', base: [] }); }
+      catch (e) { this.strategyConfigError = (e as Error).message; }
+    }
     // Runs left 'running' by a process that died are marked failed by the store when a writer next
     // takes its lock (only then is it sure that no live process is still running them).
   }
@@ -62,12 +69,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {
-    const norm = normalizePlan(plan);
+    const norm = this.withStrategyParams(normalizePlan(plan));
     const problems = await this.catalog.select(norm);
     const arms = resolveArms(norm);
     const models = arms.map((arm) => {
       const strategyOf = (p: Problem) => this.strategyFor(arm, p.kind ?? 'code');
-      const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p), arm.params.maxTokens, this.init.prices);
+      const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p, { problems }), arm.params.maxTokens, this.init.prices);
       return { ...e, model: arm.id };
     });
     const dollars = models.some((m) => m.dollars === null) ? null : models.reduce((a, m) => a + m.dollars!, 0);
@@ -84,7 +91,48 @@ export class Engine extends EventEmitter<EngineEvents> {
     norm.providerConfig = recordableProviderConfig(this.init.providers);
     norm.tracksSpend = true;
     const problems = await this.catalog.select(norm);
-    return this.launch(norm, problems, null, false);
+    return this.launch(this.withStrategyParams(norm), problems, null, false);
+  }
+
+  /** Records the sampling parameters of the strategies the arms name (see RunPlan.strategyParams). */
+  private withStrategyParams(plan: RunPlan): RunPlan {
+    const out: NonNullable<RunPlan["strategyParams"]> = {};
+    for (const a of plan.arms ?? []) {
+      if (!a.strategy) continue;
+      const p = this.strategy(a.strategy, a.id ?? a.model).params;
+      if (p && Object.keys(p).length) out[a.strategy] = { ...p };
+    }
+    return Object.keys(out).length ? { ...plan, strategyParams: out } : plan;
+  }
+
+  /** A registered strategy, or an error that says what is known (and why settings' strategies are missing). */
+  private strategy(name: string, armId: string): Strategy {
+    if (!this.plugins.strategies.has(name)) {
+      const why = this.strategyConfigError ? `; the strategies in the settings could not be read:\n${this.strategyConfigError}` : '';
+      throw new Error(`arm ${armId}: unknown strategy "${name}" (known: ${this.plugins.strategies.names().join(', ')})${why}`);
+    }
+    return this.plugins.strategies.get(name);
+  }
+
+  /**
+   * Each strategy's messages for one problem of a suite, before any run: every registered strategy
+   * that prompts the problem's kind, or the ones named. Problems a strategy cannot prompt say why.
+   */
+  async previewMessages(suite: string, problemId?: string, names?: string[]): Promise<PreviewResult> {
+    const problems = await this.catalog.load(suite);
+    if (!problems.length) throw new Error(`suite ${suite} has no problems`);
+    const problem = problemId ? problems.find((p) => p.id === problemId) : problems[0];
+    if (!problem) throw new Error(`suite ${suite} has no problem "${problemId}"`);
+    const kind = problem.kind ?? 'code';
+    const chosen = names?.length ? names.map((n) => this.strategy(n, 'preview')) : this.plugins.strategies.all().filter((s) => s.kinds.includes(kind));
+    return {
+      suite, problemId: problem.id, kind,
+      previews: chosen.map((s) => {
+        let messages = null, error = null;
+        try { messages = s.messages(problem, { problems }); } catch (e) { error = (e as Error).message; }
+        return { strategy: s.name, description: s.description ?? null, params: { ...(s.params ?? {}) }, messages, error };
+      }),
+    };
   }
 
   /**
@@ -104,7 +152,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private strategyFor(arm: Arm, kind: ProblemKind): Strategy {
     const name = arm.strategy ?? this.plugins.defaults.strategy[kind];
     if (!name) throw new Error(`no strategy prompts ${kind} problems (arm ${arm.id})`);
-    const s = this.plugins.strategies.get(name);
+    const s = this.strategy(name, arm.id);
     if (!s.kinds.includes(kind)) throw new Error(`strategy "${name}" (arm ${arm.id}) cannot prompt ${kind} problems; it prompts ${s.kinds.join(', ')}`);
     return s;
   }
@@ -259,7 +307,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       const ctx: PipelineContext = {
         runId: row.id, store: this.store, providers: r.providers,
-        strategyFor: (arm, p) => r.strategies.get(`${arm.id}\0${p.kind ?? 'code'}`)!,
+        strategyFor: (arm, p) => r.strategies.get(`${arm.id}\0${p.kind ?? 'code'}`)!, problems: r.problems,
         scorers: byKind, genGate: new Semaphore(Math.max(1, r.plan.concurrency ?? 8)), noCache: r.plan.noCache ?? false,
         done: keep, signal,
         language: (name) => (this.plugins.languages.has(name) ? this.plugins.languages.get(name) : undefined),

@@ -39,7 +39,10 @@ function armId(spec: ArmSpec, params: ArmParams): string {
   return [spec.model, spec.strategy, p.join(',')].filter(Boolean).join(' · ');
 }
 
-/** The plan's arms: `arms` as given, else one default arm per model. Run-level parameters apply to every arm unless it sets its own. */
+/**
+ * The plan's arms: `arms` as given, else one default arm per model. Parameters: the run's, then the
+ * arm's strategy's own (as recorded in `plan.strategyParams` when the run started), then the arm's own.
+ */
 export function resolveArms(plan: RunPlan): Arm[] {
   const run = paramsOf(plan);
   const specs: ArmSpec[] = plan.arms?.length ? plan.arms : plan.models.map((model) => ({ model }));
@@ -47,7 +50,8 @@ export function resolveArms(plan: RunPlan): Arm[] {
     const own = paramsOf(s.params);
     // A default arm (no strategy, no own parameters) is named by its model alone, as before arms existed.
     const id = s.id ?? (s.strategy || Object.keys(own).length ? armId(s, own) : s.model);
-    return { id, model: s.model, strategy: s.strategy ?? null, params: { ...run, ...own } };
+    const strat = s.strategy ? paramsOf(plan.strategyParams?.[s.strategy]) : {};
+    return { id, model: s.model, strategy: s.strategy ?? null, params: { ...run, ...strat, ...own } };
   });
   const seen = new Set<string>();
   for (const a of arms) {
