@@ -286,7 +286,8 @@ export interface RunEstimate { problems: number; samples: number; models: ModelE
 // ---- webview ⇄ extension messages (results panel) ----
 export type ToResultsWebview =
   | { type: 'runDetail'; detail: RunDetail }
-  | { type: 'sample'; sample: SampleDetail };
+  | { type: 'sample'; sample: SampleDetail }
+  | { type: 'compare'; compare: CompareResult };
 export type FromResultsWebview =
   | { type: 'ready' }
   /** Open a problem of a run for one arm: its source and its first failing sample. */
@@ -347,3 +348,45 @@ export interface StrategyPreview {
   error: string | null;
 }
 export interface PreviewResult { suite: string; problemId: string; kind: 'code' | 'chat'; previews: StrategyPreview[] }
+
+// ---- paired comparison of arms (crucible compare, the Compare section of the results panel) ----
+
+/** Two arms on the same problems, paired per problem; diff = a − b of the mean per-problem pass rate. */
+export interface PairComparison {
+  a: string;
+  b: string;
+  /** Problems both arms have at least one scored sample of (the pairs). */
+  n_problems: number;
+  diff: number;
+  /** Paired bootstrap 95% interval over problems; null when it cannot be computed (say why: `ci_reason`). */
+  ci: [number, number] | null;
+  ci_reason?: string;
+  p_value: number;
+  /** McNemar exact (every pair has one sample per arm) or sign-flip permutation on per-problem differences. */
+  test: string;
+  /** Problems where a's pass rate is higher / lower / equal. */
+  wins: number;
+  losses: number;
+  ties: number;
+  /** Holm-adjusted p-value (all pairs of more than two arms); equal to p_value for one pair. */
+  p_adjusted: number;
+  /** p_adjusted < alpha. */
+  significant: boolean;
+  /** The comparison in words, e.g. "no significant difference (p = 0.41)". */
+  verdict: string;
+  /** The problems that went one way or the other (a's and b's pass rates). */
+  flipped: { problem: string; a: number; b: number }[];
+  seed: number;
+  resamples: number;
+}
+
+export interface CompareResult {
+  runs: string[];
+  scorer: string;
+  /** The arms compared, in order; with two runs an arm named in both is written run/arm. */
+  arms: string[];
+  alpha: number;
+  /** Problems left out of every pair because an arm had no scored sample of them. */
+  excluded: number;
+  pairs: PairComparison[];
+}

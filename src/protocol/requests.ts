@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  LatestResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  CompareResult, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -19,6 +19,11 @@ export const ListSuites = new RequestType<{ extraPaths?: string[] }, SuiteInfo[]
 export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], void>('crucible/listProblems');
 /** The latest result per problem (and arm) of a suite file: for the Suites tree, CodeLens, diagnostics. */
 export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
+
+/** Paired comparison of a run's arms (or of two runs over the same suite). */
+export const CompareArms = new RequestType<{ runs: string[]; arms?: string[]; scorer?: string }, CompareResult, void>('crucible/compareArms');
+/** Each strategy's messages for one problem, before a run. */
+export const PreviewMessages = new RequestType<{ suite: string; problemId?: string; strategies?: string[] }, PreviewResult, void>('crucible/previewMessages');
 
 // ---- notifications (engine → extension) ----
 export const SampleFinished = new NotificationType<SampleSummary>('crucible/sampleFinished');

@@ -9,7 +9,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { ArmSpec, ModelMetrics, RunPlan, RunSummary } from '../protocol';
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
+import { runCompare } from './commands/compare';
+import { runPreview } from './commands/preview';
 import { runGrade } from './grade';
+import { registerStrategiesFile } from './strategy-config';
 import { replayCounts } from './providers/replay';
 import { Store } from './store/store';
 
@@ -20,6 +23,8 @@ Usage:
   crucible resume <run-id> [--retry-errors]   finish an interrupted run; --retry-errors remakes error samples
   crucible runs [--db <file>]
   crucible grade refusal FILE [--out OUT.jsonl]   label replies collected elsewhere (CSV/JSONL with prompt, completion)
+  crucible compare RUN [RUN2] [--arms A,B] [--scorer S] [--json]   paired comparison of arms (crucible compare --help)
+  crucible preview --suite S [--problem ID] [--strategy NAME…] [--strategies FILE.yaml]   each strategy's messages before a run
 
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
 Options:
@@ -27,6 +32,9 @@ Options:
                       code: humaneval, humaneval-x-<lang>, HumanEval-format .jsonl[.gz]
                       chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
   --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
+  --strategies <file> prompt strategies defined in a YAML/JSON file (a list, or a "strategies:" key)
+  --stages <list>     progressive sampling: sample indices in stages, e.g. 1,4,16 (the last is n)
+  --early-stop        with --stages: stop after a stage once every pair of arms differs (Bonferroni over stages)
   --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
   --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
   --model <spec>      model to evaluate; repeat for several                         [reference]
@@ -81,6 +89,8 @@ function parseArm(text: string): ArmSpec {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'grade') return runGrade(rest);
+  if (cmd === 'compare') return runCompare(rest);
+  if (cmd === 'preview') return runPreview(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
   let parsed;
   try {
@@ -96,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      strategies: { type: 'string' }, stages: { type: 'string' }, 'early-stop': { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false },
     },
     strict: true,
@@ -131,11 +142,14 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  // Strategies from a file: checked before anything is opened, every mistake named with its line.
+  const plugins = createBuiltins();
+  if (o.strategies) { try { registerStrategiesFile(plugins, o.strategies); } catch (e) { throw new UsageError((e as Error).message); } }
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const store = await Store.open(dbPath, { readOnly: false });
   // One writer per database; runs left running by a writer that died are marked failed here.
   store.acquireWriter(`crucible ${cmd}`);
-  const engine = new Engine(createBuiltins(), store, {
+  const engine = new Engine(plugins, store, {
     dbPath,
     dataDir: process.env.CRUCIBLE_DATA_DIR,
     cacheDir: path.join(path.dirname(dbPath), 'cache'),
@@ -182,6 +196,11 @@ async function main(argv: string[]): Promise<number> {
         temperature: num('temperature', o.temperature, true), maxTokens: int('max-tokens', o['max-tokens']), seed: o.seed === undefined ? undefined : (() => { const x = Number(o.seed); if (!Number.isInteger(x)) throw new UsageError(`--seed takes a whole number (got "${o.seed}")`); return x; })(),
         noCache: o['no-cache'],
       };
+      if (o.stages !== undefined) {
+        plan.stages = o.stages.split(',').map((x) => { const v = Number(x.trim()); if (!Number.isInteger(v) || v < 1) throw new UsageError(`--stages takes increasing whole numbers, e.g. 1,4,16 (got "${o.stages}")`); return v; });
+        if (n === undefined) plan.n = plan.stages[plan.stages.length - 1];
+      }
+      if (o['early-stop']) { if (!plan.stages) throw new UsageError('--early-stop needs --stages'); plan.earlyStop = {}; }
       if (plan.sandbox === 'local') {
         console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
       }

@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, EstimateRun, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareArms, EstimateRun, PreviewMessages, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -41,6 +41,9 @@ connection.onInitialize(async (params) => {
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));
+  // A mistake in the crucible.strategies setting is the user's to fix: shown as an error, not buried in a log.
+  const bad = engine.strategyConfigError;
+  if (bad) setTimeout(() => void connection.window.showErrorMessage(`Crucible: ${bad}`), 0);
   return { capabilities: {}, serverInfo: { name: 'crucible-engine', version: '0.1.0' } };
 });
 
@@ -54,6 +57,8 @@ handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
 handle(LatestResults, (e, p) => e.latestResults(p.file));
+handle(CompareArms, (e, p) => e.compare(p.runs, { arms: p.arms, scorer: p.scorer }));
+handle(PreviewMessages, (e, p) => e.previewMessages(p.suite, p.problemId, p.strategies));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

@@ -2,7 +2,7 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { EngineInit, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import type { CompareResult, EngineInit, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
@@ -12,6 +12,8 @@ import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
 import { problemToRow } from '../store/rows';
 import { Catalog } from './catalog';
+import { compareRuns, type CompareOptions } from './compare';
+import { previewStrategies } from './preview';
 import { runItem, type PipelineContext } from './pipeline';
 import { defaultLabel, newRunId, normalizePlan, parseModelSpec, parsePlan, recordableProviderConfig, resolveArms, type Arm } from './plan';
 import { mainOutcome, METRICS_FORMAT, Queries, sampleFacts } from './queries';
@@ -66,6 +68,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   getRun(runId: string): RunDetail { return this.queries.getRun(runId); }
   getSample(sampleId: string): SampleDetail { return this.queries.getSample(sampleId); }
   latestResults(file: string): LatestResult[] { return this.queries.latestResults(file); }
+  compare(runIds: string[], opts: CompareOptions = {}): CompareResult { return compareRuns(this.store, runIds, opts); }
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {
@@ -118,21 +121,8 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Each strategy's messages for one problem of a suite, before any run: every registered strategy
    * that prompts the problem's kind, or the ones named. Problems a strategy cannot prompt say why.
    */
-  async previewMessages(suite: string, problemId?: string, names?: string[]): Promise<PreviewResult> {
-    const problems = await this.catalog.load(suite);
-    if (!problems.length) throw new Error(`suite ${suite} has no problems`);
-    const problem = problemId ? problems.find((p) => p.id === problemId) : problems[0];
-    if (!problem) throw new Error(`suite ${suite} has no problem "${problemId}"`);
-    const kind = problem.kind ?? 'code';
-    const chosen = names?.length ? names.map((n) => this.strategy(n, 'preview')) : this.plugins.strategies.all().filter((s) => s.kinds.includes(kind));
-    return {
-      suite, problemId: problem.id, kind,
-      previews: chosen.map((s) => {
-        let messages = null, error = null;
-        try { messages = s.messages(problem, { problems }); } catch (e) { error = (e as Error).message; }
-        return { strategy: s.name, description: s.description ?? null, params: { ...(s.params ?? {}) }, messages, error };
-      }),
-    };
+  previewMessages(suite: string, problemId?: string, names?: string[]): Promise<PreviewResult> {
+    return previewStrategies(this.plugins, this.catalog, suite, problemId, names, (n) => this.strategy(n, 'preview'));
   }
 
   /**
