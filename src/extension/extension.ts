@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import * as cmd from './commands';
+import * as compare from './compare';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
 import type { RunNode, SuiteNode } from './views';
@@ -38,6 +39,9 @@ export function activate(context: vscode.ExtensionContext): void {
   register('crucible.openSample', (id?: string) => (typeof id === 'string' ? ctx.openSample(id) : Promise.resolve()));
   register('crucible.diffSample', (arg?: RunNode | string | vscode.Uri) => cmd.diffSample(ctx, arg));
   register('crucible.setApiKey', () => cmd.setApiKey(ctx));
+  register('crucible.compareArms', (arg?: RunNode | string) => compare.compareArms(ctx, arg));
+  register('crucible.compareStrategies', () => compare.compareStrategies(ctx));
+  register('crucible.previewStrategies', () => compare.previewStrategies(ctx));
   register('crucible.clearApiKey', () => cmd.clearApiKey(ctx));
   register('crucible.refresh', async () => {
     ctx.invalidateSuiteFiles();

@@ -6,6 +6,7 @@ import type { FromResultsWebview, ModelMetrics, PassAtK, ProblemResult, Rate, Re
 import {
   codeSamples, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, outcomeText, outcomeTone, runCost, modelDisplayName, passAt, problemStatus, runDescription, runLabel,
 } from '../extension/format';
+import { renderCompare } from './sections/compare';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromResultsWebview): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -421,6 +422,7 @@ new MutationObserver(onTheme).observe(document.documentElement, { attributes: tr
 window.addEventListener('message', (ev: MessageEvent<ToResultsWebview>) => {
   const m = ev.data;
   if (m && m.type === 'runDetail' && m.detail?.run) render(m.detail);
+  if (m && m.type === 'compare' && Array.isArray(m.compare?.pairs)) renderCompare(document.body, m.compare);
 });
 
 const problems = $<HTMLTableElement>('#problems');
