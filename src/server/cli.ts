@@ -11,6 +11,7 @@ import { createBuiltins } from './builtins';
 import { Engine } from './engine';
 import { runCompare } from './commands/compare';
 import { runPreview } from './commands/preview';
+import { stageText } from './commands/stages';
 import { runGrade } from './grade';
 import { registerStrategiesFile } from './strategy-config';
 import { replayCounts } from './providers/replay';
@@ -229,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
     bar?.start(first.total, first.done, { passed: 0 });
     let passed = 0;
     engine.on('sample', (s) => { if (s.runId === runId && s.status === 'passed') passed++; });
+    engine.on('stage', (e) => { if (e.runId === runId && !o.json) { bar?.stop(); console.log(stageText(e)); } });
     engine.on('progress', (r) => { if (r.id === runId) bar?.update(r.done, { passed }); });
     const summary = await engine.waitForRun(runId);
     bar?.update(summary.done, { passed });

@@ -5,6 +5,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import type { CompareResult, EngineInit, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
+import { stageReport, type StageCounts, type StageReport } from '../metrics/progressive';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
 import { registerStrategies } from '../strategy-config';
@@ -24,6 +25,8 @@ export { cacheKey } from './pipeline';
 
 export interface EngineEvents {
   sample: [SampleSummary];
+  /** Progressive sampling: a stage of the run has finished (see metrics/progressive.ts). */
+  stage: [{ runId: string; report: StageReport; stages: number[]; stopping: boolean }];
   progress: [RunSummary];
   finished: [RunSummary];
 }
@@ -260,6 +263,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     let status: RunStatus = 'completed';
     let error: string | null = null;
     const scorers: Scorer[] = [];
+    const stageReports: StageReport[] = [];
+    let stoppedEarly: number | null = null;
     const progress = new Progress(keep.size, 200, () => {
       this.store.putRun({ ...row, status: 'running', done: progress.done, wall_ms: wallBefore + performance.now() - t0 });
       this.emit('progress', this.runSummary(row.id, false));
@@ -308,12 +313,23 @@ export class Engine extends EventEmitter<EngineEvents> {
           progress.tick();
         },
       };
-      function* items() {
-        for (const problem of r.problems) for (const arm of r.arms) for (let i = 0; i < r.plan.n; i++) yield () => runItem(ctx, problem, arm, i);
+      function* items(from: number, to: number) {
+        for (const problem of r.problems) for (const arm of r.arms) for (let i = from; i < to; i++) yield () => runItem(ctx, problem, arm, i);
       }
       // Twice what the gates let through at once: every gate stays busy, nothing else is in memory.
       const width = 2 * (ctx.genGate.limit + [...made.values()].reduce((a, s) => a + s.gate.limit, 0));
-      const failure = await runAll(items(), width);
+      // Progressive sampling runs sample indices stage by stage and reports after each one.
+      const stages = r.plan.stages?.length ? r.plan.stages : [r.plan.n];
+      let failure: Error | null = null;
+      for (let si = 0, from = 0; si < stages.length && !failure && !signal.aborted; from = stages[si], si++) {
+        failure = await runAll(items(from, stages[si]), width);
+        if (failure || signal.aborted || !r.plan.stages?.length) break;
+        const report = this.stageOf(row.id, r, si, stages);
+        const stopping = !!r.plan.earlyStop && report.settled && si < stages.length - 1;
+        stageReports.push(report);
+        this.emit('stage', { runId: row.id, report, stages, stopping });
+        if (stopping) { stoppedEarly = stages[si]; break; }
+      }
       if (failure) { status = 'failed'; error = failure.message; }
       if (signal.aborted && status !== 'failed') status = 'cancelled';
     } catch (e) {
@@ -325,8 +341,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         const metrics = this.queries.computeMetrics(row.id, true);
         if (this.store.failed) throw this.store.failed;
         this.store.putRun({
-          ...row, status, error, done: progress.done, wall_ms: wallBefore + performance.now() - t0, finished_at: new Date().toISOString(),
-          metrics: JSON.stringify({ format: METRICS_FORMAT, metrics }),
+          // A run stopped early by its sequential rule is complete with fewer samples than planned.
+          ...row, total: stoppedEarly !== null ? progress.done : row.total, status, error, done: progress.done, wall_ms: wallBefore + performance.now() - t0, finished_at: new Date().toISOString(),
+          metrics: JSON.stringify({ format: METRICS_FORMAT, metrics, ...(stageReports.length ? { stages: stageReports, stoppedEarly } : {}) }),
         });
       } catch (e) {
         // The store itself failed (disk full, …): the run's row could not be finished; say why.
@@ -341,6 +358,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('progress', summary);
       this.emit('finished', summary);
     }
+  }
+
+  /** Per arm and problem, the scored samples among the first n indices and how many passed their tests. */
+  private stageOf(runId: string, r: Prepared, si: number, stages: number[]): StageReport {
+    const n = stages[si];
+    const rows = this.store.scoredOutcomes(runId).filter((o) => o.idx < n && o.status !== 'error' && o.value !== null);
+    const scorer = 'tests'; // pass@k counts passes: the tests scorer's verdicts
+    const counts: StageCounts = r.arms.map((a) => ({ arm: a.id, problems: new Map() }));
+    for (const o of rows) {
+      if (o.scorer !== scorer) continue;
+      const m = counts.find((c) => c.arm === o.arm)?.problems;
+      if (!m) continue;
+      const t = m.get(o.problem_id) ?? { n: 0, c: 0 };
+      t.n++; t.c += o.value!;
+      m.set(o.problem_id, t);
+    }
+    return stageReport(si, stages, counts, r.problems.map((p) => p.id), { alpha: r.plan.earlyStop?.alpha });
   }
 
   private fallbackSummary(row: RunRow): RunSummary {

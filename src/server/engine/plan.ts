@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { PLAN_VERSION, type ArmParams, type ArmSpec, type RunPlan } from '../../protocol';
+import { checkStages } from '../metrics/progressive';
 
 /** An arm as the engine runs it: id, model spec, strategy (null: by problem kind), parameters. */
 export interface Arm { id: string; model: string; strategy: string | null; params: ArmParams }
@@ -81,7 +82,7 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   }
   const models = arms?.length ? [...new Set(arms.map((a) => a.model))] : plan.models;
   if (!Array.isArray(models) || models.length === 0) throw new Error('plan.models needs at least one model');
-  const n = plan.n ?? 1;
+  const n = plan.n ?? plan.stages?.[plan.stages.length - 1] ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new Error(`plan.n must be an integer from 1 to 10000 (got ${plan.n})`);
   const k = [...new Set(plan.k?.length ? plan.k : [1])].sort((a, b) => a - b);
   for (const x of k) if (!posInt(x)) throw new Error(`plan.k values must be positive integers (got ${x})`);
@@ -94,6 +95,12 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   if (plan.scorers !== undefined && (typeof plan.scorers !== 'object' || plan.scorers === null || Array.isArray(plan.scorers))) {
     throw new Error('plan.scorers maps scorer names to their options, e.g. { "refusal": {} }');
   }
+  if (plan.stages !== undefined && plan.stages !== null) {
+    const st = checkStages(plan.stages);
+    if (plan.n !== undefined && st[st.length - 1] !== n) throw new Error(`plan.stages must end at plan.n (${n}); got ${JSON.stringify(st)}`);
+  }
+  if (plan.earlyStop && !plan.stages) throw new Error('plan.earlyStop needs plan.stages');
+  if (plan.earlyStop?.alpha !== undefined && !(plan.earlyStop.alpha > 0 && plan.earlyStop.alpha < 1)) throw new Error(`plan.earlyStop.alpha must be between 0 and 1 (got ${plan.earlyStop.alpha})`);
   const out: RunPlan = {
     ...plan, version: PLAN_VERSION, models, n, k, timeoutMs: plan.timeoutMs ?? undefined, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined,
   };
