@@ -98,7 +98,12 @@ function row(p: PairComparison, holm: boolean): HTMLTableRowElement {
 /** Shows (or replaces) the Compare section at the end of `root`. */
 export function renderCompare(root: HTMLElement, c: CompareResult): void {
   let sec = root.querySelector<HTMLElement>('section#compare');
-  if (!sec) { sec = el('section', { id: 'compare', class: 'compare' }); root.append(sec); }
+  if (!sec) {
+    sec = el('section', { id: 'compare', class: 'compare' });
+    // Right under pass@k, where the effect sizes it qualifies are; else at the end.
+    const passk = root.querySelector('section#passk');
+    if (passk) passk.after(sec); else root.append(sec);
+  }
   sec.replaceChildren();
   const holm = c.pairs.length > 1;
   sec.append(el('h2', {}, 'Compare arms '), el('p', { class: 'hint' },
