@@ -67,7 +67,7 @@ test('compare strategies in the editor: forest plot, verdicts, preview', { timeo
       assert.equal(await web.locator('#compare-forest g.pair.significant').count(), 1);
       const row = web.locator('#compare-table tbody tr');
       assert.match((await row.innerText()).replace(/\s+/g, ' ').trim(), /^reason-then-code − terse 0\.667 \[0\.\d+, [01]\.\d+\] p = 0\.031 McNemar exact 6\/0\/3 9$/);
-      await web.locator('#compare').scrollIntoViewIfNeeded();
+      await showSection(cs);
       await cs.screenshot('02-significant');
     });
 
@@ -81,7 +81,7 @@ test('compare strategies in the editor: forest plot, verdicts, preview', { timeo
       }, 180_000);
       assert.equal(await web.locator('#compare-forest g.pair.not-significant').count(), 1);
       assert.equal(await web.locator('#compare-forest g.pair.significant').count(), 0);
-      await web.locator('#compare').scrollIntoViewIfNeeded();
+      await showSection(cs);
       await cs.screenshot('04-not-significant');
     });
 
@@ -113,6 +113,13 @@ test('compare strategies in the editor: forest plot, verdicts, preview', { timeo
     t.diagnostic(`e2e (compare) total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 });
+
+/** No toast over the panel, and the Compare section at the top of it, for the screenshot. */
+async function showSection(cs: CodeServer): Promise<void> {
+  await cs.runCommand('Notifications: Clear All Notifications');
+  await cs.webviewFrame().locator('#compare h2').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await cs.page.waitForTimeout(300);
+}
 
 /** Crucible: Compare Strategies… → mini.jsonl → the model → `strategies` → n = 1 → all problems. */
 async function compareStrategies(cs: CodeServer, strategies: string[], shot: string): Promise<void> {

@@ -118,6 +118,22 @@ test('two strategies compared on HumanEval through the CLI: stored messages, com
     assert.doesNotMatch(pr.stdout, /stage 2\/3/);
     assert.match(pr.stdout, /24\/24 samples/);
     assert.equal(fake.requests.length, before, 'index 0 of every problem came from the cache; nothing else was asked');
+
+    // Two runs over the same suite: arms named in both are RUN/ARM; all four arms → six pairs, Holm-adjusted.
+    const runs = (await cli(['runs', '--db', db])).stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const second = runs.find((id) => id !== run.id)!;
+    const two = await cli(['compare', run.id, second, '--arms', `${run.id}/rtc,${second}/terse`, '--json', '--db', db]);
+    assert.equal(two.status, 0, two.stderr);
+    const t2 = JSON.parse(two.stdout);
+    assert.deepEqual([t2.a, t2.b, t2.n_problems, t2.wins, t2.losses], [`${run.id}/rtc`, `${second}/terse`, 12, 8, 0]);
+    const all = JSON.parse((await cli(['compare', run.id, second, '--json', '--db', db])).stdout);
+    assert.equal(all.length, 6);
+    const same = all.find((p: { a: string; b: string }) => p.a === `${run.id}/rtc` && p.b === `${second}/rtc`);
+    assert.deepEqual([same.diff, same.p_value, same.significant], [0, 1, false]);
+    assert.ok(all.every((p: { p_adjusted: number; p_value: number }) => p.p_adjusted >= p.p_value));
+    const amb = await cli(['compare', run.id, second, '--arms', 'rtc,terse', '--db', db]);
+    assert.equal(amb.status, 1);
+    assert.match(amb.stderr, new RegExp(`arm "rtc" is in both runs: write ${run.id}/rtc or ${second}/rtc`));
   } finally {
     await fake.close();
   }
