@@ -117,6 +117,7 @@ test('compare strategies in the editor: forest plot, verdicts, preview', { timeo
 /** No toast over the panel, and the Compare section at the top of it, for the screenshot. */
 async function showSection(cs: CodeServer): Promise<void> {
   await cs.runCommand('Notifications: Clear All Notifications');
+  await cs.page.mouse.move(900, 600); // no tab tooltip over the panel
   await cs.webviewFrame().locator('#compare h2').evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await cs.page.waitForTimeout(300);
 }

@@ -26,7 +26,7 @@ function paint(e: SVGElement, props: Record<string, string>): void {
 
 /** The forest plot: one row per pair, the interval as a line, the difference as a dot, zero dashed. */
 function forest(c: CompareResult): SVGSVGElement {
-  const rowH = 34, labelW = 260, plotW = 420, pad = 16, axisH = 34;
+  const rowH = 34, labelW = 260, plotW = 420, pad = 16, axisH = 48;
   const h = pad + c.pairs.length * rowH + axisH;
   const lo = Math.min(-0.05, ...c.pairs.map((p) => p.ci?.[0] ?? p.diff).filter(Number.isFinite));
   const hi = Math.max(0.05, ...c.pairs.map((p) => p.ci?.[1] ?? p.diff).filter(Number.isFinite));
