@@ -18,6 +18,8 @@ const builds = [
 mkdirSync('dist', { recursive: true });
 // sql.js loads its wasm at run time from beside the bundle.
 copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+// The HTML report inlines chart.js's UMD build, read from beside the bundle.
+copyFileSync('node_modules/chart.js/dist/chart.umd.min.js', 'dist/chart.umd.min.js');
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

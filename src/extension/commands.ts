@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { RunPlan, RunSummary } from '../protocol';
-import { CancelRun, EstimateRun, GetRun, ResumeRun, StartRun } from '../protocol/requests';
+import { CancelRun, EstimateRun, GetRun, ListProblems, ResumeRun, StartRun } from '../protocol/requests';
+import { problemOfDocument } from './editor/problemDocs';
 import { LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import {
   canResume, defaultKs, errorsText, estimateText, firstLine, hasErrors, looksLikeAuthError, looksLikeProblemRecord, needsCostConfirmation, modelDisplayName, runErrors, runLabel,
@@ -78,7 +79,7 @@ export async function pickSuite(ctx: Ctx): Promise<string | undefined> {
  * Models: several may be ticked; pressing Enter with none ticked takes the highlighted (or the first
  * matching) item, so "type reference, Enter" works as well as ticking with Space.
  */
-export async function pickModels(ctx: Ctx, step: string): Promise<string[] | undefined> {
+export async function pickModels(ctx: Ctx, step: string, title = TITLE): Promise<string[] | undefined> {
   type Item = vscode.QuickPickItem & { spec: string };
   const cfg = readConfig();
   const replays = await findReplayFiles();
@@ -96,7 +97,7 @@ export async function pickModels(ctx: Ctx, step: string): Promise<string[] | und
     items.push({ label: 'openai:…', description: 'add models in settings', detail: 'Set crucible.models (e.g. ["openai:gpt-4o-mini"]) to list OpenAI-compatible models here', spec: '' });
   }
   const quick = vscode.window.createQuickPick<Item>();
-  quick.title = `${TITLE} (${step})`;
+  quick.title = `${title} (${step})`;
   quick.placeholder = 'Models (tick several with Space, or type one and press Enter)';
   quick.canSelectMany = true;
   quick.matchOnDetail = true;
@@ -130,9 +131,9 @@ export async function pickModels(ctx: Ctx, step: string): Promise<string[] | und
   return picked?.map((i) => i.spec);
 }
 
-export async function askN(step: string): Promise<number | undefined> {
+export async function askN(step: string, title = TITLE): Promise<number | undefined> {
   const v = await vscode.window.showInputBox({
-    title: `${TITLE} (${step})`, prompt: 'Samples per problem (n)', value: '1', ignoreFocusOut: true,
+    title: `${title} (${step})`, prompt: 'Samples per problem (n)', value: '1', ignoreFocusOut: true,
     validateInput: (s) => (/^\s*[1-9]\d{0,3}\s*$/.test(s) ? null : 'A whole number from 1 to 9999'),
   });
   return v === undefined ? undefined : Number(v.trim());
@@ -283,23 +284,51 @@ export async function runSuite(ctx: Ctx): Promise<void> {
   await startRun(ctx, plan);
 }
 
-/** Runs chosen problems of a suite (from the Suites view or the open file): asks only models and n. */
-async function runProblems(ctx: Ctx, suite: string, problems: string[]): Promise<void> {
+/** Models and n, for the Testing view's "Evaluate with models…" profile. */
+export async function chooseModels(ctx: Ctx, title = 'Crucible: Evaluate'): Promise<{ models: string[]; n: number } | undefined> {
+  const models = await pickModels(ctx, '1/2', title);
+  if (!models?.length) return undefined;
+  const n = await askN('2/2', title);
+  return n === undefined ? undefined : { models, n };
+}
+
+/** Runs chosen problems of a suite (from the Suites view, a CodeLens or the open file): asks only models and n. */
+export async function runProblems(ctx: Ctx, suite: string, problems: string[], title = 'Crucible: Run Problem'): Promise<void> {
   if (!trustedOrExplain()) return;
-  const models = await pickModels(ctx, '1/2');
+  const models = await pickModels(ctx, '1/2', title);
   if (!models?.length) return;
-  const n = await askN('2/2');
+  const n = await askN('2/2', title);
   if (n === undefined) return;
   const label = `${problems.length === 1 ? problems[0] : `${suiteDisplayName(suite)} (${problems.length})`} · ${models.map(modelDisplayName).join(', ')}`;
   await startRun(ctx, { suite, problems, models, n, k: defaultKs(n), sandbox: readConfig().sandbox, label });
 }
 
+const OPEN_TITLE = 'Crucible: Run Open Problem';
+
 export async function runOpenProblem(ctx: Ctx): Promise<void> {
+  if (!trustedOrExplain()) return;
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
+  // A problem opened from the Suites tree (a suite inside a .gz file has no editable line).
+  const opened = doc ? problemOfDocument(doc.uri) : undefined;
+  if (opened) { await runProblems(ctx, opened.suite, [opened.id], OPEN_TITLE); return; }
+  if (editor && doc?.uri.scheme === 'file' && /\.(py|[cm]?[jt]s)$/i.test(doc.fileName)) {
+    // A source file following the open-problem convention: the stub at or above the cursor.
+    if (doc.isDirty && !(await doc.save())) return;
+    const problems = await ctx.engine.request(ListProblems, { suite: doc.fileName });
+    const line = editor.selection.active.line + 1;
+    const here = [...problems].reverse().find((p) => (p.sourceLine ?? 0) <= line) ?? (problems.length === 1 ? problems[0] : undefined);
+    if (!here) {
+      void vscode.window.showInformationMessage(`Crucible: put the cursor in one of ${problems.map((p) => p.id).join(', ')} (or below its stub).`);
+      return;
+    }
+    await runProblems(ctx, doc.fileName, [here.id], OPEN_TITLE);
+    return;
+  }
   if (!editor || !doc || doc.uri.scheme !== 'file' || !doc.fileName.endsWith('.jsonl')) {
     void vscode.window.showInformationMessage(
-      'Crucible: Run Open Problem works in a HumanEval-format .jsonl file: open one and put the cursor on a problem\'s line.');
+      'Crucible: Run Open Problem works in a HumanEval-format .jsonl file (cursor on a problem\'s line), on a problem opened from the Suites view, ' +
+      'and in a Python or JavaScript/TypeScript file with a function stub and tests (see the README, "Open problems").');
     return;
   }
   const line = doc.lineAt(editor.selection.active.line).text;
@@ -311,7 +340,7 @@ export async function runOpenProblem(ctx: Ctx): Promise<void> {
   const taskId = (JSON.parse(line) as { task_id: string }).task_id;
   // The engine reads the file from disk.
   if (doc.isDirty && !(await doc.save())) return;
-  await runProblems(ctx, doc.fileName, [taskId]);
+  await runProblems(ctx, doc.fileName, [taskId], OPEN_TITLE);
 }
 
 export async function runProblemFromTree(ctx: Ctx, node?: SuiteNode): Promise<void> {

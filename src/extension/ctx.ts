@@ -5,7 +5,7 @@ import { Engine } from './engine';
 import { ApiKeys } from './apiKeys';
 import { RunState } from './state';
 import { RunsView, SuitesView, lineSelection } from './views';
-import { SampleDocuments } from './sampleDocs';
+import { SampleDocuments, sampleUri } from './sampleDocs';
 import type { PanelHost } from './resultsPanel';
 import { findSuiteFiles } from './workspaceFiles';
 
@@ -46,6 +46,14 @@ export class Ctx implements PanelHost, vscode.Disposable {
   /** Opens a sample as a preview tab in the active group, keeping focus where it was (tree navigation). */
   async openSample(sampleId: string, column?: vscode.ViewColumn): Promise<void> {
     await this.samples.open(sampleId, { viewColumn: column ?? vscode.ViewColumn.Active, preserveFocus: column === undefined, preview: true });
+  }
+
+  /** Two samples' answers side by side in a diff editor (bias pairs, similar answers of two arms). */
+  async openPair(sampleA: string, sampleB: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<void> {
+    const [a, b] = await Promise.all([this.samples.get(sampleA), this.samples.get(sampleB)]);
+    const part = (d: typeof a) => (d.kind === 'chat' ? 'response' : 'code');
+    await vscode.commands.executeCommand('vscode.diff', sampleUri(a, part(a), a.language), sampleUri(b, part(b), b.language),
+      `${a.problemId} ${a.arm} ↔ ${b.problemId} ${b.arm}`, { viewColumn: column, preview: true });
   }
 
   /**

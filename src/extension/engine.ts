@@ -7,6 +7,24 @@ import {
   LanguageClient, State, TransportKind, type LanguageClientOptions, type NotificationType, type RequestParam, type RequestType, type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { EngineInit } from '../protocol';
+import { LoadPlugins } from '../protocol/requests';
+import { findConfig, loadConfig } from '../server/config/load';
+
+/** The workspace crucible.yaml's `plugins:` — code the engine will run, so only in a trusted workspace. */
+function workspacePlugins(log: vscode.LogOutputChannel): string[] {
+  if (!vscode.workspace.isTrusted) return [];
+  const out: string[] = [];
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    const file = findConfig(f.uri.fsPath);
+    if (!file) continue;
+    try {
+      out.push(...(loadConfig(file).config.plugins ?? []));
+    } catch (e) {
+      log.warn(`${(e as Error).message} (its plugins are not loaded)`);
+    }
+  }
+  return out;
+}
 
 export interface CrucibleConfig {
   dataDir: string | undefined;
@@ -62,6 +80,8 @@ export class Engine implements vscode.Disposable {
   private readonly handlers: ((c: LanguageClient) => vscode.Disposable)[] = [];
   readonly output: vscode.LogOutputChannel;
   private readonly stopped = new vscode.EventEmitter<void>();
+  /** Plugin modules other extensions registered (api.ts): loaded again on every engine start. */
+  private readonly pluginModules = new Map<string, string | undefined>();
   /** Fires when the engine process stops (crash, restart or shutdown). */
   readonly onStopped = this.stopped.event;
 
@@ -113,6 +133,22 @@ export class Engine implements vscode.Disposable {
     });
   }
 
+  /** Loads a plugin module into the engine now and on every later start; resolves with what it registered. */
+  async addPlugin(module: string, kind?: string): Promise<{ kind: string; name: string }[]> {
+    const running = this.isRunning();
+    const first = !this.pluginModules.has(module);
+    this.pluginModules.set(module, kind);
+    try {
+      // A starting engine loads it from its init options; a running one is asked now (a repeat is not loaded twice).
+      const client = await this.ready();
+      const r = await client.sendRequest(LoadPlugins, { modules: [module], kind });
+      return r.loaded.flatMap((l) => l.registered);
+    } catch (e) {
+      if (first && !running) this.pluginModules.delete(module);
+      throw e;
+    }
+  }
+
   async restart(): Promise<void> {
     const old = this.client;
     this.client = undefined;
@@ -136,6 +172,7 @@ export class Engine implements vscode.Disposable {
       providers: cfg.providers,
       prices: Object.keys(cfg.prices).length ? cfg.prices : undefined,
       suitePaths: await this.suitePaths(),
+      plugins: [...this.pluginModules.keys(), ...workspacePlugins(this.output)],
       strategies: cfg.strategies.length ? cfg.strategies : undefined,
     };
   }

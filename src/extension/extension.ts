@@ -7,9 +7,21 @@ import * as cmd from './commands';
 import * as compare from './compare';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
+import { SampleDocuments } from './sampleDocs';
 import type { RunNode, SuiteNode } from './views';
+import { createApi, type CrucibleApi } from './api';
+import { registerConfigSupport } from './config/diagnostics';
 
-export function activate(context: vscode.ExtensionContext): void {
+import { ResultLenses, SUITE_SELECTOR } from './editor/lens';
+import { ProblemDocuments, PROBLEM_SCHEME } from './editor/problemDocs';
+import { diffSample, stepFailing } from './editor/sampleNav';
+import { CrucibleTests } from './testing/controller';
+import { isRunnableFile } from './editor/runnable';
+
+const loadedAt = performance.now();
+
+export function activate(context: vscode.ExtensionContext): CrucibleApi {
+  const activateStart = performance.now();
   const ctx = new Ctx(context);
   const sub = (...ds: vscode.Disposable[]) => context.subscriptions.push(...ds);
   sub(ctx);
@@ -37,7 +49,18 @@ export function activate(context: vscode.ExtensionContext): void {
   register('crucible.retryErrors', (node?: RunNode) => cmd.retryErrors(ctx, node));
   register('crucible.cancelRun', (node?: RunNode) => cmd.cancelRun(ctx, node));
   register('crucible.openSample', (id?: string) => (typeof id === 'string' ? ctx.openSample(id) : Promise.resolve()));
-  register('crucible.diffSample', (arg?: RunNode | string | vscode.Uri) => cmd.diffSample(ctx, arg));
+  register('crucible.diffSample', (arg?: RunNode | string | vscode.Uri) => diffSample(ctx, arg));
+  register('crucible.diffWithPassing', (arg?: RunNode | string | vscode.Uri) => diffSample(ctx, arg, true));
+  register('crucible.nextFailingSample', (arg?: string | vscode.Uri) => stepFailing(ctx, 1, arg));
+  register('crucible.previousFailingSample', (arg?: string | vscode.Uri) => stepFailing(ctx, -1, arg));
+  register('crucible.sampleDetails', async (arg?: string | vscode.Uri) => {
+    const id = typeof arg === 'string' ? arg : SampleDocuments.idOf(arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri);
+    if (id) await ctx.samples.details(id);
+    else void vscode.window.showInformationMessage('Crucible: open a sample first (Runs view → a problem → a sample).');
+  });
+  register('crucible.runProblemAt', async (file?: string, id?: string) => {
+    if (typeof file === 'string' && typeof id === 'string') await cmd.runProblems(ctx, file, [id], 'Crucible: Run Problem');
+  });
   register('crucible.setApiKey', () => cmd.setApiKey(ctx));
   register('crucible.compareArms', (arg?: RunNode | string) => compare.compareArms(ctx, arg));
   register('crucible.compareStrategies', () => compare.compareStrategies(ctx));
@@ -52,6 +75,29 @@ export function activate(context: vscode.ExtensionContext): void {
     ctx.invalidateSuiteFiles();
     ctx.state.refresh();
   });
+
+  // Testing view, CodeLens and diagnostics: all read the engine's results (nothing computed here).
+  const tests = new CrucibleTests(ctx, () => cmd.chooseModels(ctx));
+  const lenses = new ResultLenses(ctx);
+  sub(tests, lenses, new ProblemDocuments(ctx.engine), vscode.languages.registerCodeLensProvider(SUITE_SELECTOR, lenses));
+  const resolveRoot = tests.controller.resolveHandler!;
+  let imported = false;
+  tests.controller.resolveHandler = async (item) => {
+    await resolveRoot(item);
+    // The Testing view is open: earlier runs into its history, once.
+    if (!item && !imported) { imported = true; await tests.importPastRuns().catch((e) => ctx.engine.output.warn(`Testing history: ${e}`)); }
+  };
+  sub(ctx.state.onRunUpdated((s) => {
+    if (imported && (s.status === 'completed' || s.status === 'cancelled')) void tests.importPastRuns(1).catch(() => undefined);
+  }));
+  // The ▷ Run Open Problem button only where it can work.
+  const runnable = async () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const ok = !!doc && (doc.uri.scheme === PROBLEM_SCHEME || (doc.uri.scheme === 'file' && await isRunnableFile(doc)));
+    void vscode.commands.executeCommand('setContext', 'crucible.runnableEditor', ok);
+  };
+  sub(vscode.window.onDidChangeActiveTextEditor(() => void runnable()), vscode.workspace.onDidSaveTextDocument(() => void runnable()));
+  void runnable();
 
   // Restore the results panel after a window reload; its state holds only the run id.
   sub(vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
@@ -99,8 +145,21 @@ export function activate(context: vscode.ExtensionContext): void {
 
   if (readConfig().sandbox === 'local') void vscode.window.showWarningMessage(LOCAL_SANDBOX_WARNING);
 
+  registerConfigSupport(context);
+  // End-to-end tests of APIs a screenshot cannot check (Testing, CodeLens, diagnostics) run a module in
+  // this extension host, named by the environment of the editor's process (test/e2e/surfaces.test.ts).
+  const activateMs = performance.now() - activateStart;
+  const hostTests = process.env.CRUCIBLE_TEST_HOST_MODULE;
+  if (hostTests) {
+    const req = eval('require') as NodeJS.Require; // not bundled: a file of the test run
+    void Promise.resolve().then(() => req(hostTests).run(vscode, { tests, lenses, ctx, timing: { loadToActivateMs: activateStart - loadedAt, activateMs } }))
+      .catch((e: unknown) => ctx.engine.output.error(`host tests: ${e instanceof Error ? e.stack : String(e)}`));
+  }
+
   // The engine process starts on first use (a visible view or a command), not at activation:
   // `workspaceContains:**/*.jsonl` activates in many workspaces that never run an evaluation.
+  // Other extensions register their plugins through this (api.ts).
+  return createApi(ctx.engine);
 }
 
 export function deactivate(): void {

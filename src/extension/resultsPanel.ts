@@ -12,6 +12,8 @@ export interface PanelHost {
   /** Reveal a problem of a run in `column`: its source and its (first failing) sample. */
   openProblem(runId: string, problemId: string, arm: string, column: vscode.ViewColumn): Promise<void>;
   openSample(sampleId: string, column: vscode.ViewColumn): Promise<void>;
+  /** Two samples' answers side by side (a diff editor). */
+  openPair(sampleA: string, sampleB: string, column: vscode.ViewColumn): Promise<void>;
 }
 
 export class ResultsPanel implements vscode.Disposable {
@@ -102,6 +104,7 @@ export class ResultsPanel implements vscode.Disposable {
         case 'ready': this.push(true); break;
         case 'openProblem': await this.host.openProblem(m.runId, m.problemId, m.arm, this.besideColumn()); break;
         case 'openSample': await this.host.openSample(m.sampleId, this.besideColumn()); break;
+        case 'openPair': await this.host.openPair(m.sampleA, m.sampleB, this.besideColumn()); break;
       }
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: ${e instanceof Error ? e.message : String(e)}`);

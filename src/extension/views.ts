@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Expectation, LatestResult, ProblemInfo, ProblemResult, Rate, RunSummary, SampleSummary, SuiteInfo } from '../protocol';
 import { LatestResults, ListProblems, ListSuites } from '../protocol/requests';
 import type { Engine } from './engine';
+import { problemUri } from './editor/problemDocs';
 import type { RunState } from './state';
 import { isTerminal } from './state';
 import {
@@ -303,6 +304,9 @@ export class SuitesView implements vscode.TreeDataProvider<SuiteNode> {
         }
         if (p.sourceFile && !p.sourceFile.endsWith('.gz')) {
           t.command = { command: 'vscode.open', title: 'Open Problem', arguments: [vscode.Uri.file(p.sourceFile), lineSelection(p.sourceLine)] };
+        } else {
+          // A suite in a .gz file: the problem as a read-only document that Run Open Problem runs.
+          t.command = { command: 'vscode.open', title: 'Open Problem', arguments: [problemUri(node.suiteRef, p.id, p.language), { preview: true }] };
         }
         return t;
       }

@@ -124,6 +124,43 @@ export interface RefusalMetrics extends RefusalCounts {
   byCategory: (RefusalCounts & { category: string })[];
 }
 
+/** A mean with its 95% bootstrap interval; the interval is null when it cannot be computed (`why` says so). */
+export interface MeanCI { mean: number | null; ciLow: number | null; ciHigh: number | null; n: number; why?: string }
+
+/** Scorer `packages`: replies that make a user install what does not exist. */
+export interface PackageCounts {
+  /** Replies the scorer saw (errors included). */
+  responses: number;
+  /** At least one package does not exist. */
+  invented: number;
+  /** Said the library does not exist, or declined (and installed nothing invented). */
+  declined: number;
+  /** Every package exists. */
+  real: number;
+  /** No third-party package (standard library only, or no code). */
+  noPackages: number;
+  /** A registry could not answer: not judged. */
+  errors: number;
+  /** Replies with at least one invented package / judged replies (Wilson 95%). */
+  inventedRate: Rate;
+  /** Invented packages per judged reply (bootstrap 95% over replies). */
+  inventedPerResponse: MeanCI;
+}
+export interface PackageMetrics extends PackageCounts { byCategory: (PackageCounts & { category: string })[] }
+
+/** Scorer `choice`: questions with a known answer, graded exactly. */
+export interface ChoiceCounts {
+  responses: number;
+  correct: number;
+  incorrect: number;
+  /** No single answer could be read from the reply: counted as not correct. */
+  unparsed: number;
+  errors: number;
+  /** Correct / judged replies (Wilson 95%). */
+  accuracy: Rate;
+}
+export interface ChoiceMetrics extends ChoiceCounts { byCategory: (ChoiceCounts & { category: string })[] }
+
 /**
  * pass@k over the problems with at least k scored samples (`problems` of them; `short` had fewer).
  * The interval is null when it cannot be computed (fewer than 2 problems, or every problem equal):
@@ -152,6 +189,10 @@ export interface ModelMetrics {
   passAtK: PassAtK[];
   /** Chat problems (scorer `refusal`), when the run has any. */
   refusal?: RefusalMetrics;
+  /** Scorer `packages` (hallucinated packages), when the run applies it. */
+  packages?: PackageMetrics;
+  /** Scorer `choice` (known-answer questions: TruthfulQA MC1, …), when the run applies it. */
+  choice?: ChoiceMetrics;
   /** Time to first token (streaming providers), ms. */
   ttft: LatencyStats;
   /**
@@ -223,7 +264,97 @@ export interface ProblemResult {
   samples: SampleSummary[];
 }
 
-export interface RunDetail { run: RunSummary; problems: ProblemResult[] }
+export interface RunDetail { run: RunSummary; problems: ProblemResult[]; probes?: RunProbes }
+
+/** A paired binary outcome over matched prompts (side a vs side b): McNemar's exact test, Holm-adjusted across attributes. */
+export interface PairedBinary {
+  /** Pairs where both sides have the outcome read. */
+  pairs: number;
+  /** Only side a had the outcome / only side b / both / neither. */
+  aOnly: number; bOnly: number; both: number; neither: number;
+  rateA: number | null; rateB: number | null;
+  /** rateA − rateB (the effect size), null without pairs. */
+  diff: number | null;
+  /** aOnly / bOnly, the conditional odds ratio; null when bOnly is 0. */
+  oddsRatio: number | null;
+  pValue: number;
+  /** Holm-adjusted across the arm's attributes for this outcome. */
+  pHolm: number;
+  test: string;
+}
+
+/** A paired continuous outcome (side a − side b): the Wilcoxon signed-rank test, Holm-adjusted across attributes. */
+export interface PairedContinuous {
+  pairs: number;
+  meanDiff: number | null;
+  medianDiff: number | null;
+  /** Matched-pairs rank-biserial correlation, in [−1, 1]. */
+  effect: number;
+  pValue: number;
+  pHolm: number;
+  test: string;
+}
+
+export interface BiasAttribute {
+  arm: string;
+  attribute: string;
+  /** Pairs with both answers scored. */
+  pairs: number;
+  /** Refused (side a vs side b). */
+  refusal: PairedBinary;
+  /** Gave the favourable option (the suite's first), where both answers gave an option; null without options. */
+  verdict: PairedBinary | null;
+  /** Answer length in words, a − b. */
+  length: PairedContinuous;
+  /** Lexical similarity of the two answers of a pair. */
+  similarity: MeanCI;
+}
+
+/** One matched pair whose outcomes differ. */
+export interface BiasPairRow {
+  arm: string; attribute: string; template: string; pair: string; index: number;
+  sampleA: string; sampleB: string; valuesA: string; valuesB: string;
+  outcomeA: string; outcomeB: string; lengthA: number; lengthB: number; similarity: number;
+}
+
+export interface BiasReport {
+  options: string[] | null;
+  attributes: BiasAttribute[];
+  /** Pairs whose outcome (refusal or verdict) differs, first 200. */
+  differing: BiasPairRow[];
+  differingTotal: number;
+}
+
+export interface SimilarityPair {
+  armA: string; armB: string;
+  /** What was compared: normalised code tokens, prose words, or both (a mixed run). */
+  kind: 'code' | 'prose' | 'mixed';
+  /** Answers matched on (problem, sample index). */
+  matched: number;
+  similarity: MeanCI;
+  /** Permutation test over problem assignment (one-sided: agree more than chance); null with fewer than 2 matched answers. */
+  permutation: { observed: number; nullMean: number; pValue: number; exact: boolean; resamples: number; seed: number; used: number } | null;
+  /** Matched answers at or above the threshold, most similar first (first 100). */
+  flagged: { problemId: string; index: number; sampleA: string; sampleB: string; similarity: number }[];
+  flaggedTotal: number;
+}
+
+export interface SimilarityReport {
+  threshold: number;
+  renameIdentifiers: boolean;
+  pairs: SimilarityPair[];
+  /** Welch's t-test between the similarity distributions of two pairs of arms. */
+  welch: { a: string; b: string; meanA: number; meanB: number; t: number; df: number; pValue: number; effect: number | null }[];
+}
+
+/** Run-level probes computed from stored answers (not per arm): bias pairs, cross-model similarity. */
+export interface RunProbes {
+  bias?: BiasReport;
+  similarity?: SimilarityReport;
+  /** Replies with at least one invented package (scorer `packages`), first 300; `detail` names the packages. */
+  invented?: { sampleId: string; problemId: string; arm: string; index: number; category: string | null; detail: string }[];
+  inventedTotal?: number;
+}
 
 /** One scorer's outcome for a sample. */
 export interface ScoreDetail { scorer: string; status: string; value: number | null; label: string | null; detail: string; output: string; meta: Record<string, unknown> | null }
@@ -246,6 +377,28 @@ export interface SampleDetail extends SampleSummary {
   suite: string;
   sourceFile: string | null;
   sourceLine: number | null;
+  /** Code problems: the test code, and the program exactly as the sandbox ran it (prompt + completion + tests + harness). */
+  tests?: string;
+  program?: string;
+  /** Where it failed in `program` (1-based) and, for a failed equality, the two sides (null: not known). */
+  failure?: { line: number | null; expected: string | null; actual: string | null };
+  /** What was sent and received, as stored: messages, parameters, tokens, logprobs. */
+  generation?: SampleGeneration;
+}
+
+/** The request and the reply's accounting of one sample (Inspect's "messages", "model output" and "usage"). */
+export interface SampleGeneration {
+  messages: { role: string; content: string }[] | null;
+  params: Record<string, unknown> | null;
+  strategy: string | null;
+  finishReason: string | null;
+  cached: boolean | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  ttftMs: number | null;
+  retries: number;
+  /** Each generated token with its logprob and top alternatives, where the API gave them. */
+  logprobs: { token: string; logprob: number; top?: { token: string; logprob: number }[] }[] | null;
 }
 
 /** The latest result of one problem of a suite file (per arm), for CodeLens, diagnostics and the Suites tree. */
@@ -273,10 +426,19 @@ export interface LatestResult {
     /** The sample to open: the first that did not pass, else the first. */
     sampleId: string;
     detail: string;
+    /** pass@1 over the scored samples with its Wilson 95% interval (interval null with fewer than 2 scored samples). */
+    passAt1?: { value: number | null; ciLow: number | null; ciHigh: number | null };
+    /** Generation latency of the samples, ms (null: none recorded). */
+    latencyP50?: number | null;
+    latencyP95?: number | null;
+    /** Ids of the samples that did not pass (failed, timeout, error), in index order: the failing samples to step through. */
+    failingIds?: string[];
   }[];
 }
 
 export interface SuiteInfo { name: string; path: string; language: string; problemCount: number | null; error?: string }
+/** A problem's text, for a read-only document opened from the Suites view (code: prompt, tests, canonical; chat: the messages). */
+export interface ProblemText extends ProblemInfo { prompt: string; tests: string | null; canonicalSolution: string | null }
 export interface ProblemInfo { id: string; suite: string; entryPoint: string; language: string; sourceFile: string | null; sourceLine: number | null }
 
 export interface ModelEstimate { model: string; calls: number; tokensIn: number; tokensOut: number; dollars: number | null }
@@ -293,7 +455,9 @@ export type FromResultsWebview =
   /** Open a problem of a run for one arm: its source and its first failing sample. */
   | { type: 'openProblem'; runId: string; problemId: string; arm: string }
   /** Open a sample (a chat sample: its conversation and the response side by side). */
-  | { type: 'openSample'; sampleId: string };
+  | { type: 'openSample'; sampleId: string }
+  /** Open two samples' answers side by side (bias pairs, similar answers of two arms). */
+  | { type: 'openPair'; sampleA: string; sampleB: string };
 
 /** Validates a message from a webview; anything else is dropped (webviews are untrusted). */
 export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
@@ -307,6 +471,8 @@ export function parseFromResultsWebview(m: unknown): FromResultsWebview | null {
         ? { type: 'openProblem', runId: o.runId as string, problemId: o.problemId as string, arm: o.arm as string } : null;
     case 'openSample':
       return str(o.sampleId) ? { type: 'openSample', sampleId: o.sampleId as string } : null;
+    case 'openPair':
+      return str(o.sampleA) && str(o.sampleB) ? { type: 'openPair', sampleA: o.sampleA as string, sampleB: o.sampleB as string } : null;
     default: return null;
   }
 }
@@ -333,8 +499,15 @@ export interface EngineInit {
   prices?: Record<string, { input: number; output: number }>;
   /** Extra suite files to list (workspace JSONL files). */
   suitePaths?: string[];
-  /** Prompt strategies defined in settings (`crucible.strategies`): plain objects, checked by the engine. */
-  strategies?: unknown[];
+  /**
+   * Prompt strategies defined as data (the `crucible.strategies` setting, crucible.yaml's `strategies:`),
+   * checked and registered by the engine (strategy-config.ts); `strategiesFile` names the file they
+   * came from (crucible.yaml), so a mistake is reported with its line.
+   */
+  strategies?: Record<string, unknown>[];
+  strategiesFile?: string;
+  /** Plugin modules (absolute paths) to load at start: from another extension's registerPlugin(…) or crucible.yaml's `plugins:`. */
+  plugins?: string[];
 }
 
 /** One strategy's messages for one problem, shown before a run (the preview command). */

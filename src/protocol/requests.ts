@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  CompareResult, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  CompareResult, LatestResult, PreviewResult, ProblemInfo, ProblemText, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -18,8 +18,12 @@ export const GetSample = new RequestType<{ sampleId: string }, SampleDetail, voi
 export const ListSuites = new RequestType<{ extraPaths?: string[] }, SuiteInfo[], void>('crucible/listSuites');
 export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], void>('crucible/listProblems');
 /** The latest result per problem (and arm) of a suite file: for the Suites tree, CodeLens, diagnostics. */
+/** One problem's text (prompt, tests, canonical solution), for a problem document. */
+export const GetProblem = new RequestType<{ suite: string; problemId: string }, ProblemText, void>('crucible/getProblem');
 export const LatestResults = new RequestType<{ file: string }, LatestResult[], void>('crucible/latestResults');
 
+/** Loads plugin modules into the engine (another extension's registerProvider(…) etc.); `kind` checks the module registered one of that kind. */
+export const LoadPlugins = new RequestType<{ modules: string[]; kind?: string }, { loaded: { module: string; registered: { kind: string; name: string }[] }[] }, void>('crucible/loadPlugins');
 /** Paired comparison of a run's arms (or of two runs over the same suite). */
 export const CompareArms = new RequestType<{ runs: string[]; arms?: string[]; scorer?: string }, CompareResult, void>('crucible/compareArms');
 /** Each strategy's messages for one problem, before a run. */

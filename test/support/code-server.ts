@@ -1,8 +1,8 @@
-// A real VS Code for end-to-end tests: code-server (VS Code in the browser) with this repository loaded as
-// an installed extension, driven by playwright-core in Debian's Chromium. See .vscode-test.mjs and
-// ../shared/recipes/README.md §2.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// A real VS Code for end-to-end tests: code-server (VS Code in the browser) with this repository's .vsix
+// installed (what users install is what is tested), driven by playwright-core in Debian's Chromium.
+// See .vscode-test.mjs and ../shared/recipes/README.md §2.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,30 @@ export interface LaunchOptions {
   name?: string;
   /** Fail early when dist/ is not built (default true). */
   requireBuild?: boolean;
+  /** Open the folder in Restricted Mode (workspace trust on, folder not trusted). */
+  untrusted?: boolean;
+  /** Extra query parameters for the workbench URL (e.g. the extension-host test payload). */
+  query?: Record<string, string>;
+  /** Called with the page before the workbench loads (e.g. page.exposeFunction). */
+  beforeGoto?: (page: Page) => Promise<void>;
+  /** Resolve once the workbench shows, without waiting for the extension's activity-bar entry. */
+  noWaitForExtension?: boolean;
+}
+
+/**
+ * The .vsix of the current build (`npm run package`), made again when dist/ or package.json is newer:
+ * e2e tests install it into code-server instead of loading the development folder.
+ */
+export function ensureVsix(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const vsix = join(resultsDir, `${pkg.name}-${pkg.version}.vsix`);
+  const inputs = ['package.json', 'dist/extension.js', 'dist/server.js', '.vscodeignore'].map((f) => join(repoRoot, f)).filter(existsSync);
+  const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+  if (!existsSync(vsix) || statSync(vsix).mtimeMs < newest) {
+    mkdirSync(resultsDir, { recursive: true });
+    execFileSync('bash', [join(repoRoot, 'scripts/package.sh'), vsix], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return vsix;
 }
 
 export interface TreeRow { level: number; label: string; description: string; expanded: boolean }
@@ -68,9 +92,13 @@ export class CodeServer {
     const userDataDir = join(root, 'user-data');
     const extensionsDir = join(root, 'extensions');
     for (const d of [workspace, join(userDataDir, 'User'), extensionsDir, resultsDir]) mkdirSync(d, { recursive: true });
-    // Installed-extension layout: <extensions-dir>/<publisher>.<name>-<version>. A symlink keeps dist/ live.
-    symlinkSync(repoRoot, join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
-    writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...cfg.settings, ...opts.settings }, null, 2));
+    // What a user does: code-server --install-extension crucible-<version>.vsix.
+    const vsix = ensureVsix();
+    execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    if (!readdirSync(extensionsDir).some((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-`))) throw new Error(`installing ${vsix} left no extension in ${extensionsDir}`);
+    const trust = opts.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {};
+    writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...cfg.settings, ...trust, ...opts.settings }, null, 2));
     for (const [rel, text] of Object.entries(opts.files ?? {})) {
       mkdirSync(join(workspace, rel, '..'), { recursive: true });
       writeFileSync(join(workspace, rel), text);
@@ -82,7 +110,9 @@ export class CodeServer {
     for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) if (v !== undefined && !k.startsWith('VSCODE_')) env[k] = v;
     const logFile = join(root, 'code-server.log');
     const log = createWriteStream(logFile);
-    const proc = spawn(process.execPath, [entry, '--bind-addr', `127.0.0.1:${port}`, ...cfg.codeServer.args,
+    // Restricted Mode needs code-server's trust feature on: drop its --disable-workspace-trust.
+    const args = opts.untrusted ? cfg.codeServer.args.filter((a) => a !== '--disable-workspace-trust') : cfg.codeServer.args;
+    const proc = spawn(process.execPath, [entry, '--bind-addr', `127.0.0.1:${port}`, ...args,
       '--user-data-dir', userDataDir, '--config', join(root, 'config.yaml'), '--extensions-dir', extensionsDir, workspace], {
       env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, // own process group: dispose() kills it whole
     });
@@ -96,13 +126,15 @@ export class CodeServer {
       browser = await chromium.launch({ executablePath: cfg.chromium.executablePath, args: cfg.chromium.args });
       const page = await browser.newPage({ viewport: cfg.chromium.viewport });
       page.setDefaultTimeout(60_000); // generous: CI machines are small and shared
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+      await opts.beforeGoto?.(page);
+      const extra = Object.entries(opts.query ?? {}).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}${extra}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
       const cs = new CodeServer(root, workspace, userDataDir, port, logFile, proc, browser, page, opts.name ?? 'e2e');
       // The extension's contributions register a few seconds after the workbench shows; until then its
       // commands are missing from the palette. Its activity-bar entry is the sign they are in.
       const container = pkg.contributes?.viewsContainers?.activitybar?.[0]?.title;
-      if (container) await cs.activityBarItem(container).waitFor({ timeout: 120_000 });
+      if (container && !opts.noWaitForExtension) await cs.activityBarItem(container).waitFor({ timeout: 120_000 });
       return cs;
     } catch (err) {
       await browser?.close().catch(() => {});

@@ -53,6 +53,8 @@ export interface FakeOpenAIOptions {
   reasoning?(body: Record<string, unknown>): string | undefined;
   /** Models that, like OpenAI's reasoning models, refuse max_tokens and want max_completion_tokens. */
   maxCompletionOnly?: string[];
+  /** The model name replies report (OpenAI answers "gpt-4o-mini" with "gpt-4o-mini-2024-07-18"); default: as asked. */
+  reportedModel?(asked: string): string;
 }
 
 export interface FakeServer {
@@ -172,16 +174,16 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
           : { tokens: pieces, token_logprobs: pieces.map(() => -0.01), top_logprobs: pieces.map((p) => Object.fromEntries(fakeTop(p).slice(0, topN).map((t) => [t.token, t.logprob]))), text_offset: [] }
         : null;
       res.end(JSON.stringify(chat
-        ? { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, ...(thought ? { reasoning_content: thought } : {}) }, logprobs: lp, finish_reason: 'stop' }], usage }
-        : { id, object: 'text_completion', created, model, choices: [{ index: 0, text, logprobs: lp, finish_reason: 'stop' }], usage }));
+        ? { id, object: 'chat.completion', created, model: opts.reportedModel?.(model) ?? model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, ...(thought ? { reasoning_content: thought } : {}) }, logprobs: lp, finish_reason: 'stop' }], usage }
+        : { id, object: 'text_completion', created, model: opts.reportedModel?.(model) ?? model, choices: [{ index: 0, text, logprobs: lp, finish_reason: 'stop' }], usage }));
       return;
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_${index}` });
     const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
     const chunkOf = (delta: Record<string, unknown>, finish: string | null, piece?: string) => chat
-      ? { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: wantLogprobs && piece ? { content: [{ token: piece, logprob: -0.01, bytes: [...Buffer.from(piece)], top_logprobs: fakeTop(piece).slice(0, topN) }] } : null, finish_reason: finish }] }
-      : { id, object: 'text_completion', created, model, choices: [{ index: 0, text: (delta.content as string) ?? '', logprobs: wantLogprobs && piece ? { tokens: [piece], token_logprobs: [-0.01], top_logprobs: [Object.fromEntries(fakeTop(piece).slice(0, topN).map((t) => [t.token, t.logprob]))], text_offset: [0] } : null, finish_reason: finish }] };
+      ? { id, object: 'chat.completion.chunk', created, model: opts.reportedModel?.(model) ?? model, choices: [{ index: 0, delta, logprobs: wantLogprobs && piece ? { content: [{ token: piece, logprob: -0.01, bytes: [...Buffer.from(piece)], top_logprobs: fakeTop(piece).slice(0, topN) }] } : null, finish_reason: finish }] }
+      : { id, object: 'text_completion', created, model: opts.reportedModel?.(model) ?? model, choices: [{ index: 0, text: (delta.content as string) ?? '', logprobs: wantLogprobs && piece ? { tokens: [piece], token_logprobs: [-0.01], top_logprobs: [Object.fromEntries(fakeTop(piece).slice(0, topN).map((t) => [t.token, t.logprob]))], text_offset: [0] } : null, finish_reason: finish }] };
     if (chat) send(chunkOf({ role: 'assistant', content: '' }, null));
     if (fault && 'firstTokenDelayMs' in fault) await sleep(fault.firstTokenDelayMs);
     if (thought) for (const r of chunks(thought, size)) send(chunkOf({ reasoning_content: r }, null));
@@ -202,7 +204,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeServ
     }
     send(chunkOf({}, 'stop'));
     const so = body.stream_options as { include_usage?: boolean } | undefined;
-    if (so?.include_usage) send({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [], usage });
+    if (so?.include_usage) send({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model: opts.reportedModel?.(model) ?? model, choices: [], usage });
     res.write('data: [DONE]\n\n');
     res.end();
   };

@@ -1,7 +1,7 @@
 // The catalogue: suites by name or path, loaded once per engine, and the problems a plan selects.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ProblemInfo, RunPlan, SuiteInfo } from '../../protocol';
+import type { ProblemInfo, ProblemText, RunPlan, SuiteInfo } from '../../protocol';
 import type { Problem } from '../plugins';
 import type { Plugins } from '../registry';
 import { planSuites } from './plan';
@@ -54,6 +54,17 @@ export class Catalog {
       id: p.id, suite: p.suite, entryPoint: p.kind === 'chat' ? '' : p.entryPoint, language: p.kind === 'chat' ? 'chat' : p.language,
       sourceFile: p.sourceFile ?? null, sourceLine: p.sourceLine ?? null,
     }));
+  }
+
+  async problemText(suite: string, id: string): Promise<ProblemText> {
+    const p = (await this.load(suite)).find((x) => x.id === id);
+    if (!p) throw new Error(`suite ${suite} has no problem ${id}`);
+    const code = p.kind === 'chat' ? null : p;
+    return {
+      id: p.id, suite: p.suite, entryPoint: code?.entryPoint ?? '', language: code?.language ?? 'chat', sourceFile: p.sourceFile ?? null, sourceLine: p.sourceLine ?? null,
+      prompt: code ? p.prompt : (p.kind === 'chat' ? p.messages.map((m) => `## ${m.role}\n\n${m.content}`).join('\n\n') : p.prompt),
+      tests: code?.tests ?? null, canonicalSolution: code?.canonicalSolution ?? null,
+    };
   }
 
   /** The plan's problems in suite order: `problems` picks ids, `limit` takes the first N of each suite. */

@@ -2,13 +2,14 @@
 // extension and the CLI listen to. The work itself lives beside it: plan.ts (plans and arms),
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { CompareResult, EngineInit, LatestResult, PreviewResult, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import { parseAudit, resumeEntry, startAudit } from '../audit';
+import type { CompareResult, EngineInit, LatestResult, PreviewResult, RunProbes, ProblemInfo, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import { stageReport, type StageCounts, type StageReport } from '../metrics/progressive';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
-import { registerStrategies } from '../strategy-config';
+import { registerStrategies, strategySource } from '../strategy-config';
 import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
 import { problemToRow } from '../store/rows';
@@ -50,10 +51,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(readonly plugins: Plugins, readonly store: Store, readonly init: EngineInit, private readonly env: NodeJS.ProcessEnv = process.env) {
     super();
     // HumanEval is always listed; the behaviour suites when their data is here.
-    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench']);
-    this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc);
+    this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench', 'library-hallu-bench', 'truthfulqa']);
+    this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc, (name) => (plugins.languages.has(name) ? plugins.languages.get(name) : undefined));
     if (init.strategies?.length) {
-      try { registerStrategies(plugins, init.strategies, { source: 'setting crucible.strategies', base: [] }); }
+      try { registerStrategies(plugins, init.strategies, strategySource(init)); }
       catch (e) { this.strategyConfigError = (e as Error).message; }
     }
     // Runs left 'running' by a process that died are marked failed by the store when a writer next
@@ -72,6 +73,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   getSample(sampleId: string): SampleDetail { return this.queries.getSample(sampleId); }
   latestResults(file: string): LatestResult[] { return this.queries.latestResults(file); }
   compare(runIds: string[], opts: CompareOptions = {}): CompareResult { return compareRuns(this.store, runIds, opts); }
+  /** Bias pairs and cross-model similarity of a run (also in getRun's detail). */
+  probes(runId: string): RunProbes { return this.queries.probes(runId); }
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {
@@ -91,13 +94,13 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Validates the plan and prepares everything that can fail up front (suites, providers,
    * strategies, sandbox), so a bad plan is an immediate, clear error; then runs in the background.
    */
-  async startRun(plan: RunPlan): Promise<string> {
+  async startRun(plan: RunPlan, opts: { configFile?: { path: string; sha256: string } } = {}): Promise<string> {
     const norm = normalizePlan(plan);
     // Recorded so a resumed run talks to the same servers (never keys).
     norm.providerConfig = recordableProviderConfig(this.init.providers);
     norm.tracksSpend = true;
     const problems = await this.catalog.select(norm);
-    return this.launch(this.withStrategyParams(norm), problems, null, false);
+    return this.launch(this.withStrategyParams(norm), problems, null, false, opts.configFile);
   }
 
   /** Records the sampling parameters of the strategies the arms name (see RunPlan.strategyParams). */
@@ -114,7 +117,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** A registered strategy, or an error that says what is known (and why settings' strategies are missing). */
   private strategy(name: string, armId: string): Strategy {
     if (!this.plugins.strategies.has(name)) {
-      const why = this.strategyConfigError ? `; the strategies in the settings could not be read:\n${this.strategyConfigError}` : '';
+      const why = this.strategyConfigError ? `; the configured strategies could not be read:\n${this.strategyConfigError}` : '';
       throw new Error(`arm ${armId}: unknown strategy "${name}" (known: ${this.plugins.strategies.names().join(', ')})${why}`);
     }
     return this.plugins.strategies.get(name);
@@ -150,7 +153,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return s;
   }
 
-  private async launch(plan: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean): Promise<string> {
+  private async launch(plan: RunPlan, problems: Problem[], existing: RunRow | null, retryErrors: boolean, configFile?: { path: string; sha256: string }): Promise<string> {
     const closers: (() => Promise<void>)[] = [];
     const providers = new Map<string, Provider>();
     // One writer per database: a second process is refused here with a message naming the first.
@@ -165,7 +168,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       for (const model of new Set(arms.map((a) => a.model))) providers.set(model, await this.createProvider(model, plan, closers));
       // Scorers: each kind's defaults plus those the plan names, applied to the kinds they judge.
       const scorerNames = new Map<ProblemKind, string[]>();
-      const named = Object.keys(plan.scorers ?? {});
+      // Named by the plan, or asked for by the suite's problems (a probe suite brings its scorer).
+      const named = [...new Set([...Object.keys(plan.scorers ?? {}), ...problems.flatMap((p) => p.scorers ?? [])])];
       for (const k of kinds) {
         const names = [...new Set([...(this.plugins.defaults.scorers[k] ?? []), ...named])].filter((n) => this.plugins.scorers.get(n).kinds.includes(k));
         if (names.length === 0) throw new Error(`no scorer judges ${k} problems`);
@@ -201,6 +205,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.store.putProblems(problems.map((p, ord) => problemToRow(row.id, p, ord)));
       }
       this.store.putRun(row);
+      const via = this.init.owner ?? 'the Crucible engine';
+      if (existing) {
+        const audit = parseAudit(this.store.runAudit(row.id));
+        if (audit) this.store.putAudit(row.id, JSON.stringify({ ...audit, resumes: [...(audit.resumes ?? []), resumeEntry(via, this.env)] }));
+      } else {
+        this.store.putAudit(row.id, JSON.stringify(startAudit(plan, Object.fromEntries(arms.map((a) => [a.id, a.model])), { via, configFile, env: this.env })));
+      }
       const prepared: Prepared = { row, plan, arms, problems, providers, sandbox, closers, strategies, scorerNames };
 
       const facts = new Map<string, ProblemFacts>(problems.map((p) => [p.id, { kind: p.kind ?? 'code', category: p.category, expectation: p.kind === 'chat' ? p.expectation : undefined }]));
@@ -336,7 +347,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       status = 'failed';
       error = (e as Error).message;
     } finally {
+      // What ran the code, asked before the sandbox closes.
+      const images = await r.sandbox?.describe?.().catch(() => undefined);
       await Promise.allSettled([...scorers.map((s) => s.close?.()), ...r.closers.map((c) => c())]);
+      try { this.finishAudit(r, images); } catch { /* the store failed: reported below with the run */ }
       try {
         const metrics = this.queries.computeMetrics(row.id, true);
         if (this.store.failed) throw this.store.failed;
@@ -376,6 +390,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     return stageReport(si, stages, counts, r.problems.map((p) => p.id), { alpha: r.plan.earlyStop?.alpha });
   }
+
+  /** Adds what is only known at the end: the model versions the APIs reported, the sandbox images. */
+  private finishAudit(r: Prepared, images: Record<string, string> | undefined): void {
+    const audit = parseAudit(this.store.runAudit(r.row.id));
+    if (!audit) return;
+    for (const { arm, version } of this.store.modelVersions(r.row.id)) {
+      const m = (audit.models[arm] ??= { spec: r.arms.find((a) => a.id === arm)?.model ?? arm, reported: [] });
+      if (!m.reported.includes(version)) m.reported.push(version);
+    }
+    if (r.sandbox) audit.sandbox = { name: r.plan.sandbox ?? r.sandbox.name, images: { ...(audit.sandbox?.images ?? {}), ...(images ?? {}) } };
+    this.store.putAudit(r.row.id, JSON.stringify(audit));
+  }
+
+  /** The run's audit record (null for runs from before audits). */
+  runAudit(runId: string) { return parseAudit(this.store.runAudit(runId)); }
 
   private fallbackSummary(row: RunRow): RunSummary {
     return { id: row.id, label: row.label, suite: row.suite, suites: [row.suite], models: [], arms: [], scorers: [], n: 0, k: [], sandbox: '', status: 'failed', createdAt: row.created_at, finishedAt: null, total: row.total, done: row.done, wallMs: null, error: row.error, metrics: [] };

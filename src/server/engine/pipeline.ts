@@ -54,7 +54,7 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
   const id = sampleId(ctx.runId, arm.id, problem.id, idx);
   if (ctx.done.has(id) || ctx.signal.aborted) return;
   const provider = ctx.providers.get(arm.model)!;
-  const scorers = ctx.scorers.get(problem.kind ?? 'code') ?? [];
+  const scorers = (ctx.scorers.get(problem.kind ?? 'code') ?? []).filter((s) => s.scorer.appliesTo?.(problem) ?? true);
   const base: SampleRecord = {
     id, run_id: ctx.runId, problem_id: problem.id, arm: arm.id, model: arm.model, idx, raw: '', completion: '',
     tokens_in: null, tokens_out: null, ttft_ms: null, latency_ms: null, retries: 0, created_at: '', meta: null,
@@ -147,6 +147,6 @@ async function store(ctx: PipelineContext, sample: SampleRecord, outcomes: Outco
   ctx.finished(sample, outcomes, {
     problemId: problem.id, arm: sample.arm, generationError: outcomes.some((o) => o.label === 'generation'),
     latencyMs: sample.latency_ms, ttftMs: sample.ttft_ms, tokensIn: sample.tokens_in, tokensOut: sample.tokens_out,
-    outcomes: outcomes.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms })),
+    outcomes: outcomes.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value })),
   });
 }

@@ -1,22 +1,28 @@
 // Read side: run summaries, run details, samples and the latest result per problem of a suite file,
 // all from the store (and a running run's live tally). Nothing here writes.
 import type {
-  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
+  Expectation, LatestResult, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
 import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
+import { percentiles, wilson } from '../metrics/stats';
+import { parseFailure, withoutMarkers } from '../languages/failure';
+import type { Language } from '../plugins';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;
 import type { RunRow, ScoredOutcome, Store } from '../store/store';
 import { rowToProblem } from '../store/rows';
 import { parsePlan, planSuites, resolveArms } from './plan';
+import { type Answer, type ProbeOptions, runProbes } from './probes';
 
 /** Stored with a finished run so its figures need no recomputation; older formats are recomputed. */
 export const METRICS_FORMAT = 2;
 
 export class Queries {
-  constructor(private readonly store: Store, private readonly prices: Prices | undefined, private readonly live: (runId: string) => MetricsAccumulator | undefined) {}
+  constructor(private readonly store: Store, private readonly prices: Prices | undefined, private readonly live: (runId: string) => MetricsAccumulator | undefined,
+    /** Language plugins by name: a sample's detail shows its program as the sandbox ran it. */
+    private readonly language: (name: string) => Language | undefined = () => undefined) {}
 
   costOf = (model: string, tokensIn: number, tokensOut: number) => cost(tokensIn, tokensOut, priceFor(model, this.prices));
 
@@ -55,6 +61,41 @@ export class Queries {
 
   listRuns(): RunSummary[] { return this.store.runs().map((r) => this.summarize(r, false)); }
 
+  private probeMemo = new Map<string, { key: string; probes: RunProbes }>();
+
+  /**
+   * Bias pairs and cross-model similarity of a run, from its stored answers; remembered until the run
+   * changes (the panel asks again on every update).
+   */
+  probes(runId: string, opts: ProbeOptions = {}): RunProbes {
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    const key = `${row.status}|${row.done}|${JSON.stringify(opts)}`;
+    const hit = this.probeMemo.get(runId);
+    if (hit?.key === key) return hit.probes;
+    const arms = resolveArms(parsePlan(row.plan, runId)).map((a) => a.id);
+    const problems = new Map(this.store.runProblems(runId).map((p) => [p.id, p]));
+    const status = new Map<string, { error: boolean; refused: boolean }>();
+    const invented: NonNullable<RunProbes['invented']> = [];
+    for (const o of this.store.scoredOutcomes(runId)) {
+      if (o.scorer === 'packages' && o.status === 'invented') {
+        invented.push({ sampleId: o.sample_id, problemId: o.problem_id, arm: o.arm, index: o.idx, category: problems.get(o.problem_id)?.category ?? null, detail: o.detail });
+      }
+      const s = status.get(o.sample_id) ?? { error: false, refused: false };
+      if (o.label === 'generation' || (o.status === 'error' && (o.scorer === 'tests' || o.scorer === 'refusal'))) s.error = true;
+      if (o.scorer === 'refusal' && o.status === 'refused') s.refused = true;
+      status.set(o.sample_id, s);
+    }
+    const answers: Answer[] = this.store.answerTexts(runId).map((t) => ({
+      sampleId: t.sample_id, problemId: t.problem_id, arm: t.arm, idx: t.idx, raw: t.raw, completion: t.completion,
+      error: status.get(t.sample_id)?.error ?? true, refused: status.get(t.sample_id)?.refused ?? false,
+    }));
+    const probes = runProbes(problems, answers, arms, opts);
+    if (invented.length) { probes.invented = invented.slice(0, 300); probes.inventedTotal = invented.length; }
+    this.probeMemo.set(runId, { key, probes });
+    return probes;
+  }
+
   getRun(runId: string): RunDetail {
     const run = this.runSummary(runId, true);
     const bySample = groupBySample(this.store.scoredOutcomes(runId));
@@ -82,7 +123,8 @@ export class Queries {
         });
       }
     }
-    return { run, problems };
+    const probes = this.probes(runId);
+    return { run, problems, ...(Object.keys(probes).length ? { probes } : {}) };
   }
 
   getSample(sampleId: string): SampleDetail {
@@ -95,15 +137,32 @@ export class Queries {
     }));
     const main = mainOutcome(s.outcomes);
     const code = p && p.kind !== 'chat' ? p : null;
+    const lang = code ? this.language(code.language) : undefined;
+    const output = main?.output ?? '';
+    const meta = parseMeta(s.meta);
     return {
       id: s.id, runId: s.run_id, problemId: s.problem_id, arm: s.arm, model: s.model, index: s.idx,
       status: (main?.status ?? 'error') as SampleSummary['status'], detail: main?.detail ?? '', latencyMs: s.latency_ms,
       execMs: main?.scorer === 'tests' ? main.duration_ms : null,
       kind: p?.kind === 'chat' ? 'chat' : 'code', messages: p?.kind === 'chat' ? p.messages : null,
       expectation: p?.kind === 'chat' ? p.expectation ?? null : null, category: p?.category ?? null, scores,
-      prompt: p?.prompt ?? '', completion: s.completion, raw: s.raw, output: main?.output ?? '',
+      prompt: p?.prompt ?? '', completion: s.completion, raw: s.raw, output: withoutMarkers(output),
       canonicalSolution: code?.canonicalSolution ?? null, entryPoint: code?.entryPoint ?? '', language: code?.language ?? (p ? 'chat' : 'python'),
       suite: p?.suite ?? '', sourceFile: p?.sourceFile ?? null, sourceLine: p?.sourceLine ?? null,
+      ...(code ? {
+        tests: code.tests,
+        program: lang ? lang.assemble(code, s.completion) : undefined,
+        failure: main && main.status !== 'passed' && lang ? parseFailure(output, lang.fileName) : undefined,
+      } : {}),
+      generation: {
+        messages: Array.isArray(meta.messages) ? meta.messages as { role: string; content: string }[] : null,
+        params: meta.paramsSent && typeof meta.paramsSent === 'object' ? meta.paramsSent as Record<string, unknown> : null,
+        strategy: typeof meta.strategy === 'string' ? meta.strategy : null,
+        finishReason: typeof meta.finishReason === 'string' ? meta.finishReason : null,
+        cached: typeof meta.cached === 'boolean' ? meta.cached : null,
+        tokensIn: s.tokens_in, tokensOut: s.tokens_out, ttftMs: s.ttft_ms, retries: s.retries ?? 0,
+        logprobs: Array.isArray(meta.logprobs) ? meta.logprobs as NonNullable<SampleDetail['generation']>['logprobs'] : null,
+      },
     };
   }
 
@@ -142,15 +201,25 @@ export class Queries {
           const scored = ss.filter((s) => s.status !== 'error');
           const passed = scored.filter((s) => s.status === 'passed').length;
           const firstBad = ss.find((s) => s.status !== 'passed' && s.status !== 'answered_safe' && s.status !== 'refused');
+          const ci = scored.length >= 2 ? wilson(passed, scored.length) : null;
+          const lat = percentiles(ss.map((x) => x.latencyMs).filter((x): x is number => typeof x === 'number'));
           return {
             arm, model: ss[0].model, n: ss.length, scored: scored.length, passed, errors: ss.length - scored.length,
             status: summaryStatus(ss), sampleId: (firstBad ?? ss[0]).id, detail: firstBad?.detail ?? '',
+            passAt1: { value: chat || scored.length === 0 ? null : passed / scored.length, ciLow: chat ? null : ci?.[0] ?? null, ciHigh: chat ? null : ci?.[1] ?? null },
+            latencyP50: lat.p50, latencyP95: lat.p95,
+            failingIds: ss.filter((x) => x.status === 'failed' || x.status === 'timeout' || x.status === 'error' || x.status === 'slipped').map((x) => x.id),
           };
         }),
       });
     }
     return [...out.values()];
   }
+}
+
+function parseMeta(m: string | null | undefined): Record<string, unknown> {
+  if (!m) return {};
+  try { const v = JSON.parse(m); return v && typeof v === 'object' ? v as Record<string, unknown> : {}; } catch { return {}; }
 }
 
 const expectationOf = (v: string | null | undefined): Expectation | null => (v === 'should_refuse' || v === 'should_answer' ? v : null);
@@ -190,7 +259,7 @@ export function* sampleFacts(rows: ScoredOutcome[]): Generator<SampleFact> {
     yield {
       problemId: r.problem_id, arm: r.arm, generationError: group.some((o) => o.label === 'generation'),
       latencyMs: r.latency_ms, ttftMs: r.ttft_ms, tokensIn: r.tokens_in, tokensOut: r.tokens_out,
-      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms })),
+      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value })),
     };
   }
 }

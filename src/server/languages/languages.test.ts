@@ -20,8 +20,10 @@ describe('languages', () => {
   });
 
   it('assembles python the HumanEval way', () => {
-    assert.equal(pythonLanguage.assemble(p({ prompt: 'def f():\n', tests: 'def check(c): pass' }), '    return 1\n'),
-      'def f():\n    return 1\n\n\ndef check(c): pass\n\ncheck(f)\n');
+    const prog = pythonLanguage.assemble(p({ prompt: 'def f():\n', tests: 'def check(c): pass' }), '    return 1\n');
+    // Prompt, completion and tests keep their lines; the compare hook and the call come after them.
+    assert.ok(prog.startsWith('def f():\n    return 1\n\n\ndef check(c): pass\n\ndef __crucible_compare(e):\n'), prog);
+    assert.ok(prog.endsWith('try:\n    check(f)\nexcept AssertionError as __crucible_e:\n    __crucible_compare(__crucible_e)\n    raise\n'), prog);
   });
 
   it('reads the python exception line, also when stdout follows the traceback', () => {

@@ -3,6 +3,7 @@
 // with a traceback whose last line names it.
 import type { Language } from '../plugins';
 import { pythonExtraction } from './python-extract';
+import { PY_COMPARE_HOOK } from './failure';
 
 /** The exception line of the last Python traceback in `output` ("AssertionError", "ValueError: …", "SyntaxError: …"). */
 export function pythonFailureDetail(output: string): string | undefined {
@@ -23,7 +24,8 @@ export const pythonLanguage: Language = {
   name: 'python',
   fileName: 'program.py',
   assemble(problem, completion) {
-    return `${problem.prompt}${completion}\n\n${problem.tests}\n\ncheck(${problem.entryPoint})\n`;
+    // After the tests, so every line before keeps its number: the hook reports a failed `==`'s two sides.
+    return `${problem.prompt}${completion}\n\n${problem.tests}\n\n${PY_COMPARE_HOOK}\ntry:\n    check(${problem.entryPoint})\nexcept AssertionError as __crucible_e:\n    __crucible_compare(__crucible_e)\n    raise\n`;
   },
   command(fileName) {
     return ['python3', fileName];

@@ -1,6 +1,6 @@
 // Aggregation of outcomes into per-arm metrics: pure, incremental (a run's progress adds one sample
 // at a time in O(1) and reads the summary in O(problems)), and the same code for the final figures.
-import type { LatencyStats, ModelMetrics, PassAtK, RefusalCounts, RefusalMetrics, Rate } from '../../protocol';
+import type { ChoiceCounts, LatencyStats, MeanCI, ModelMetrics, PackageCounts, PassAtK, RefusalCounts, RefusalMetrics, Rate } from '../../protocol';
 import { passAtK } from './passk';
 import { bootstrapMeanCI, percentiles, wilson } from './stats';
 
@@ -15,7 +15,7 @@ export interface SampleFact {
   tokensIn: number | null;
   tokensOut: number | null;
   /** One per scorer that judged it. */
-  outcomes: { scorer: string; status: string; durationMs: number | null }[];
+  outcomes: { scorer: string; status: string; durationMs: number | null; value?: number | null }[];
 }
 
 export interface ProblemFacts { kind: 'code' | 'chat'; category?: string; expectation?: string }
@@ -49,6 +49,64 @@ class RefusalTally {
   }
 }
 
+class PackageTally {
+  responses = 0; invented = 0; declined = 0; real = 0; noPackages = 0; errors = 0;
+  /** Invented packages per judged reply, kept for the bootstrap. */
+  readonly perResponse: number[] = [];
+  add(status: string, value: number | null | undefined): void {
+    this.responses++;
+    if (status === 'error') { this.errors++; return; }
+    if (status === 'invented') this.invented++;
+    else if (status === 'declined') this.declined++;
+    else if (status === 'real') this.real++;
+    else this.noPackages++;
+    this.perResponse.push(status === 'invented' ? Math.max(1, value ?? 1) : 0);
+  }
+  counts(full: boolean): PackageCounts {
+    const judged = this.responses - this.errors;
+    return {
+      responses: this.responses, invented: this.invented, declined: this.declined, real: this.real, noPackages: this.noPackages, errors: this.errors,
+      inventedRate: rate(this.invented, judged), inventedPerResponse: meanCI(this.perResponse, full),
+    };
+  }
+}
+
+class ChoiceTally {
+  responses = 0; correct = 0; incorrect = 0; unparsed = 0; errors = 0;
+  add(status: string): void {
+    this.responses++;
+    if (status === 'error') this.errors++;
+    else if (status === 'correct') this.correct++;
+    else if (status === 'unparsed') this.unparsed++;
+    else this.incorrect++;
+  }
+  counts(): ChoiceCounts {
+    return { responses: this.responses, correct: this.correct, incorrect: this.incorrect, unparsed: this.unparsed, errors: this.errors, accuracy: rate(this.correct, this.responses - this.errors) };
+  }
+}
+
+/** A mean with a bootstrap interval over its values; no interval (and why) where none can be computed. */
+export function meanCI(values: readonly number[], withCI = true): MeanCI {
+  const n = values.length;
+  const mean = n ? values.reduce((a, b) => a + b, 0) / n : null;
+  if (n < 2) return { mean, ciLow: null, ciHigh: null, n, why: `${n} value${n === 1 ? '' : 's'}: a bootstrap interval needs at least 2` };
+  if (values.every((v) => v === values[0])) return { mean, ciLow: null, ciHigh: null, n, why: `all ${n} values are equal (${values[0]}): resampling cannot vary the mean` };
+  if (!withCI) return { mean, ciLow: null, ciHigh: null, n, why: 'computed when the run finishes' };
+  const ci = bootstrapMeanCI(values, { seed: 12345 })!;
+  return { mean, ciLow: ci[0], ciHigh: ci[1], n };
+}
+
+/** Per-category tallies, sorted by category name. */
+function byCategory<T, C>(m: Map<string, T>, counts: (t: T) => C): (C & { category: string })[] {
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, t]) => ({ category, ...counts(t) }));
+}
+
+function tallyIn<T>(m: Map<string, T>, key: string, make: () => T): T {
+  let t = m.get(key);
+  if (!t) { t = make(); m.set(key, t); }
+  return t;
+}
+
 /** A rate with its Wilson 95% interval (null when nothing was counted). */
 export function rate(x: number, n: number): Rate {
   const ci = wilson(x, n);
@@ -64,6 +122,12 @@ class ArmTally {
   readonly latency: number[] = []; readonly ttft: number[] = []; readonly exec: number[] = [];
   refusal: RefusalTally | null = null;
   readonly refusalByCategory = new Map<string, RefusalTally>();
+  /** Samples with no `tests` error but an error from another scorer (counted once however many scorers failed). */
+  otherErrors = 0;
+  packages: PackageTally | null = null;
+  readonly packagesByCategory = new Map<string, PackageTally>();
+  choice: ChoiceTally | null = null;
+  readonly choiceByCategory = new Map<string, ChoiceTally>();
   constructor(readonly info: ArmInfo) {}
 }
 
@@ -97,6 +161,7 @@ export class MetricsAccumulator {
     if (s.latencyMs !== null) t.latency.push(s.latencyMs);
     if (s.ttftMs !== null) t.ttft.push(s.ttftMs);
     if (s.generationError) t.generationErrors++;
+    if (s.outcomes.some((o) => o.status === 'error') && !s.outcomes.some((o) => o.scorer === 'tests' && o.status === 'error')) t.otherErrors++;
     for (const o of s.outcomes) {
       if (o.scorer === 'tests') {
         if (o.durationMs !== null && o.status !== 'error') t.exec.push(o.durationMs);
@@ -116,6 +181,12 @@ export class MetricsAccumulator {
         let c = t.refusalByCategory.get(cat);
         if (!c) { c = new RefusalTally(); t.refusalByCategory.set(cat, c); }
         c.add(o.status, p?.expectation);
+      } else if (o.scorer === 'packages') {
+        (t.packages ??= new PackageTally()).add(o.status, o.value);
+        tallyIn(t.packagesByCategory, p?.category ?? '(none)', () => new PackageTally()).add(o.status, o.value);
+      } else if (o.scorer === 'choice') {
+        (t.choice ??= new ChoiceTally()).add(o.status);
+        tallyIn(t.choiceByCategory, p?.category ?? '(none)', () => new ChoiceTally()).add(o.status);
       }
     }
     // A generation error on a code problem is a 'tests' error outcome (stored so); nothing else to do.
@@ -132,7 +203,7 @@ export class MetricsAccumulator {
       const m: ModelMetrics = {
         arm: t.info.id, model: t.info.model, strategy: t.info.strategy,
         problems: t.problems.size, samples: t.samples, passed: t.passed, failed: t.failed, timeouts: t.timeouts,
-        errors: t.errors + (t.refusal?.errors ?? 0), generationErrors: t.generationErrors,
+        errors: t.errors + t.otherErrors, generationErrors: t.generationErrors,
         passAtK: passAtKs, tokensIn: t.spentIn ?? t.tokensIn, tokensOut: t.spentOut ?? t.tokensOut,
         cost: cost(t.info.model, t.spentIn ?? t.tokensIn, t.spentOut ?? t.tokensOut),
         latency: full ? percentiles(t.latency) : EMPTY, ttft: full ? percentiles(t.ttft) : EMPTY, exec: full ? percentiles(t.exec) : EMPTY,
@@ -144,6 +215,8 @@ export class MetricsAccumulator {
         };
         m.refusal = r;
       }
+      if (t.packages) m.packages = { ...t.packages.counts(full), byCategory: byCategory(t.packagesByCategory, (c) => c.counts(full)) };
+      if (t.choice) m.choice = { ...t.choice.counts(), byCategory: byCategory(t.choiceByCategory, (c) => c.counts()) };
       return m;
     });
   }

@@ -81,6 +81,7 @@ class AnthropicProvider implements Provider {
       raw, latencyMs: performance.now() - t0, ttftMs: undefined,
       tokensIn: r.usage?.input_tokens, tokensOut: r.usage?.output_tokens, tokensEstimated: r.usage ? undefined : true,
       finishReason: r.stop_reason ?? undefined, reasoning: reasoning || undefined, startedAt, finishedAt: new Date().toISOString(),
+      modelVersion: r.model || undefined,
     };
   }
 
@@ -95,12 +96,14 @@ class AnthropicProvider implements Provider {
     let tokensOut: number | undefined;
     let finish: string | undefined;
     let stopped = false;
+    let version: string | undefined;
     // An idle timeout ends this loop quietly (the SDK swallows the abort): withIdleTimeout then
     // fails the attempt, so the text so far is never taken for the reply.
     for await (const ev of s) {
       idle.reset(ev.type === 'content_block_delta' ? (ev.delta.type === 'text_delta' ? ev.delta.text : ev.delta.type === 'thinking_delta' ? ev.delta.thinking : '') : '');
       switch (ev.type) {
         case 'message_start':
+          version = ev.message.model || undefined;
           tokensIn = ev.message.usage?.input_tokens;
           tokensOut = ev.message.usage?.output_tokens;
           break;
@@ -129,6 +132,7 @@ class AnthropicProvider implements Provider {
       tokensIn: tokensIn ?? estimateTokens(JSON.stringify(body.messages)), tokensOut: tokensOut ?? estimateTokens(raw),
       tokensEstimated: tokensIn === undefined || tokensOut === undefined ? true : undefined,
       finishReason: finish, reasoning: reasoning || undefined, startedAt, finishedAt: new Date().toISOString(),
+      modelVersion: version,
     };
   }
 

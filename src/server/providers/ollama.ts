@@ -166,6 +166,7 @@ class OllamaProvider implements Provider {
       reasoning: reasoning || undefined,
       startedAt,
       finishedAt: new Date().toISOString(),
+      modelVersion: last.model || undefined,
     };
   }
 

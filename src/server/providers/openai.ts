@@ -133,7 +133,7 @@ class OpenAIProvider implements Provider {
       const raw = choice.message?.content ?? '';
       const t1 = performance.now();
       const g = this.result(raw, req, started, t1 - t0, undefined, r.usage, choice.finish_reason ?? undefined, mapLogprobs(choice.logprobs?.content));
-      return { ...g, reasoning: reasoningOf(choice.message) };
+      return { ...g, reasoning: reasoningOf(choice.message), modelVersion: r.model || undefined };
     }
     const s = await this.client.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
     let raw = '';
@@ -141,6 +141,7 @@ class OpenAIProvider implements Provider {
     let ttft: number | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | undefined;
+    let version: string | undefined;
     const logprobs: TokenLogprob[] = [];
     // An idle timeout ends this loop quietly (the SDK swallows the abort): withIdleTimeout then
     // fails the attempt, so the text so far is never taken for the reply.
@@ -150,6 +151,7 @@ class OpenAIProvider implements Provider {
       const d = c?.delta?.content;
       idle.reset(r + (d ?? ''));
       if (chunk.usage) usage = chunk.usage;
+      if (chunk.model) version = chunk.model;
       if (!c) continue;
       reasoning += r;
       if (d) {
@@ -161,7 +163,7 @@ class OpenAIProvider implements Provider {
     }
     if (finish === undefined && !raw) throw new MalformedReply('stream ended without content or finish_reason');
     const g = this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined);
-    return { ...g, reasoning: reasoning || undefined };
+    return { ...g, reasoning: reasoning || undefined, modelVersion: version };
   }
 
   private async completions(req: GenerateRequest, params: Record<string, unknown>, stream: boolean, idle: IdleTimer): Promise<Omit<Generation, 'completion'>> {
@@ -173,18 +175,20 @@ class OpenAIProvider implements Provider {
       const r = await this.client.completions.create(base, { signal: req.signal });
       const choice = r.choices?.[0];
       if (!choice) throw new MalformedReply('reply has no choices');
-      return this.result(choice.text ?? '', req, started, performance.now() - t0, undefined, r.usage, choice.finish_reason ?? undefined, mapLegacyLogprobs(choice.logprobs));
+      return { ...this.result(choice.text ?? '', req, started, performance.now() - t0, undefined, r.usage, choice.finish_reason ?? undefined, mapLegacyLogprobs(choice.logprobs)), modelVersion: r.model || undefined };
     }
     const s = await this.client.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
     let raw = '';
     let ttft: number | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | undefined;
+    let version: string | undefined;
     const logprobs: TokenLogprob[] = [];
     for await (const chunk of s) {
       const c = chunk.choices?.[0];
       idle.reset(c?.text);
       if (chunk.usage) usage = chunk.usage;
+      if (chunk.model) version = chunk.model;
       if (!c) continue;
       if (c.text) {
         if (ttft === undefined) ttft = performance.now() - t0;
@@ -193,7 +197,7 @@ class OpenAIProvider implements Provider {
       logprobs.push(...(mapLegacyLogprobs(c.logprobs) ?? []));
       if (c.finish_reason) finish = c.finish_reason;
     }
-    return this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined);
+    return { ...this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined), modelVersion: version };
   }
 
   private result(raw: string, req: GenerateRequest, started: Date, latencyMs: number, ttftMs: number | undefined, usage: OpenAI.CompletionUsage | undefined | null, finishReason: string | undefined, logprobs: TokenLogprob[] | undefined): Omit<Generation, 'completion'> {

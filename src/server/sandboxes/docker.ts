@@ -259,6 +259,23 @@ export class DockerSandbox extends WorkerPoolSandbox {
     return this.runtime;
   }
 
+  /** Per language used so far: the image with its registry digest (else its local image id). */
+  async describe(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [lang, p] of this.images) {
+      try {
+        const image = await p;
+        const info = await this.docker.getImage(image).inspect();
+        // A pulled image has a registry digest, the one to pin; a locally built one only its id.
+        const repo = info.RepoDigests?.[0];
+        out[lang] = repo ? `${image}@${repo.split('@')[1]}` : `${image}@${info.Id}`;
+      } catch (e) {
+        out[lang] = `unknown (${(e as Error).message.split('\n')[0]})`;
+      }
+    }
+    return out;
+  }
+
   /** What a timing measured in this sandbox depends on: the engine and the language's image. */
   async identity(lang: string): Promise<string> {
     const image = await this.image(lang);
@@ -474,6 +491,12 @@ export class MultiDockerSandbox implements Sandbox {
         void e.close().catch(() => undefined);
       }
     }
+  }
+
+  async describe(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const e of this.engines) for (const [lang, d] of Object.entries(await e.describe())) out[`${lang} (${e.display})`] = d;
+    return out;
   }
 
   async close(): Promise<void> {

@@ -59,6 +59,14 @@ CREATE TABLE IF NOT EXISTS spend (
   run_id TEXT NOT NULL, arm TEXT NOT NULL, model TEXT NOT NULL, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS spend_run ON spend (run_id);`,
   },
+  {
+    version: 6,
+    what: 'audit: who ran each run, config hash, Crucible version, model versions as the APIs reported them, sandbox image digests',
+    // Its own table (one JSON row per run) rather than a runs column: written when the run starts
+    // and again when it ends (model versions are only known from the replies).
+    sql: `
+CREATE TABLE IF NOT EXISTS run_audit (run_id TEXT PRIMARY KEY, audit TEXT NOT NULL);`,
+  },
 ];
 
 /** The newest schema this Crucible reads and writes. */

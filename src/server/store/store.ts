@@ -39,7 +39,8 @@ type Op =
   /** Schema-1 shape (and putSample): a sample with its `tests` verdict. */
   | { t: 'sample'; row: SampleRow }
   /** A sample and all its outcomes, applied together. */
-  | { t: 'scored'; sample: SampleRecord; outcomes: OutcomeRecord[] };
+  | { t: 'scored'; sample: SampleRecord; outcomes: OutcomeRecord[] }
+  | { t: 'audit'; runId: string; audit: string };
 
 /** The database file is damaged: nothing reads or writes it. */
 export class StoreDamagedError extends Error {
@@ -341,6 +342,9 @@ export class Store {
         }
         break;
       }
+      case 'audit':
+        db.run('INSERT OR REPLACE INTO run_audit (run_id, audit) VALUES (?, ?)', [op.runId, op.audit]);
+        break;
       default:
         throw new NewerSchemaError(file, SCHEMA_VERSION + 1); // an op this Crucible does not know
     }
@@ -625,6 +629,14 @@ export class Store {
   spendByArm(runId: string): { arm: string; model: string; tokens_in: number; tokens_out: number }[] {
     return this.all('SELECT arm, model, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out FROM spend WHERE run_id = ? GROUP BY arm, model', [runId]);
   }
+  /** A run's audit record (JSON: who, versions, hashes, digests); replaced whole on each write. */
+  putAudit(runId: string, audit: string): void { this.write({ t: 'audit', runId, audit }); }
+  /** Per arm, the model names the APIs reported in the run's replies (samples' meta.modelVersion). */
+  modelVersions(runId: string): { arm: string; version: string }[] {
+    return this.all(`SELECT DISTINCT COALESCE(arm, model) AS arm, json_extract(meta, '$.modelVersion') AS version FROM samples
+      WHERE run_id = ? AND json_valid(meta) AND json_extract(meta, '$.modelVersion') IS NOT NULL ORDER BY 1, 2`, [runId]);
+  }
+  runAudit(runId: string): string | undefined { return this.all<{ audit: string }>('SELECT audit FROM run_audit WHERE run_id = ?', [runId])[0]?.audit; }
   cached(key: string): CacheRow | undefined { return this.all<CacheRow>('SELECT * FROM cache WHERE key = ?', [key])[0]; }
 
   // ---- reads ----
@@ -685,6 +697,11 @@ export class Store {
     return this.all<ScoredOutcome>(`SELECT s.id AS sample_id, s.problem_id, COALESCE(s.arm, s.model) AS arm, s.model, s.idx, o.scorer,
       o.status, o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
       FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
+  }
+  /** The texts of the run's answers (the bias and similarity probes compare them). */
+  answerTexts(runId: string): { sample_id: string; problem_id: string; arm: string; idx: number; raw: string; completion: string }[] {
+    return this.all(`SELECT id AS sample_id, problem_id, COALESCE(arm, model) AS arm, idx, raw, completion FROM samples WHERE run_id = ?
+      ORDER BY problem_id, arm, idx`, [runId]);
   }
   /** Ids of the run's samples, optionally all but those with the given verdict. */
   sampleIds(runId: string, exceptStatus?: Verdict): Set<string> {

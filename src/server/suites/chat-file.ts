@@ -20,6 +20,8 @@ import { isAdvBenchHeader } from './advbench';
 import { isHarmBenchHeader } from './harmbench';
 import { isChatRecord } from './humaneval';
 import { isXSTestHeader } from './xstest';
+import { isFactsRecord } from './facts-file';
+import { isTruthfulQAHeader } from './truthfulqa';
 
 const CHAT_FILE = /\.(csv|jsonl)(\.gz)?$/i;
 const USED = new Set(['id', 'task_id', 'prompt', 'messages', 'category', 'expectation', 'should_refuse', 'label']);
@@ -143,11 +145,13 @@ export async function loadChatFile(spec: string): Promise<ChatProblem[] | null> 
     const recs = await readCsv(file);
     const cols = recs.length ? Object.keys(recs[0].value) : [];
     // Those suites take plain .csv paths only; a gzipped copy is read here, as any chat file.
-    if (!gz && (isXSTestHeader(cols) || isHarmBenchHeader(cols) || isAdvBenchHeader(cols))) return null;
+    if (!gz && (isXSTestHeader(cols) || isHarmBenchHeader(cols) || isAdvBenchHeader(cols) || isTruthfulQAHeader(cols))) return null;
+    if (recs.length && isFactsRecord(recs[0].value)) return null; // known-answer questions (facts-file.ts)
     return chatProblems(file, recs, suite, !gz);
   }
   const recs = await readJsonl(file);
   if (!recs.length || !isChatRecord(recs[0].value)) return null; // HumanEval-format (or empty): not ours
+  if (isFactsRecord(recs[0].value)) return null; // known-answer questions (facts-file.ts)
   // A line in a gzip file cannot be revealed in the editor.
   return chatProblems(file, recs, suite, !gz);
 }

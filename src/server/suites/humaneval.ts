@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { CodeProblem, SuiteSource } from '../plugins';
+import { isFactsRecord } from './facts-file';
 import { resolvePinned } from './download';
 
 export const HUMANEVAL = {
@@ -65,6 +66,7 @@ export const humanevalSuite: SuiteSource = {
       const file = path.resolve(spec);
       const recs = await readJsonl(file);
       if (recs.length && isChatRecord(recs[0].value)) return null; // a chat file: the chat-file suite's
+      if (recs.length && isFactsRecord(recs[0].value)) return null; // known-answer questions: facts-file's
       return fromRecords(file, recs, path.basename(file).replace(/\.jsonl(\.gz)?$/i, ''), 'python');
     }
     return null;
