@@ -173,7 +173,7 @@ export class Engine implements vscode.Disposable {
       prices: Object.keys(cfg.prices).length ? cfg.prices : undefined,
       suitePaths: await this.suitePaths(),
       plugins: [...this.pluginModules.keys(), ...workspacePlugins(this.output)],
-      strategies: cfg.strategies.length ? cfg.strategies : undefined,
+      strategies: cfg.strategies.length ? (cfg.strategies as Record<string, unknown>[]) : undefined,
     };
   }
 

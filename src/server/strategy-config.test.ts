@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBuiltins } from './builtins';
-import { registerStrategies, registerStrategiesFile } from './strategy-config';
+import { registerStrategies, registerStrategiesFile, strategySource } from './strategy-config';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crucible-strategies-'));
 const file = (name: string, text: string) => { const f = path.join(dir, name); writeFileSync(f, text); return f; };
@@ -56,4 +56,12 @@ test('a top-level list works; a built-in name, a bad YAML file and a wrong shape
   assert.throws(() => registerStrategies(p, [{ name: 'x', kinds: ['chat'], shots: 2 }], { source: 'setting crucible.strategies' }),
     /setting crucible.strategies: \[0\]: shots, reasoning and mode apply to code problems/);
   assert.throws(() => registerStrategiesFile(p, path.join(dir, 'missing.yaml')), /missing.yaml: cannot read \(ENOENT\)/);
+});
+
+test("crucible.yaml's strategies: as the engine gets them are reported with the file's lines", () => {
+  const f = file('crucible.yaml', 'suite: humaneval\nstrategies:\n  - name: ok\n  - name: bad\n    shots: many\n');
+  const p = createBuiltins();
+  assert.throws(() => registerStrategies(p, [{ name: 'ok' }, { name: 'bad', shots: 'many' }], strategySource({ strategiesFile: f })),
+    (e: Error) => e.message === `${f}:5: strategies[1].shots: must be a whole number from 0 to 20 (got "many")`);
+  assert.throws(() => registerStrategies(p, [{ name: 'x', user: '{{nope}}' }], strategySource({})), /^Error: setting crucible.strategies: \[0\].user: unknown variable \{\{nope\}\}/);
 });
