@@ -24,7 +24,7 @@ const TITLE = 'Crucible: Run Suite';
 
 // ---------------------------------------------------------------- pickers
 
-async function pickSuite(ctx: Ctx): Promise<string | undefined> {
+export async function pickSuite(ctx: Ctx): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { ref?: string; browse?: boolean };
   const quick = vscode.window.createQuickPick<Item>();
   quick.title = `${TITLE} (1/4)`;
@@ -80,7 +80,7 @@ async function pickSuite(ctx: Ctx): Promise<string | undefined> {
  * Models: several may be ticked; pressing Enter with none ticked takes the highlighted (or the first
  * matching) item, so "type reference, Enter" works as well as ticking with Space.
  */
-async function pickModels(ctx: Ctx, step: string, title = TITLE): Promise<string[] | undefined> {
+export async function pickModels(ctx: Ctx, step: string, title = TITLE): Promise<string[] | undefined> {
   type Item = vscode.QuickPickItem & { spec: string };
   const cfg = readConfig();
   const replays = await findReplayFiles();
@@ -133,7 +133,7 @@ async function pickModels(ctx: Ctx, step: string, title = TITLE): Promise<string
 }
 
 /** n defaults to the samples per task of the replay files picked (else 1), so Enter scores all of them. */
-async function askN(step: string, models: string[] = [], title = TITLE): Promise<number | undefined> {
+export async function askN(step: string, models: string[] = [], title = TITLE): Promise<number | undefined> {
   let n = 1, from = '';
   for (const m of models) {
     if (!m.startsWith('replay:')) continue;
@@ -149,7 +149,7 @@ async function askN(step: string, models: string[] = [], title = TITLE): Promise
   return v === undefined ? undefined : Number(v.trim());
 }
 
-async function askLimit(step: string): Promise<number | null | undefined> {
+export async function askLimit(step: string): Promise<number | null | undefined> {
   const v = await vscode.window.showInputBox({
     title: `${TITLE} (${step})`, prompt: 'How many problems? (blank = all)', value: '', placeHolder: 'all', ignoreFocusOut: true,
     validateInput: (s) => (s.trim() === '' || /^\s*[1-9]\d*\s*$/.test(s) ? null : 'A whole number, or blank for all problems'),
@@ -195,7 +195,7 @@ export async function startRun(ctx: Ctx, plan: RunPlan): Promise<void> {
  * Progress notification until the run ends, then the finish message. `before` is the summary known
  * before a resume was asked for: it is the old, finished state, not news about the resumed run.
  */
-async function follow(ctx: Ctx, runId: string, label: string, before?: RunSummary): Promise<void> {
+export async function follow(ctx: Ctx, runId: string, label: string, before?: RunSummary): Promise<void> {
   ResultsPanel.show(ctx, runId, { preserveFocus: true });
 
   const final = await vscode.window.withProgress(

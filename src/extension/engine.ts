@@ -36,6 +36,8 @@ export interface CrucibleConfig {
   prices: Record<string, { input: number; output: number }>;
   /** Ask before a run whose estimate is above this many USD (or unknown). */
   confirmAbove: number;
+  /** Prompt strategies defined in settings (checked by the engine, which reports mistakes). */
+  strategies: unknown[];
 }
 
 /** crucible.prices entries with usable numbers only (a typo must not become a price of 0). */
@@ -61,11 +63,12 @@ export function readConfig(): CrucibleConfig {
     models: (c.get<string[]>('models') ?? []).filter((m) => typeof m === 'string' && m.trim()).map((m) => m.trim()),
     prices: cleanPrices(c.get<unknown>('prices')),
     confirmAbove: Math.max(0, Number(c.get<number>('cost.confirmAbove') ?? 1) || 0),
+    strategies: Array.isArray(c.get<unknown>('strategies')) ? c.get<unknown[]>('strategies')! : [],
   };
 }
 
 /** Settings that are part of EngineInit: changing them needs an engine restart. */
-export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers', 'crucible.prices'];
+export const ENGINE_SETTINGS = ['crucible.dataDir', 'crucible.docker.images', 'crucible.docker.host', 'crucible.providers', 'crucible.prices', 'crucible.strategies'];
 
 export const LOCAL_SANDBOX_WARNING =
   'Crucible: the "local" sandbox runs model-generated code directly on this machine, without isolation. It can read, change or delete your files. Use "docker" or "bubblewrap" unless you trust the code.';
@@ -171,6 +174,7 @@ export class Engine implements vscode.Disposable {
       prices: Object.keys(cfg.prices).length ? cfg.prices : undefined,
       suitePaths: await this.suitePaths(),
       plugins: [...this.pluginModules.keys(), ...workspacePlugins(this.output)],
+      strategies: cfg.strategies.length ? (cfg.strategies as Record<string, unknown>[]) : undefined,
     };
   }
 

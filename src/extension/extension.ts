@@ -5,6 +5,7 @@ import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
 import * as cmd from './commands';
 import * as runCmd from './runCommands';
+import * as compare from './compare';
 import { runLabel, throttle } from './format';
 import { ResultsPanel } from './resultsPanel';
 import { SampleDocuments } from './sampleDocs';
@@ -72,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
   register('crucible.compareRuns', (node?: RunNode, all?: RunNode[]) => runCmd.compareRuns(ctx, node, all));
   register('crucible.openDatabase', () => runCmd.openDatabase(ctx));
   register('crucible.useWorkspaceDatabase', () => runCmd.useWorkspaceDatabase(ctx));
+  register('crucible.compareArms', (arg?: RunNode | string) => compare.compareArms(ctx, arg));
+  register('crucible.compareStrategies', () => compare.compareStrategies(ctx));
+  register('crucible.previewStrategies', () => compare.previewStrategies(ctx));
   register('crucible.clearApiKey', () => cmd.clearApiKey(ctx));
   register('crucible.refresh', async () => {
     ctx.invalidateSuiteFiles();

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { parseFromResultsWebview, type RunDetail, type ToResultsWebview } from '../protocol';
+import { parseFromResultsWebview, type CompareResult, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
 import { runLabel } from './format';
 
@@ -27,6 +27,17 @@ export class ResultsPanel implements vscode.Disposable {
   /** The detail last sent to the page: when the state holds a newer one (a tree fetched it), send that. */
   private shown: RunDetail | undefined;
 
+  /** A paired comparison shown under the run it compares (the Compare section); cleared when another run is shown. */
+  private compare: CompareResult | undefined;
+
+  /** Shows the run of a comparison with its Compare section (forest plot and verdicts). */
+  static showCompare(host: PanelHost, result: CompareResult): ResultsPanel {
+    const p = ResultsPanel.show(host, result.runs[0]);
+    p.compare = result;
+    void p.push(true);
+    return p;
+  }
+
   static isOpen(): boolean {
     return !!ResultsPanel.current;
   }
@@ -34,6 +45,7 @@ export class ResultsPanel implements vscode.Disposable {
   static show(host: PanelHost, runId: string, opts: { preserveFocus?: boolean } = {}): ResultsPanel {
     const cur = ResultsPanel.current;
     if (cur) {
+      if (cur.runId !== runId) cur.compare = undefined;
       cur.runId = runId;
       cur.panel.reveal(undefined, opts.preserveFocus);
       cur.push(true);
@@ -120,6 +132,7 @@ export class ResultsPanel implements vscode.Disposable {
       const msg: ToResultsWebview = { type: 'runDetail', detail };
       // Counted as shown only once the page has it (a hidden panel's message is dropped).
       if (await this.panel.webview.postMessage(msg)) this.shown = detail;
+      if (this.compare?.runs[0] === runId) await this.panel.webview.postMessage({ type: 'compare', compare: this.compare } satisfies ToResultsWebview);
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -82,6 +82,18 @@ export interface RunPlan {
    * recorded as they arrive, scored or not; cache hits cost nothing), not the tokens of its samples.
    */
   tracksSpend?: boolean;
+  /**
+   * Sampling parameters of the strategies the arms name, recorded by the engine when the run starts
+   * (so a resumed run and its figures keep them even if the strategy's definition changes later).
+   */
+  strategyParams?: Record<string, ArmParams>;
+  /**
+   * Progressive sampling: sample indices in stages (e.g. [1, 4, 16]; the last is n). After each
+   * stage the engine reports pass@k for every k ≤ n with intervals and the uplift from the stage before.
+   */
+  stages?: number[];
+  /** With stages: stop after a stage once every pair of arms differs significantly (see metrics/progressive.ts). */
+  earlyStop?: { alpha?: number };
 }
 
 /** A rate with its Wilson 95% interval; value and interval null when nothing was counted. */
@@ -487,7 +499,8 @@ export interface RunEstimate { problems: number; samples: number; models: ModelE
 export type ToResultsWebview =
   | { type: 'runDetail'; detail: RunDetail }
   | { type: 'sample'; sample: SampleDetail }
-  | { type: 'comparison'; comparison: RunComparison };
+  | { type: 'comparison'; comparison: RunComparison }
+  | { type: 'compare'; compare: CompareResult };
 export type FromResultsWebview =
   | { type: 'ready' }
   /** Open a problem of a run for one arm: its source and its first failing sample. */
@@ -553,8 +566,67 @@ export interface EngineInit {
   prices?: Record<string, { input: number; output: number }>;
   /** Extra suite files to list (workspace JSONL files). */
   suitePaths?: string[];
-  /** crucible.yaml's `strategies:` entries, passed as written (the strategies' side defines them). */
+  /**
+   * Prompt strategies defined as data (the `crucible.strategies` setting, crucible.yaml's `strategies:`),
+   * checked and registered by the engine (strategy-config.ts); `strategiesFile` names the file they
+   * came from (crucible.yaml), so a mistake is reported with its line.
+   */
   strategies?: Record<string, unknown>[];
+  strategiesFile?: string;
   /** Plugin modules (absolute paths) to load at start: from another extension's registerPlugin(…) or crucible.yaml's `plugins:`. */
   plugins?: string[];
+}
+
+/** One strategy's messages for one problem, shown before a run (the preview command). */
+export interface StrategyPreview {
+  strategy: string;
+  description: string | null;
+  /** The strategy's own sampling parameters (an arm's own ones still win). */
+  params: ArmParams;
+  messages: { role: string; content: string }[] | null;
+  /** Why no messages: the strategy cannot prompt this problem (kind, not enough few-shot examples, …). */
+  error: string | null;
+}
+export interface PreviewResult { suite: string; problemId: string; kind: 'code' | 'chat'; previews: StrategyPreview[] }
+
+// ---- paired comparison of arms (crucible compare, the Compare section of the results panel) ----
+
+/** Two arms on the same problems, paired per problem; diff = a − b of the mean per-problem pass rate. */
+export interface PairComparison {
+  a: string;
+  b: string;
+  /** Problems both arms have at least one scored sample of (the pairs). */
+  n_problems: number;
+  diff: number;
+  /** Paired bootstrap 95% interval over problems; null when it cannot be computed (say why: `ci_reason`). */
+  ci: [number, number] | null;
+  ci_reason?: string;
+  p_value: number;
+  /** McNemar exact (every pair has one sample per arm) or sign-flip permutation on per-problem differences. */
+  test: string;
+  /** Problems where a's pass rate is higher / lower / equal. */
+  wins: number;
+  losses: number;
+  ties: number;
+  /** Holm-adjusted p-value (all pairs of more than two arms); equal to p_value for one pair. */
+  p_adjusted: number;
+  /** p_adjusted < alpha. */
+  significant: boolean;
+  /** The comparison in words, e.g. "no significant difference (p = 0.41)". */
+  verdict: string;
+  /** The problems that went one way or the other (a's and b's pass rates). */
+  flipped: { problem: string; a: number; b: number }[];
+  seed: number;
+  resamples: number;
+}
+
+export interface CompareResult {
+  runs: string[];
+  scorer: string;
+  /** The arms compared, in order; with two runs an arm named in both is written run/arm. */
+  arms: string[];
+  alpha: number;
+  /** Problems left out of every pair because an arm had no scored sample of them. */
+  excluded: number;
+  pairs: PairComparison[];
 }

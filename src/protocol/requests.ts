@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  LatestResult, ProblemInfo, ProblemText, RunComparison, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  CompareResult, LatestResult, PreviewResult, ProblemInfo, ProblemText, RunComparison, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -31,6 +31,10 @@ export const DeleteRun = new RequestType<{ runId: string }, { deleted: true }, v
 
 /** Loads plugin modules into the engine (another extension's registerProvider(…) etc.); `kind` checks the module registered one of that kind. */
 export const LoadPlugins = new RequestType<{ modules: string[]; kind?: string }, { loaded: { module: string; registered: { kind: string; name: string }[] }[] }, void>('crucible/loadPlugins');
+/** Paired comparison of a run's arms (or of two runs over the same suite). */
+export const CompareArms = new RequestType<{ runs: string[]; arms?: string[]; scorer?: string }, CompareResult, void>('crucible/compareArms');
+/** Each strategy's messages for one problem, before a run. */
+export const PreviewMessages = new RequestType<{ suite: string; problemId?: string; strategies?: string[] }, PreviewResult, void>('crucible/previewMessages');
 
 // ---- notifications (engine → extension) ----
 export const SampleFinished = new NotificationType<SampleSummary>('crucible/sampleFinished');

@@ -13,6 +13,9 @@ import { CONFIG_FILE, findConfig, loadConfig, type LoadedConfig } from './config
 import { applyConfig, givenOptions, type FileExtras } from './config/options';
 import { configThresholds, evaluateThresholds, mergeThresholds, parseFailUnder, parseMaxSlipRate, thresholdKs, unknownArms, type Threshold } from './config/thresholds';
 import { Engine } from './engine';
+import { runCompare } from './commands/compare';
+import { runPreview } from './commands/preview';
+import { stageText } from './commands/stages';
 import { probeLines } from './commands/probes-summary';
 import { normalizePlan } from './engine/plan';
 import { resolveArms } from './engine/plan';
@@ -23,6 +26,7 @@ import { writeOutputs } from './report/write';
 import { runGrade } from './grade';
 import { runAgreement } from './commands/agreement';
 import { runArena } from './commands/arena';
+import { registerStrategiesFile } from './strategy-config';
 import { replayCounts } from './providers/replay';
 import { evalplusCounts, runRows, writeBigcodeGenerations, writeEvalPlusResults, writeHumanEvalResults } from './formats/export';
 import { readSamples } from './formats/samples';
@@ -38,6 +42,8 @@ Usage:
   crucible grade refusal FILE [--out OUT.jsonl]   label replies collected elsewhere (CSV/JSONL with prompt, completion)
   crucible agreement FILE --columns A,B[,C…] [--json]   agreement between annotators (κ, α, bootstrap CIs)
   crucible arena ratings FILE [--json]   Bradley–Terry ratings from battles (JSONL: model_a, model_b, winner)
+  crucible compare RUN [RUN2] [--arms A,B] [--scorer S] [--json]   paired comparison of arms (crucible compare --help)
+  crucible preview --suite S [--problem ID] [--strategy NAME…] [--strategies FILE.yaml]   each strategy's messages before a run
 
 Model specs: reference (canonical solutions) · openai:<model> · replay:<samples.jsonl>
 Options:
@@ -47,6 +53,9 @@ Options:
                       chat: xstest, harmbench, harmbench-test, harmbench-val, advbench, chat .csv/.jsonl
                       probes: library-hallu-bench, truthfulqa[@seed], questions .csv/.jsonl with answer, *.bias.yaml
   --arm <k=v,…>       an arm to compare: model=<spec>[,strategy=<name>][,id=<name>][,temperature=…][,top-p=…][,max-tokens=…][,seed=…]
+  --strategies <file> prompt strategies defined in a YAML/JSON file (a list, or a "strategies:" key)
+  --stages <list>     progressive sampling: sample indices in stages, e.g. 1,4,16 (the last is n)
+  --early-stop        with --stages: stop after a stage once every pair of arms differs (Bonferroni over stages)
   --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
   --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
   --model <spec>      model to evaluate; repeat for several                         [reference]
@@ -121,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'grade') return runGrade(rest);
   if (cmd === 'agreement') return runAgreement(rest);
   if (cmd === 'arena') return runArena(rest);
+  if (cmd === 'compare') return runCompare(rest);
+  if (cmd === 'preview') return runPreview(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
   let parsed;
   try {
@@ -136,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      strategies: { type: 'string' }, stages: { type: 'string' }, 'early-stop': { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false },
       config: { type: 'string' }, 'no-config': { type: 'boolean', default: false }, plugin: { type: 'string', multiple: true },
       'fail-under': { type: 'string', multiple: true }, 'max-slip-rate': { type: 'string', multiple: true },
@@ -198,6 +210,8 @@ async function main(argv: string[]): Promise<number> {
   // Plugins (the file's, then --plugin) join the built-ins before anything is looked up by name.
   const plugins = createBuiltins();
   await loadPlugins(plugins, [...(config?.config.plugins ?? []), ...(o.plugin ?? []).map((p) => path.resolve(p))]);
+  // Strategies from a file: checked before anything is opened, every mistake named with its line.
+  if (o.strategies) { try { registerStrategiesFile(plugins, o.strategies); } catch (e) { throw new UsageError((e as Error).message); } }
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const store = await Store.open(dbPath, { readOnly: false });
   // One writer per database; runs left running by a writer that died are marked failed here.
@@ -213,13 +227,14 @@ async function main(argv: string[]): Promise<number> {
     images: Object.keys(images).length ? images : undefined,
     providers: Object.keys(providers).length ? providers : undefined,
     owner: 'crucible CLI',
-    // Passed as written; the strategies' engine side gives them their meaning.
-    ...(config?.config.strategies ? { strategies: config.config.strategies } : {}),
+    // Checked and registered by the engine (strategy-config.ts), mistakes named with crucible.yaml's lines.
+    ...(config?.config.strategies ? { strategies: config.config.strategies, strategiesFile: config.file } : {}),
   });
   const stop = () => { engine.cancelAll().finally(() => { store.close(); process.exit(130); }); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    if (engine.strategyConfigError) throw new UsageError(engine.strategyConfigError);
     /** Builds the plan from the options, shows the cost estimate, and starts the run. */
     const startEval = async (): Promise<string> => {
       if (cmd !== 'eval') throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
@@ -267,6 +282,11 @@ async function main(argv: string[]): Promise<number> {
         temperature: num('temperature', o.temperature, true), maxTokens: int('max-tokens', o['max-tokens']), seed: o.seed === undefined ? undefined : (() => { const x = Number(o.seed); if (!Number.isInteger(x)) throw new UsageError(`--seed takes a whole number (got "${o.seed}")`); return x; })(),
         noCache: o['no-cache'], label: extras.label,
       };
+      if (o.stages !== undefined) {
+        plan.stages = o.stages.split(',').map((x) => { const v = Number(x.trim()); if (!Number.isInteger(v) || v < 1) throw new UsageError(`--stages takes increasing whole numbers, e.g. 1,4,16 (got "${o.stages}")`); return v; });
+        if (n === undefined) plan.n = plan.stages[plan.stages.length - 1];
+      }
+      if (o['early-stop']) { if (!plan.stages) throw new UsageError('--early-stop needs --stages'); plan.earlyStop = {}; }
       // pass@k of every k a threshold names is reported; thresholds naming no arm of the run are refused.
       plan.k = [...new Set([...plan.k, ...thresholdKs(thresholds)])].sort((a, b) => a - b);
       const armIds = resolveArms(normalizePlan(plan)).map((a) => a.id);
@@ -302,6 +322,7 @@ async function main(argv: string[]): Promise<number> {
     // Not a terminal (CI logs): a plain line per tenth of the run, and at least every 30 s.
     const plain = !tty ? plainProgress(first.total) : null;
     engine.on('sample', (s) => { if (s.runId === runId && s.status === 'passed') passed++; });
+    engine.on('stage', (e) => { if (e.runId === runId && !o.json) { bar?.stop(); console.log(stageText(e)); } });
     engine.on('progress', (r) => { if (r.id === runId) { bar?.update(r.done, { passed }); plain?.(r.done, passed); } });
     const summary = await engine.waitForRun(runId);
     bar?.update(summary.done, { passed });

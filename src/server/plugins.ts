@@ -254,11 +254,26 @@ export interface SuiteSource {
   load(spec: string, ctx: { dataDir: string; cacheDir: string }): Promise<Problem[] | null>;
 }
 
+/** What a strategy may look at besides its target: the run's problems (few-shot examples come from them). */
+export interface StrategyContext {
+  /** Every problem of the run, in suite order (the target among them). */
+  problems: readonly Problem[];
+}
+
 export interface Strategy {
   readonly name: string;
   /** The problem kinds it can prompt for. */
   readonly kinds: readonly ProblemKind[];
-  messages(problem: Problem): ChatMessage[];
+  /** One line for pickers and previews. */
+  readonly description?: string;
+  /** Sampling parameters of this strategy: above the run's, below an arm's own. */
+  readonly params?: SamplingParams;
+  messages(problem: Problem, ctx?: StrategyContext): ChatMessage[];
+  /**
+   * Splits a reply into the reasoning the strategy asked for and the answer to extract code from
+   * (reason-then-code): the reasoning is stored apart and never executed. Without it: all answer.
+   */
+  split?(raw: string): { reasoning: string | null; answer: string };
 }
 
 /** What a scorer judges: one response to one problem. */

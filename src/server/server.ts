@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetRun, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetRun, CompareArms, PreviewMessages, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -53,6 +53,9 @@ connection.onInitialize(async (params) => {
   engine.on('sample', (s) => send(SampleFinished, s));
   engine.on('progress', (r) => send(RunProgress, r));
   engine.on('finished', (r) => send(RunFinished, r));
+  // A mistake in the crucible.strategies setting is the user's to fix: shown as an error, not buried in a log.
+  const bad = engine.strategyConfigError;
+  if (bad) setTimeout(() => void connection.window.showErrorMessage(`Crucible: ${bad}`), 0);
   return { capabilities: {}, serverInfo: { name: 'crucible-engine', version: '0.1.0' } };
 });
 
@@ -79,6 +82,8 @@ handle(GetPlan, (e, p) => e.runPlan(p.runId));
 handle(EditRun, (e, p) => e.editRun(p.runId, { label: p.label, tags: Array.isArray(p.tags) ? p.tags.filter((x) => typeof x === 'string') : undefined }));
 handle(DeleteRun, async (e, p) => { await e.deleteRun(p.runId); return { deleted: true as const }; });
 registerAnnotationHandlers(connection, () => (annotations && store ? { annotations, store } : undefined));
+handle(CompareArms, (e, p) => e.compare(p.runs, { arms: p.arms, scorer: p.scorer }));
+handle(PreviewMessages, (e, p) => e.previewMessages(p.suite, p.problemId, p.strategies));
 
 async function shutdown(): Promise<void> {
   await engine?.dispose();

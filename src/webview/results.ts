@@ -18,6 +18,7 @@ import { renderHarm } from './harm';
 import { renderDashboards } from './dashboards';
 import { buildRows, cellSolved, DEFAULT_OPTIONS, dominantHint, errorKind, filterRows, groupFailures, type BrowseOptions, type Show, type Sort } from './browse';
 import { renderProbeSections, SECTIONS, type SectionContext } from './sections';
+import { renderCompare } from './sections/compare';
 
 const running = (d: RunDetail) => d.run.status === 'running' || d.run.status === 'queued';
 
@@ -340,6 +341,7 @@ onTheme();
 let pending: RunDetail | undefined;
 window.addEventListener('message', (ev: MessageEvent<ToResultsWebview>) => {
   const m = ev.data;
+  if (m && m.type === 'compare' && Array.isArray(m.compare?.pairs)) { renderCompare(document.body, m.compare); return; }
   if (!m || m.type !== 'runDetail' || !m.detail?.run || !Array.isArray(m.detail.problems)) return;
   const first = !pending;
   pending = m.detail;

@@ -3,15 +3,19 @@
 // catalog.ts (suites), pipeline.ts (generate → extract → score → store), schedule.ts, queries.ts.
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { parseAudit, resumeEntry, startAudit } from '../audit';
-import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunComparison, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
+import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunComparison, CompareResult, PreviewResult, RunDetail, RunEstimate, RunPlan, RunStatus, RunSummary, SampleDetail, SampleSummary, SuiteInfo } from '../../protocol';
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
+import { stageReport, type StageCounts, type StageReport } from '../metrics/progressive';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
+import { registerStrategies, strategySource } from '../strategy-config';
 import type { Plugins } from '../registry';
 import type { OutcomeRecord, RunRow, SampleRecord, Store } from '../store/store';
 import { problemToRow } from '../store/rows';
 import { Catalog } from './catalog';
+import { compareRuns, type CompareOptions } from './compare';
+import { previewStrategies } from './preview';
 import { runItem, type PipelineContext } from './pipeline';
 import { defaultLabel, newRunId, normalizePlan, parseModelSpec, parsePlan, recordableProviderConfig, resolveArms, type Arm } from './plan';
 import { mainOutcome, METRICS_FORMAT, Queries, sampleFacts } from './queries';
@@ -22,6 +26,8 @@ export { cacheKey } from './pipeline';
 
 export interface EngineEvents {
   sample: [SampleSummary];
+  /** Progressive sampling: a stage of the run has finished (see metrics/progressive.ts). */
+  stage: [{ runId: string; report: StageReport; stages: number[]; stopping: boolean }];
   progress: [RunSummary];
   finished: [RunSummary];
 }
@@ -37,6 +43,8 @@ interface Prepared {
 
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly active = new Map<string, ActiveRun>();
+  /** Why the strategies of the settings could not be registered (shown when a run names one). */
+  readonly strategyConfigError: string | null = null;
   readonly catalog: Catalog;
   readonly queries: Queries;
 
@@ -45,6 +53,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     // HumanEval is always listed; the behaviour suites when their data is here.
     this.catalog = new Catalog(plugins, { dataDir: init.dataDir ?? '', cacheDir: init.cacheDir }, ['humaneval', ...(init.suitePaths ?? [])], ['xstest', 'harmbench', 'advbench', 'library-hallu-bench', 'truthfulqa']);
     this.queries = new Queries(store, init.prices, (id) => this.active.get(id)?.acc, (name) => (plugins.languages.has(name) ? plugins.languages.get(name) : undefined));
+    if (init.strategies?.length) {
+      try { registerStrategies(plugins, init.strategies, strategySource(init)); }
+      catch (e) { this.strategyConfigError = (e as Error).message; }
+    }
     // Runs left 'running' by a process that died are marked failed by the store when a writer next
     // takes its lock (only then is it sure that no live process is still running them).
   }
@@ -60,6 +72,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   getRun(runId: string): RunDetail { return this.queries.getRun(runId); }
   getSample(sampleId: string): SampleDetail { return this.queries.getSample(sampleId); }
   latestResults(file: string): LatestResult[] { return this.queries.latestResults(file); }
+  compare(runIds: string[], opts: CompareOptions = {}): CompareResult { return compareRuns(this.store, runIds, opts); }
   /** Bias pairs and cross-model similarity of a run (also in getRun's detail). */
   probes(runId: string): RunProbes { return this.queries.probes(runId); }
   compareRuns(runIds: string[]): RunComparison { return this.queries.compareRuns(runIds); }
@@ -104,12 +117,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ---------- runs ----------
   async estimateRun(plan: RunPlan): Promise<RunEstimate> {
-    const norm = normalizePlan(plan);
+    const norm = this.withStrategyParams(normalizePlan(plan));
     const problems = await this.catalog.select(norm);
     const arms = resolveArms(norm);
     const models = arms.map((arm) => {
       const strategyOf = (p: Problem) => this.strategyFor(arm, p.kind ?? 'code');
-      const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p), arm.params.maxTokens, this.init.prices);
+      const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p, { problems }), arm.params.maxTokens, this.init.prices);
       return { ...e, model: arm.id };
     });
     const dollars = models.some((m) => m.dollars === null) ? null : models.reduce((a, m) => a + m.dollars!, 0);
@@ -126,7 +139,35 @@ export class Engine extends EventEmitter<EngineEvents> {
     norm.providerConfig = recordableProviderConfig(this.init.providers);
     norm.tracksSpend = true;
     const problems = await this.catalog.select(norm);
-    return this.launch(norm, problems, null, false, opts.configFile);
+    return this.launch(this.withStrategyParams(norm), problems, null, false, opts.configFile);
+  }
+
+  /** Records the sampling parameters of the strategies the arms name (see RunPlan.strategyParams). */
+  private withStrategyParams(plan: RunPlan): RunPlan {
+    const out: NonNullable<RunPlan["strategyParams"]> = {};
+    for (const a of plan.arms ?? []) {
+      if (!a.strategy) continue;
+      const p = this.strategy(a.strategy, a.id ?? a.model).params;
+      if (p && Object.keys(p).length) out[a.strategy] = { ...p };
+    }
+    return Object.keys(out).length ? { ...plan, strategyParams: out } : plan;
+  }
+
+  /** A registered strategy, or an error that says what is known (and why settings' strategies are missing). */
+  private strategy(name: string, armId: string): Strategy {
+    if (!this.plugins.strategies.has(name)) {
+      const why = this.strategyConfigError ? `; the configured strategies could not be read:\n${this.strategyConfigError}` : '';
+      throw new Error(`arm ${armId}: unknown strategy "${name}" (known: ${this.plugins.strategies.names().join(', ')})${why}`);
+    }
+    return this.plugins.strategies.get(name);
+  }
+
+  /**
+   * Each strategy's messages for one problem of a suite, before any run: every registered strategy
+   * that prompts the problem's kind, or the ones named. Problems a strategy cannot prompt say why.
+   */
+  previewMessages(suite: string, problemId?: string, names?: string[]): Promise<PreviewResult> {
+    return previewStrategies(this.plugins, this.catalog, suite, problemId, names, (n) => this.strategy(n, 'preview'));
   }
 
   /**
@@ -146,7 +187,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private strategyFor(arm: Arm, kind: ProblemKind): Strategy {
     const name = arm.strategy ?? this.plugins.defaults.strategy[kind];
     if (!name) throw new Error(`no strategy prompts ${kind} problems (arm ${arm.id})`);
-    const s = this.plugins.strategies.get(name);
+    const s = this.strategy(name, arm.id);
     if (!s.kinds.includes(kind)) throw new Error(`strategy "${name}" (arm ${arm.id}) cannot prompt ${kind} problems; it prompts ${s.kinds.join(', ')}`);
     return s;
   }
@@ -272,6 +313,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     let status: RunStatus = 'completed';
     let error: string | null = null;
     const scorers: Scorer[] = [];
+    const stageReports: StageReport[] = [];
+    let stoppedEarly: number | null = null;
     const progress = new Progress(keep.size, 200, () => {
       this.store.putRun({ ...row, status: 'running', done: progress.done, wall_ms: wallBefore + performance.now() - t0 });
       this.emit('progress', this.runSummary(row.id, false));
@@ -309,7 +352,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       const ctx: PipelineContext = {
         runId: row.id, store: this.store, providers: r.providers,
-        strategyFor: (arm, p) => r.strategies.get(`${arm.id}\0${p.kind ?? 'code'}`)!,
+        strategyFor: (arm, p) => r.strategies.get(`${arm.id}\0${p.kind ?? 'code'}`)!, problems: r.problems,
         scorers: byKind, genGate: new Semaphore(Math.max(1, r.plan.concurrency ?? 8)), noCache: r.plan.noCache ?? false,
         done: keep, signal,
         language: (name) => (this.plugins.languages.has(name) ? this.plugins.languages.get(name) : undefined),
@@ -320,14 +363,27 @@ export class Engine extends EventEmitter<EngineEvents> {
           progress.tick();
         },
       };
-      function* items() {
+      function* items(from: number, to: number) {
         for (const problem of r.problems) for (const arm of r.arms) {
-          for (let i = 0; i < samplesOf(problem, arm, r.plan.n, r.providers); i++) yield () => runItem(ctx, problem, arm, i);
+          // A samples file may hold fewer than n samples for a task: it is scored over those it has.
+          const cap = Math.min(to, samplesOf(problem, arm, r.plan.n, r.providers));
+          for (let i = from; i < cap; i++) yield () => runItem(ctx, problem, arm, i);
         }
       }
       // Twice what the gates let through at once: every gate stays busy, nothing else is in memory.
       const width = 2 * (ctx.genGate.limit + [...made.values()].reduce((a, s) => a + s.gate.limit, 0));
-      const failure = await runAll(items(), width);
+      // Progressive sampling runs sample indices stage by stage and reports after each one.
+      const stages = r.plan.stages?.length ? r.plan.stages : [r.plan.n];
+      let failure: Error | null = null;
+      for (let si = 0, from = 0; si < stages.length && !failure && !signal.aborted; from = stages[si], si++) {
+        failure = await runAll(items(from, stages[si]), width);
+        if (failure || signal.aborted || !r.plan.stages?.length) break;
+        const report = this.stageOf(row.id, r, si, stages);
+        const stopping = !!r.plan.earlyStop && report.settled && si < stages.length - 1;
+        stageReports.push(report);
+        this.emit('stage', { runId: row.id, report, stages, stopping });
+        if (stopping) { stoppedEarly = stages[si]; break; }
+      }
       if (failure) { status = 'failed'; error = failure.message; }
       if (signal.aborted && status !== 'failed') status = 'cancelled';
     } catch (e) {
@@ -342,8 +398,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         const metrics = this.queries.computeMetrics(row.id, true);
         if (this.store.failed) throw this.store.failed;
         this.store.putRun({
-          ...row, status, error, done: progress.done, wall_ms: wallBefore + performance.now() - t0, finished_at: new Date().toISOString(),
-          metrics: JSON.stringify({ format: METRICS_FORMAT, metrics }),
+          // A run stopped early by its sequential rule is complete with fewer samples than planned.
+          ...row, total: stoppedEarly !== null ? progress.done : row.total, status, error, done: progress.done, wall_ms: wallBefore + performance.now() - t0, finished_at: new Date().toISOString(),
+          metrics: JSON.stringify({ format: METRICS_FORMAT, metrics, ...(stageReports.length ? { stages: stageReports, stoppedEarly } : {}) }),
         });
       } catch (e) {
         // The store itself failed (disk full, …): the run's row could not be finished; say why.
@@ -358,6 +415,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('progress', summary);
       this.emit('finished', summary);
     }
+  }
+
+  /** Per arm and problem, the scored samples among the first n indices and how many passed their tests. */
+  private stageOf(runId: string, r: Prepared, si: number, stages: number[]): StageReport {
+    const n = stages[si];
+    const rows = this.store.scoredOutcomes(runId).filter((o) => o.idx < n && o.status !== 'error' && o.value !== null);
+    const scorer = 'tests'; // pass@k counts passes: the tests scorer's verdicts
+    const counts: StageCounts = r.arms.map((a) => ({ arm: a.id, problems: new Map() }));
+    for (const o of rows) {
+      if (o.scorer !== scorer) continue;
+      const m = counts.find((c) => c.arm === o.arm)?.problems;
+      if (!m) continue;
+      const t = m.get(o.problem_id) ?? { n: 0, c: 0 };
+      t.n++; t.c += o.value!;
+      m.set(o.problem_id, t);
+    }
+    return stageReport(si, stages, counts, r.problems.map((p) => p.id), { alpha: r.plan.earlyStop?.alpha });
   }
 
   /** Adds what is only known at the end: the model versions the APIs reported, the sandbox images. */

@@ -16,6 +16,8 @@ export interface PipelineContext {
   providers: Map<string, Provider>;
   /** The strategy an arm uses for a problem (resolved by kind at plan time). */
   strategyFor(arm: Arm, problem: Problem): Strategy;
+  /** The run's problems, for strategies that look at more than their target (few-shot). */
+  problems: readonly Problem[];
   /** Scorers per problem kind, each with its own concurrency gate. */
   scorers: Map<string, { scorer: Scorer; gate: Semaphore }[]>;
   genGate: Semaphore;
@@ -61,7 +63,8 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
   // ---- generate ----
   let gen: Generation;
   let cached = false;
-  const messages = ctx.strategyFor(arm, problem).messages(problem);
+  const strategy = ctx.strategyFor(arm, problem);
+  const messages = strategy.messages(problem, { problems: ctx.problems });
   // Not abortable on purpose: on cancel the queue drains in O(n), each item returning at once.
   const release = await ctx.genGate.acquire();
   try {
@@ -103,7 +106,10 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
   }
 
   // ---- extract, score ----
-  const { completion, ...extraction } = extract(problem, gen, problem.kind === 'chat' ? undefined : ctx.language?.(problem.language));
+  // Reason-then-code: the reasoning the strategy asked for is kept apart and never searched for code.
+  const parts = strategy.split?.(gen.raw);
+  const answer = parts ? { ...gen, raw: parts.answer } : gen;
+  const { completion, ...extraction } = extract(problem, answer, problem.kind === 'chat' ? undefined : ctx.language?.(problem.language));
   const outcomes: OutcomeRecord[] = [];
   for (const { scorer, gate } of scorers) {
     const rel = await gate.acquire();
@@ -114,7 +120,7 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
         // A whole program (EvalPlus solution, bigcode generation) replaces the prompt instead of following it.
         // The prompt stays known to harnesses that run the canonical solution too (EvalPlus: referencePrompt).
         const scored = gen.wholeProgram && problem.kind !== 'chat' ? { ...problem, prompt: '', labels: { ...problem.labels, referencePrompt: problem.prompt } } : problem;
-        s = await scorer.score({ problem: scored, raw: gen.raw, completion, signal: ctx.signal });
+        s = await scorer.score({ problem: scored, raw: answer.raw, completion, signal: ctx.signal });
       } catch (e) {
         s = { status: 'error', detail: `${scorer.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e) };
       }
@@ -133,7 +139,7 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
   const sample: SampleRecord = {
     ...base, raw, completion, tokens_in: tokensIn ?? null, tokens_out: tokensOut ?? null, ttft_ms: ttftMs ?? null,
     latency_ms: latencyMs, retries: retries ?? 0, created_at: new Date().toISOString(),
-    meta: JSON.stringify({ ...rest, ...extraction, messages, strategy: ctx.strategyFor(arm, problem).name, cached }),
+    meta: JSON.stringify({ ...rest, ...extraction, messages, strategy: strategy.name, params: arm.params, ...(parts ? { strategyReasoning: parts.reasoning } : {}), cached }),
   };
   await store(ctx, sample, outcomes, problem);
 }

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { PLAN_VERSION, type ArmParams, type ArmSpec, type RunPlan } from '../../protocol';
+import { checkStages } from '../metrics/progressive';
 
 /** An arm as the engine runs it: id, model spec, strategy (null: by problem kind), parameters. */
 export interface Arm { id: string; model: string; strategy: string | null; params: ArmParams }
@@ -39,7 +40,10 @@ function armId(spec: ArmSpec, params: ArmParams): string {
   return [spec.model, spec.strategy, p.join(',')].filter(Boolean).join(' · ');
 }
 
-/** The plan's arms: `arms` as given, else one default arm per model. Run-level parameters apply to every arm unless it sets its own. */
+/**
+ * The plan's arms: `arms` as given, else one default arm per model. Parameters: the run's, then the
+ * arm's strategy's own (as recorded in `plan.strategyParams` when the run started), then the arm's own.
+ */
 export function resolveArms(plan: RunPlan): Arm[] {
   const run = paramsOf(plan);
   const specs: ArmSpec[] = plan.arms?.length ? plan.arms : plan.models.map((model) => ({ model }));
@@ -47,7 +51,8 @@ export function resolveArms(plan: RunPlan): Arm[] {
     const own = paramsOf(s.params);
     // A default arm (no strategy, no own parameters) is named by its model alone, as before arms existed.
     const id = s.id ?? (s.strategy || Object.keys(own).length ? armId(s, own) : s.model);
-    return { id, model: s.model, strategy: s.strategy ?? null, params: { ...run, ...own } };
+    const strat = s.strategy ? paramsOf(plan.strategyParams?.[s.strategy]) : {};
+    return { id, model: s.model, strategy: s.strategy ?? null, params: { ...run, ...strat, ...own } };
   });
   const seen = new Set<string>();
   for (const a of arms) {
@@ -77,7 +82,7 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   }
   const models = arms?.length ? [...new Set(arms.map((a) => a.model))] : plan.models;
   if (!Array.isArray(models) || models.length === 0) throw new Error('plan.models needs at least one model');
-  const n = plan.n ?? 1;
+  const n = plan.n ?? plan.stages?.[plan.stages.length - 1] ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new Error(`plan.n must be an integer from 1 to 10000 (got ${plan.n})`);
   const k = [...new Set(plan.k?.length ? plan.k : [1])].sort((a, b) => a - b);
   for (const x of k) if (!posInt(x)) throw new Error(`plan.k values must be positive integers (got ${x})`);
@@ -90,6 +95,12 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   if (plan.scorers !== undefined && (typeof plan.scorers !== 'object' || plan.scorers === null || Array.isArray(plan.scorers))) {
     throw new Error('plan.scorers maps scorer names to their options, e.g. { "refusal": {} }');
   }
+  if (plan.stages !== undefined && plan.stages !== null) {
+    const st = checkStages(plan.stages);
+    if (plan.n !== undefined && st[st.length - 1] !== n) throw new Error(`plan.stages must end at plan.n (${n}); got ${JSON.stringify(st)}`);
+  }
+  if (plan.earlyStop && !plan.stages) throw new Error('plan.earlyStop needs plan.stages');
+  if (plan.earlyStop?.alpha !== undefined && !(plan.earlyStop.alpha > 0 && plan.earlyStop.alpha < 1)) throw new Error(`plan.earlyStop.alpha must be between 0 and 1 (got ${plan.earlyStop.alpha})`);
   const out: RunPlan = {
     ...plan, version: PLAN_VERSION, models, n, k, timeoutMs: plan.timeoutMs ?? undefined, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined,
   };

@@ -9,7 +9,7 @@ import { percentiles, wilson } from '../metrics/stats';
 import { parseFailure, withoutMarkers } from '../languages/failure';
 import type { Language } from '../plugins';
 import { curveKs, distribution, passAtKCurve, sharedEdges } from '../metrics/dashboard';
-import { pairedDelta, type Cell } from '../metrics/compare';
+import { pairedDelta, type Cell } from '../metrics/run-delta';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;

@@ -5,6 +5,7 @@ import type { Strategy } from '../plugins';
 export const completeFunction: Strategy = {
   name: 'complete-function',
   kinds: ['code'],
+  description: 'the whole function, signature included, in one fenced block (the default)',
   messages(problem) {
     if (problem.kind === 'chat') throw new Error(`complete-function: ${problem.id} is a chat problem`);
     return [
