@@ -54,7 +54,11 @@ export async function runItem(ctx: PipelineContext, problem: Problem, arm: Arm, 
   const id = sampleId(ctx.runId, arm.id, problem.id, idx);
   if (ctx.done.has(id) || ctx.signal.aborted) return;
   const provider = ctx.providers.get(arm.model)!;
-  const scorers = (ctx.scorers.get(problem.kind ?? 'code') ?? []).filter((s) => s.scorer.appliesTo?.(problem) ?? true);
+  // A problem that names its scorers (a probe suite: packages, choice) is judged by those alone: the kind's
+  // defaults (refusal for chat) would add outcomes that mean nothing for it and take the sample's headline.
+  const asked = problem.scorers?.length ? new Set(problem.scorers) : null;
+  const scorers = (ctx.scorers.get(problem.kind ?? 'code') ?? [])
+    .filter((s) => (s.scorer.appliesTo?.(problem) ?? true) && (!asked || asked.has(s.scorer.name)));
   const base: SampleRecord = {
     id, run_id: ctx.runId, problem_id: problem.id, arm: arm.id, model: arm.model, idx, raw: '', completion: '',
     tokens_in: null, tokens_out: null, ttft_ms: null, latency_ms: null, retries: 0, created_at: '', meta: null,
