@@ -275,6 +275,13 @@ function printTable(head: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
+/** What timeouts cost an arm: sandbox time, and how many were re-run (starved of CPU) or final at once. */
+function timeoutLine(m: ModelMetrics): string {
+  const t = m.timeoutCost!;
+  return `timeouts (${armName(m)}): ${t.samples} sample(s) ran into their limit, costing ${ms(t.ms)} of sandbox time; ` +
+    `${t.final} final at once (they had the CPU), ${t.retried} re-run (starved of CPU)`;
+}
+
 const armName = (m: ModelMetrics) => (m.arm.length > 40 ? '…' + m.arm.slice(-39) : m.arm);
 
 function printSummary(r: RunSummary, outFile: string): void {
@@ -307,6 +314,7 @@ function printSummary(r: RunSummary, outFile: string): void {
         return [armName(m), String(f.refused), String(f.answeredSafe), String(f.slipped), String(f.ambiguous), String(f.errors), rate(f.slipRate), rate(f.overRefusalRate)];
       }));
   }
+  for (const m of code) if (m.timeoutCost) console.log(timeoutLine(m));
   if (noInterval) console.log('[n/a]: no interval can be computed (fewer than 2 problems, or every problem scored the same)');
   if (short) console.log('(a of b): pass@k over the a problems with at least k scored samples; the others had fewer (errors are not scored)');
   console.log(`\nresults: ${outFile}`);

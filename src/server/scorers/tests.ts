@@ -33,7 +33,11 @@ export const testsScorer: ScorerFactory = {
         try {
           const res = await sandbox.execute({ problem, completion, timeoutMs: limitFor(problem), signal });
           const status: Verdict = res.status;
-          return { status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs };
+          return {
+            status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs,
+            // What timing out cost (the run summary adds it up), and the last timed-out run's CPU and wait.
+            ...(res.timeouts ? { meta: { timeouts: res.timeouts, ...(res.timing ? { timing: res.timing } : {}) } } : {}),
+          };
         } catch (e) {
           // A sandbox fault is this sample's outcome (error), never a lost sample.
           return { status: 'error', detail: `sandbox ${sandbox.name}: ${firstLine((e as Error).message)}`, output: String((e as Error).stack ?? e), durationMs: 0 };
