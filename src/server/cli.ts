@@ -11,6 +11,7 @@ import { createBuiltins } from './builtins';
 import { Engine } from './engine';
 import { runGrade } from './grade';
 import { replayCounts } from './providers/replay';
+import { parseDockerHost, type DockerHostSpec } from './sandboxes/docker';
 import { Store } from './store/store';
 
 const HELP = `crucible — evaluate LLMs on code, in a sandbox
@@ -36,6 +37,9 @@ Options:
   --limit <int>       only the first N problems
   --problems <ids>    only these problem ids (comma-separated)
   --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
+  --docker-host <spec>  a Docker engine to run samples on; repeat for a fleet (spread, a dead one drained):
+                      unix:///path · tcp://host:2376,certs=<dir with ca.pem cert.pem key.pem> ·
+                      ssh://user@host[:port][,identity=<key>][,known-hosts=<file>]   [$CRUCIBLE_DOCKER_HOSTS, else DOCKER_HOST]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
   --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
   --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
@@ -50,6 +54,10 @@ Options:
 Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
 
 class UsageError extends Error {}
+
+function dockerHostSpec(text: string): DockerHostSpec {
+  try { return parseDockerHost(text); } catch (e) { throw new UsageError(`--docker-host: ${(e as Error).message}`); }
+}
 
 /** "--arm model=openai:gpt-4o,strategy=complete-function,temperature=0.2,id=gpt4o-t02" → an arm. */
 function parseArm(text: string): ArmSpec {
@@ -91,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
       suite: { type: 'string', multiple: true }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
       arm: { type: 'string', multiple: true }, scorer: { type: 'string', multiple: true }, judge: { type: 'string' },
       n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
-      sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, timeout: { type: 'string' },
+      sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, 'docker-host': { type: 'string', multiple: true }, timeout: { type: 'string' },
       'timeout-factor': { type: 'string' }, 'timeout-floor': { type: 'string' },
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
@@ -140,6 +148,7 @@ async function main(argv: string[]): Promise<number> {
     dataDir: process.env.CRUCIBLE_DATA_DIR,
     cacheDir: path.join(path.dirname(dbPath), 'cache'),
     images: o.image ? { python: o.image } : undefined,
+    sandboxes: o['docker-host']?.length ? { docker: { dockerHosts: o['docker-host'].map(dockerHostSpec) } } : undefined,
     providers: o['base-url'] ? { openai: { baseURL: o['base-url'] } } : undefined,
   });
   const stop = () => { engine.cancelAll().finally(() => { store.close(); process.exit(130); }); };
