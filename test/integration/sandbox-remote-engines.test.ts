@@ -65,7 +65,7 @@ describe('remote Docker engines: TLS and SSH', { skip: canStart ? false : 'needs
     assert.throws(() => parseDockerHost('tcp://x:2376,certz=/a'), /unknown option "certz"/);
   });
 
-  it('a CLI run over local + TLS + SSH engines, the TLS one stopped mid-run: every sample scored exactly once', { timeout: 240_000 }, async () => {
+  it('a CLI run over local + TLS + SSH engines, the TLS one stopped mid-run: every sample scored exactly once', { timeout: 240_000 }, async (t) => {
     // 60 problems × 2 samples, each test sleeping 0.3 s, so the run outlives the stop.
     const suite = path.join(dir, 'toy.jsonl');
     writeFileSync(suite, Array.from({ length: 60 }, (_, i) => JSON.stringify({
@@ -79,6 +79,7 @@ describe('remote Docker engines: TLS and SSH', { skip: canStart ? false : 'needs
     child.stdout.on('data', (b) => { out += b; });
     child.stderr.on('data', (b) => { err += b; });
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); }); // a failed check must not leave the run going
 
     // Each engine gets containers: on the TLS one directly; on the first one both directly (a socket
     // bind-mounted for the worker) and through SSH (remote: attach, no socket mount).
