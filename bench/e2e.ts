@@ -153,7 +153,7 @@ async function editorRun(dir: string, samplesFile: string, n: number): Promise<{
   const finished = new Promise<RunSummary>((r) => { done = r; });
   conn.onNotification(RunFinished, (s) => done(s));
   conn.listen();
-  const init: EngineInit = { dbPath: path.join(dir, 'editor.db'), cacheDir: path.join(dir, 'cache') };
+  const init: EngineInit = { dbPath: path.join(dir, 'editor.db'), cacheDir: path.join(dir, 'cache'), dataDir: DATA };
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: init });
   await conn.sendNotification('initialized', {});
   await conn.sendRequest(StartRun, { suite: 'humaneval', models: [`replay:${samplesFile}`], n, k: [1], timeoutMs: LIMIT_S * 1000 });

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
-import { connectDocker, parseDockerHost, pingDocker } from '../../src/server/sandboxes/docker';
+import { closeDocker, connectDocker, parseDockerHost, pingDocker } from '../../src/server/sandboxes/docker';
 import { freePort, makeCerts, removeTree, run, startSshd, startTlsDockerd, tempDir, waitFor, type Daemon } from '../support/remote-engines';
 
 const FIRST = process.env.DOCKER_HOST ?? 'unix:///tmp/crucible-docker.sock';
@@ -38,7 +38,11 @@ describe('remote Docker engines: TLS and SSH', { skip: canStart ? false : 'needs
     sshd = startSshd(path.join(dir, 'ssh'), sshPort, FIRST);
     sshHost = `ssh://root@127.0.0.1:${sshPort},identity=${sshd.identity},known-hosts=${sshd.knownHosts}`;
     const viaSsh = connectDocker(sshHost).docker;
-    await waitFor(() => viaSsh.ping().then(() => true, () => false), 60_000, 'the engine over SSH');
+    try {
+      await waitFor(() => viaSsh.ping().then(() => true, () => false), 60_000, 'the engine over SSH');
+    } finally {
+      closeDocker(viaSsh); // an open SSH connection would keep this process alive after the tests
+    }
   });
 
   after(async () => {
@@ -60,8 +64,9 @@ describe('remote Docker engines: TLS and SSH', { skip: canStart ? false : 'needs
     await assert.rejects(connectDocker(`tcp://127.0.0.1:${tlsPort},certs=${other.client}`).docker.ping(), /self[- ]signed|unable to verify|certificate/i);
     assert.throws(() => connectDocker(`tcp://127.0.0.1:${tlsPort},certs=${path.join(dir, 'nowhere')}`), /TLS for Docker host .*cannot read .*ca\.pem.*ca\.pem, cert\.pem and key\.pem/);
     writeFileSync(path.join(dir, 'empty_known_hosts'), '');
-    await assert.rejects(connectDocker(`ssh://root@127.0.0.1:${sshPort},identity=${sshd!.identity},known-hosts=${path.join(dir, 'empty_known_hosts')}`).docker.ping(),
-      /host key of 127\.0\.0\.1:\d+ is not in .*empty_known_hosts \(add it: ssh-keyscan -p \d+ 127\.0\.0\.1/);
+    const unknown = connectDocker(`ssh://root@127.0.0.1:${sshPort},identity=${sshd!.identity},known-hosts=${path.join(dir, 'empty_known_hosts')}`).docker;
+    await assert.rejects(unknown.ping(), /host key of 127\.0\.0\.1:\d+ is not in .*empty_known_hosts \(add it: ssh-keyscan -p \d+ 127\.0\.0\.1/);
+    closeDocker(unknown);
     assert.throws(() => parseDockerHost('tcp://x:2376,certz=/a'), /unknown option "certz"/);
   });
 

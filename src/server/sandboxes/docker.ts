@@ -157,6 +157,8 @@ function sshAgent(opts: ConnectConfig): http.Agent {
   }));
   // Keep-alive: a channel (and its dial-stdio process) serves request after request.
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 4 });
+  // The connection is open until closeDocker: a process that is done must not be kept alive by it.
+  closers.set(agent, () => { agent.destroy(); void conn?.then((c) => c.end(), () => undefined); conn = undefined; });
   (agent as unknown as { createConnection: unknown }).createConnection = (_o: unknown, cb: (e: Error | null, s?: unknown) => void) => {
     connect().then((c) => c.exec('docker system dial-stdio', (err, stream) => {
       if (err) { cb(err); return; }
@@ -167,6 +169,14 @@ function sshAgent(opts: ConnectConfig): http.Agent {
     return undefined;
   };
   return agent;
+}
+
+const closers = new WeakMap<http.Agent, () => void>();
+
+/** Closes what a client keeps open (an SSH connection); a no-op for the others. */
+export function closeDocker(docker: Docker): void {
+  const agent = (docker.modem as unknown as { agent?: http.Agent }).agent;
+  if (agent) closers.get(agent)?.();
 }
 
 /** Builds a dockerode client for a DOCKER_HOST-style URL (or a fleet entry), and the URL to show in messages. */
@@ -516,6 +526,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
       const list = await this.docker.listContainers({ all: true, filters: { label: [`crucible.sandbox.id=${this.id}`] } });
       await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     } catch { /* engine gone: nothing more we can do */ }
+    closeDocker(this.docker);
   }
 }
 
