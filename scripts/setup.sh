@@ -27,7 +27,10 @@ step() {
 
 # Docker and bubblewrap (sandboxes), python3.11 (the local image is built from it), Chromium + ripgrep
 # (the browser and search for code-server), and what code-server's native modules build with.
-PACKAGES=(docker.io bubblewrap python3.11 chromium ripgrep
+# openssh-server, openssl and podman: the remote-engine tests (an engine over SSH, a TLS dockerd with
+# certificates made in the test, Podman's Docker API); their services are not started here (the
+# tests start their own on loopback).
+PACKAGES=(docker.io bubblewrap python3.11 chromium ripgrep openssh-server openssl podman
   build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
 
 apt_packages() {
@@ -37,7 +40,13 @@ apt_packages() {
   [[ $(id -u) -eq 0 ]] || { echo "missing Debian packages: ${missing[*]}; install them (as root): apt-get install ${missing[*]}"; return 1; }
   echo "installing: ${missing[*]}"
   apt-get update -qq || return
-  apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"
+  # No service starts on install (openssh-server would otherwise listen on port 22): the tests start
+  # their own daemons. Docker images ship this policy already; elsewhere it is added for the install.
+  local policy=/usr/sbin/policy-rc.d added='' rc=0
+  [[ -e $policy ]] || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; added=1; }
+  apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" || rc=$?
+  [[ -z $added ]] || rm -f "$policy"
+  return "$rc"
 }
 
 docker_engine() {

@@ -206,7 +206,15 @@ export interface ModelMetrics {
   latency: LatencyStats;
   /** Execution time in the sandbox, ms. */
   exec: LatencyStats;
+  /**
+   * What timeouts cost (absent when no sample timed out): samples that hit their limit at least once,
+   * the sandbox wall time of those attempts, how many were re-run because they were starved of CPU,
+   * and how many were final at once (they had the CPU and still ran out).
+   */
+  timeoutCost?: TimeoutCostSummary;
 }
+
+export interface TimeoutCostSummary { samples: number; ms: number; retried: number; final: number }
 
 export interface RunSummary {
   id: string;

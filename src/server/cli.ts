@@ -31,6 +31,7 @@ import { replayCounts } from './providers/replay';
 import { evalplusCounts, runRows, writeBigcodeGenerations, writeEvalPlusResults, writeHumanEvalResults } from './formats/export';
 import { readSamples } from './formats/samples';
 import { meanPassAtK } from './metrics/passk';
+import { parseDockerHost, type DockerHostSpec } from './sandboxes/docker';
 import { Store } from './store/store';
 
 const HELP = `crucible — evaluate LLMs on code, in a sandbox
@@ -71,6 +72,9 @@ Options:
   --limit <int>       only the first N problems
   --problems <ids>    only these problem ids (comma-separated)
   --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
+  --docker-host <spec>  a Docker engine to run samples on; repeat for a fleet (spread, a dead one drained):
+                      unix:///path · tcp://host:2376,certs=<dir with ca.pem cert.pem key.pem> ·
+                      ssh://user@host[:port][,identity=<key>][,known-hosts=<file>]   [$CRUCIBLE_DOCKER_HOSTS, else DOCKER_HOST]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
   --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
   --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
@@ -97,6 +101,10 @@ Exit codes: 0 ok · 1 a threshold failed · 2 bad input (flag, crucible.yaml, su
 Environment: CRUCIBLE_DATA_DIR (datasets folder), DOCKER_HOST, OPENAI_API_KEY.`;
 
 class UsageError extends Error {}
+
+function dockerHostSpec(text: string): DockerHostSpec {
+  try { return parseDockerHost(text); } catch (e) { throw new UsageError(`--docker-host: ${(e as Error).message}`); }
+}
 
 /** "--arm model=openai:gpt-4o,strategy=complete-function,temperature=0.2,id=gpt4o-t02" → an arm. */
 function parseArm(text: string): ArmSpec {
@@ -142,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
       suite: { type: 'string', multiple: true }, model: { type: 'string', multiple: true }, samples: { type: 'string' },
       arm: { type: 'string', multiple: true }, scorer: { type: 'string', multiple: true }, judge: { type: 'string' },
       n: { type: 'string' }, k: { type: 'string', default: '1' }, limit: { type: 'string' }, problems: { type: 'string' },
-      sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, timeout: { type: 'string' },
+      sandbox: { type: 'string', default: 'docker' }, image: { type: 'string' }, 'docker-host': { type: 'string', multiple: true }, timeout: { type: 'string' },
       'timeout-factor': { type: 'string' }, 'timeout-floor': { type: 'string' },
       concurrency: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, seed: { type: 'string' },
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
@@ -229,6 +237,7 @@ async function main(argv: string[]): Promise<number> {
     owner: 'crucible CLI',
     // Checked and registered by the engine (strategy-config.ts), mistakes named with crucible.yaml's lines.
     ...(config?.config.strategies ? { strategies: config.config.strategies, strategiesFile: config.file } : {}),
+    sandboxes: o['docker-host']?.length ? { docker: { dockerHosts: o['docker-host'].map(dockerHostSpec) } } : undefined,
   });
   const stop = () => { engine.cancelAll().finally(() => { store.close(); process.exit(130); }); };
   process.once('SIGINT', stop);
@@ -413,6 +422,13 @@ function printTable(head: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
+/** What timeouts cost an arm: sandbox time, and how many were re-run (starved of CPU) or final at once. */
+function timeoutLine(m: ModelMetrics): string {
+  const t = m.timeoutCost!;
+  return `timeouts (${armName(m)}): ${t.samples} sample(s) ran into their limit, costing ${ms(t.ms)} of sandbox time; ` +
+    `${t.final} final at once (they had the CPU), ${t.retried} re-run (starved of CPU)`;
+}
+
 const armName = (m: ModelMetrics) => (m.arm.length > 40 ? '…' + m.arm.slice(-39) : m.arm);
 
 function printSummary(r: RunSummary, outFile: string): void {
@@ -445,6 +461,7 @@ function printSummary(r: RunSummary, outFile: string): void {
         return [armName(m), String(f.refused), String(f.answeredSafe), String(f.slipped), String(f.ambiguous), String(f.errors), rate(f.slipRate), rate(f.overRefusalRate)];
       }));
   }
+  for (const m of code) if (m.timeoutCost) console.log(timeoutLine(m));
   if (noInterval) console.log('[n/a]: no interval can be computed (fewer than 2 problems, or every problem scored the same)');
   if (short) console.log('(a of b): pass@k over the a problems with at least k scored samples; the others had fewer (errors are not scored)');
   console.log(`\nresults: ${outFile}`);

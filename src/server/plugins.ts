@@ -154,6 +154,19 @@ export interface ExecResult {
   durationMs: number;
   /** Time of the run alone (no compile step, no sandbox overhead), when the sandbox knows it. */
   runMs?: number;
+  /** A run that hit its limit: the limit, the CPU it used, and how long it waited for a CPU (when the kernel says). */
+  timing?: { limitMs: number; cpuMs?: number; starvedMs?: number };
+  /** What timing out cost this sample (every attempt that hit its limit), and whether it was re-run. */
+  timeouts?: TimeoutCost;
+}
+
+export interface TimeoutCost {
+  /** Attempts that ran into their limit. */
+  attempts: number;
+  /** Wall time those attempts took, ms. */
+  ms: number;
+  /** Re-run because the first attempt was starved of CPU (else final at once: it had the CPU and still ran out). */
+  retried: boolean;
 }
 
 export interface Sandbox {

@@ -204,6 +204,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       const kinds = [...new Set(problems.map((p) => p.kind ?? 'code'))] as ProblemKind[];
       const strategies = new Map<string, Strategy>();
       for (const arm of arms) for (const k of kinds) strategies.set(`${arm.id}\0${k}`, this.strategyFor(arm, k));
+      // The sandbox starts now, while providers are made (a replay reads its file, an SDK loads) and
+      // the run is stored: its containers warm in parallel. A missing Docker engine is still an
+      // error before any sample.
+      const code = problems.filter((p) => p.kind !== 'chat');
+      let sandboxP: Promise<Sandbox> | null = null;
+      if (code.length) {
+        const languages = [...new Set(code.map((p) => (p as CodeProblem).language))];
+        for (const l of languages) this.plugins.languages.get(l); // fail early on an unknown language
+        const made = this.plugins.sandboxes.get(plan.sandbox!).create({
+          languages, concurrency: execConcurrency(),
+          // The engine's registry, so third-party languages reach the sandbox too.
+          config: { images: this.init.images ?? {}, languages: this.plugins.languages, ...(this.init.sandboxes?.[plan.sandbox!] ?? {}) },
+        });
+        sandboxP = made;
+        made.catch(() => undefined); // awaited below; until then a failure must not be an unhandled rejection
+        closers.push(async () => { const sb = await made.catch(() => null); await sb?.close(); });
+      }
       for (const model of new Set(arms.map((a) => a.model))) providers.set(model, await this.createProvider(model, plan, closers));
       // Scorers: each kind's defaults plus those the plan names, applied to the kinds they judge.
       const scorerNames = new Map<ProblemKind, string[]>();
@@ -218,20 +235,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const allScorers = [...new Set([...scorerNames.values()].flat())];
       plan = { ...plan, scorers: Object.fromEntries(allScorers.map((n) => [n, plan.scorers?.[n] ?? {}])) };
 
-      // The sandbox is made now when code will run, so a missing Docker engine is an immediate error.
-      const code = problems.filter((p) => p.kind !== 'chat');
-      let sandbox: Sandbox | null = null;
-      if (code.length) {
-        const languages = [...new Set(code.map((p) => (p as CodeProblem).language))];
-        for (const l of languages) this.plugins.languages.get(l); // fail early on an unknown language
-        sandbox = await this.plugins.sandboxes.get(plan.sandbox!).create({
-          languages, concurrency: execConcurrency(),
-          // The engine's registry, so third-party languages reach the sandbox too.
-          config: { images: this.init.images ?? {}, languages: this.plugins.languages, ...(this.init.sandboxes?.[plan.sandbox!] ?? {}) },
-        });
-        const sb = sandbox;
-        closers.push(() => sb.close());
-      }
+      const sandbox = sandboxP ? await sandboxP : null;
 
       let row: RunRow;
       if (existing) {

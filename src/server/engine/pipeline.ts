@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { extractCode } from '../extract/code';
 import type { Semaphore } from '../limits';
-import type { SampleFact } from '../metrics/aggregate';
+import { timeoutFact, type SampleFact } from '../metrics/aggregate';
 import type { Problem, ChatMessage, Generation, Language, Provider, SamplingParams, Scorer, Strategy } from '../plugins';
 import type { OutcomeRecord, SampleRecord, Store } from '../store/store';
 import { sampleId, type Arm } from './plan';
@@ -154,6 +154,6 @@ async function store(ctx: PipelineContext, sample: SampleRecord, outcomes: Outco
   ctx.finished(sample, outcomes, {
     problemId: problem.id, arm: sample.arm, generationError: outcomes.some((o) => o.label === 'generation'),
     latencyMs: sample.latency_ms, ttftMs: sample.ttft_ms, tokensIn: sample.tokens_in, tokensOut: sample.tokens_out,
-    outcomes: outcomes.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value })),
+    outcomes: outcomes.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value, timeouts: timeoutFact(o.scorer, o.meta) })),
   });
 }

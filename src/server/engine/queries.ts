@@ -3,7 +3,7 @@
 import type {
   ArmDashboard, Dashboard, Expectation, LatestResult, RunComparison, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
-import { aggregate, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
+import { aggregate, timeoutFact, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
 import { percentiles, wilson } from '../metrics/stats';
 import { parseFailure, withoutMarkers } from '../languages/failure';
@@ -316,7 +316,7 @@ export function* sampleFacts(rows: ScoredOutcome[]): Generator<SampleFact> {
     yield {
       problemId: r.problem_id, arm: r.arm, generationError: group.some((o) => o.label === 'generation'),
       latencyMs: r.latency_ms, ttftMs: r.ttft_ms, tokensIn: r.tokens_in, tokensOut: r.tokens_out,
-      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value })),
+      outcomes: group.map((o) => ({ scorer: o.scorer, status: o.status, durationMs: o.duration_ms, value: o.value, timeouts: timeoutFact(o.scorer, o.meta ?? null) })),
     };
   }
 }

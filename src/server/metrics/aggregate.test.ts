@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregate, passAtKSummary, rate, type ProblemFacts, type SampleFact } from './aggregate';
+import { aggregate, passAtKSummary, rate, timeoutFact, type ProblemFacts, type SampleFact } from './aggregate';
 
 const arm = { id: 'a', model: 'm', strategy: null };
 const code = (problemId: string, status: string, over: Partial<SampleFact> = {}): SampleFact => ({
@@ -67,4 +67,29 @@ test('refusal outcomes: slip rate over should-refuse prompts, over-refusal over 
 
 test('rate: nothing counted gives no value and no interval', () => {
   assert.deepEqual(rate(0, 0), { x: 0, n: 0, value: null, ciLow: null, ciHigh: null });
+});
+
+test('timeout cost: sandbox time of every timed-out attempt, re-run vs final at once; absent with no timeouts', () => {
+  const facts = new Map<string, ProblemFacts>([['p1', { kind: 'code' }], ['p2', { kind: 'code' }]]);
+  const t = (status: string, timeouts: { attempts: number; ms: number; retried: boolean }) =>
+    code('p1', status, { outcomes: [{ scorer: 'tests', status, durationMs: 5, timeouts }] });
+  const [m] = aggregate([arm], facts, [1], [
+    t('timeout', { attempts: 1, ms: 3010, retried: false }),
+    t('timeout', { attempts: 2, ms: 6020.4, retried: true }),
+    // Starved, re-run, and passed on the retry: its first attempt still cost a limit.
+    t('passed', { attempts: 1, ms: 3000, retried: true }),
+    code('p2', 'passed'),
+  ], true);
+  assert.deepEqual(m.timeoutCost, { samples: 3, ms: 12030, retried: 2, final: 1 });
+  assert.equal(m.timeouts, 2);
+  const [none] = aggregate([arm], facts, [1], [code('p1', 'passed'), code('p2', 'failed')], true);
+  assert.equal(none.timeoutCost, undefined);
+});
+
+test('timeoutFact reads only a tests outcome\'s meta.timeouts', () => {
+  assert.deepEqual(timeoutFact('tests', '{"timeouts":{"attempts":2,"ms":10,"retried":true},"timing":{}}'), { attempts: 2, ms: 10, retried: true });
+  assert.equal(timeoutFact('refusal', '{"timeouts":{"attempts":2,"ms":10,"retried":true}}'), undefined);
+  assert.equal(timeoutFact('tests', null), undefined);
+  assert.equal(timeoutFact('tests', 'not json'), undefined);
+  assert.equal(timeoutFact('tests', '{"judgeRaw":"x"}'), undefined);
 });

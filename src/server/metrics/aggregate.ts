@@ -15,7 +15,21 @@ export interface SampleFact {
   tokensIn: number | null;
   tokensOut: number | null;
   /** One per scorer that judged it. */
-  outcomes: { scorer: string; status: string; durationMs: number | null; value?: number | null }[];
+  outcomes: { scorer: string; status: string; durationMs: number | null; value?: number | null; timeouts?: TimeoutFact }[];
+}
+
+/** What timing out cost one sample (the `tests` scorer's meta.timeouts). */
+export interface TimeoutFact { attempts: number; ms: number; retried: boolean }
+
+/** meta.timeouts of a stored `tests` outcome, if it has one (other scorers' meta is not read). */
+export function timeoutFact(scorer: string, meta: string | null): TimeoutFact | undefined {
+  if (scorer !== 'tests' || !meta) return undefined;
+  try {
+    const t = (JSON.parse(meta) as { timeouts?: TimeoutFact }).timeouts;
+    return t && typeof t.ms === 'number' && typeof t.attempts === 'number' ? { attempts: t.attempts, ms: t.ms, retried: !!t.retried } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ProblemFacts { kind: 'code' | 'chat'; category?: string; expectation?: string }
@@ -115,6 +129,7 @@ export function rate(x: number, n: number): Rate {
 
 class ArmTally {
   samples = 0; passed = 0; failed = 0; timeouts = 0; errors = 0; generationErrors = 0; tokensIn = 0; tokensOut = 0;
+  timeoutMs = 0; timeoutSamples = 0; timeoutRetried = 0; timeoutFinal = 0;
   /** Tokens the run paid for (answered calls, scored or not); null when the run does not track spend. */
   spentIn: number | null = null; spentOut: number | null = null;
   readonly cells = new Map<string, Cell>();
@@ -169,6 +184,10 @@ export class MetricsAccumulator {
         else if (o.status === 'failed') t.failed++;
         else if (o.status === 'timeout') t.timeouts++;
         else t.errors++;
+        if (o.timeouts) {
+          t.timeoutSamples++; t.timeoutMs += o.timeouts.ms;
+          if (o.timeouts.retried) t.timeoutRetried++; else t.timeoutFinal++;
+        }
         // pass@k counts scored samples only: an error is a measurement that did not happen, not a
         // failure. A problem with only errors still has a cell (n = 0), so it shows as short.
         let cell = t.cells.get(s.problemId);
@@ -208,6 +227,7 @@ export class MetricsAccumulator {
         cost: cost(t.info.model, t.spentIn ?? t.tokensIn, t.spentOut ?? t.tokensOut),
         latency: full ? percentiles(t.latency) : EMPTY, ttft: full ? percentiles(t.ttft) : EMPTY, exec: full ? percentiles(t.exec) : EMPTY,
       };
+      if (t.timeoutSamples) m.timeoutCost = { samples: t.timeoutSamples, ms: Math.round(t.timeoutMs), retried: t.timeoutRetried, final: t.timeoutFinal };
       if (t.refusal) {
         const r: RefusalMetrics = {
           scorer: 'refusal', ...t.refusal.counts(),

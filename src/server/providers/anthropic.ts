@@ -2,10 +2,15 @@
 // input usage, content_block_delta text, message_delta with output usage and stop reason) so time to
 // first token is measured. The API has no seed and no logprobs: neither is sent nor recorded.
 // The SDK's own retries are off: the shared Limiter retries (see openai.ts for why).
-import Anthropic from '@anthropic-ai/sdk';
+import type AnthropicSdk from '@anthropic-ai/sdk';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { GenerateRequest, Generation, Provider, ProviderFactory } from '../plugins';
+
+// The SDK is loaded when a Anthropic model is first used, not when the CLI or engine starts: a run that
+// uses another provider (or a replay) does not pay for evaluating it (~0.1–0.25 s of CPU).
+let sdk: typeof AnthropicSdk | undefined;
+const Anthropic = (): typeof AnthropicSdk => (sdk ??= (require('@anthropic-ai/sdk') as { default: typeof AnthropicSdk }).default);
 
 export interface AnthropicConfig {
   baseURL?: string;
@@ -30,7 +35,7 @@ export const anthropicProvider: ProviderFactory = {
     const keyName = cfg.apiKeyEnv ?? 'ANTHROPIC_API_KEY';
     const key = ctx.secret(keyName);
     if (!key) throw new Error(`${NAME}:${model}: no API key: set ${keyName}`);
-    const client = new Anthropic({ apiKey: key, baseURL: cfg.baseURL, maxRetries: 0, timeout: cfg.timeoutMs ?? 600_000, logLevel: 'off' });
+    const client = new (Anthropic())({ apiKey: key, baseURL: cfg.baseURL, maxRetries: 0, timeout: cfg.timeoutMs ?? 600_000, logLevel: 'off' });
     const limiter = limiterFor(`${NAME}|${cfg.baseURL ?? 'api.anthropic.com'}|${model}`, limitsFromConfig(cfg));
     return new AnthropicProvider(model, client, cfg, key, limiter);
   },
@@ -42,7 +47,7 @@ class AnthropicProvider implements Provider {
   readonly name = NAME;
   constructor(
     readonly model: string,
-    private readonly client: Anthropic,
+    private readonly client: AnthropicSdk,
     private readonly cfg: AnthropicConfig,
     private readonly key: string,
     private readonly limiter: ReturnType<typeof limiterFor>,
@@ -54,7 +59,7 @@ class AnthropicProvider implements Provider {
     const params: Record<string, unknown> = { max_tokens: req.params.maxTokens ?? this.cfg.defaultMaxTokens ?? 2048 };
     if (req.params.temperature !== undefined) params.temperature = req.params.temperature;
     if (req.params.topP !== undefined) params.top_p = req.params.topP;
-    const body = { model: this.model, messages, ...(system ? { system } : {}), ...params } as Anthropic.MessageCreateParamsNonStreaming;
+    const body = { model: this.model, messages, ...(system ? { system } : {}), ...params } as AnthropicSdk.MessageCreateParamsNonStreaming;
     const input = req.messages.map((m) => m.content).join('\n');
     const est = estimateTokens(input) + (params.max_tokens as number);
     const { value, retries } = await this.limiter.run(est, req.signal, async () => {
@@ -70,7 +75,7 @@ class AnthropicProvider implements Provider {
     return { ...redactReply(value, [this.key]), retries, paramsSent: params };
   }
 
-  private async whole(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {
+  private async whole(body: AnthropicSdk.MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Partial_> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const r = await this.client.messages.create(body, { signal });
@@ -85,7 +90,7 @@ class AnthropicProvider implements Provider {
     };
   }
 
-  private async streamed(body: Anthropic.MessageCreateParamsNonStreaming, signal: AbortSignal, idle: IdleTimer): Promise<Partial_> {
+  private async streamed(body: AnthropicSdk.MessageCreateParamsNonStreaming, signal: AbortSignal, idle: IdleTimer): Promise<Partial_> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const s = await this.client.messages.create({ ...body, stream: true }, { signal });
@@ -140,17 +145,17 @@ class AnthropicProvider implements Provider {
     if (e instanceof ProviderError) return e;
     const clean = (s: string) => redact(s, [this.key]).replace(/\s+/g, ' ').trim();
     const mk = (kind: ProviderError['kind'], cause: string, status?: number, ra?: number) => new ProviderError(NAME, this.model, kind, clean(cause), status, ra);
-    if (signal.aborted || e instanceof Anthropic.APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
+    if (signal.aborted || e instanceof Anthropic().APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
     if (e instanceof CircuitOpenError) return mk('circuit-open', e.message, undefined, e.retryInMs);
     if (e instanceof MalformedReply) return mk('malformed', `malformed reply: ${e.message}`);
     if (e instanceof IdleTimeoutError) return mk('timeout', `stream stalled: ${e.message}`);
-    if (e instanceof Anthropic.APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
-    if (e instanceof Anthropic.APIConnectionError) {
+    if (e instanceof Anthropic().APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
+    if (e instanceof Anthropic().APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
       const code = cause?.code ?? cause?.cause?.code;
       return mk('connection', `connection failed${code ? ` (${code})` : cause?.message ? ` (${cause.message})` : ''}`);
     }
-    if (e instanceof Anthropic.APIError) {
+    if (e instanceof Anthropic().APIError) {
       // Anthropic's body is {type: "error", error: {type, message}}: show the message, not the JSON.
       const detail = e.apiMessage ?? e.message.replace(/^\d+\s+/, '');
       if (typeof e.status === 'number') {

@@ -3,12 +3,17 @@
 // `api: "completions"`. Streams by default so time to first token is measured.
 // The SDK's own retries are off: the shared Limiter retries, so `retries` counts every attempt and
 // rate limits hold across all samples of a model.
-import OpenAI from 'openai';
+import type OpenAISdk from 'openai';
 import { stopSequencesFor } from '../extract/code';
 import { estimateTokens } from '../pricing';
 import { CircuitOpenError, IdleTimeoutError, IdleTimer, kindForStatus, limiterFor, limitsFromConfig, ProviderError, redact, redactReply, retryAfterFromHeaders, withIdleTimeout } from '../limits';
 import type { Generation, GenerateRequest, Provider, ProviderFactory, TokenLogprob } from '../plugins';
 import { presetFor } from './presets';
+
+// The SDK is loaded when a OpenAI model is first used, not when the CLI or engine starts: a run that
+// uses another provider (or a replay) does not pay for evaluating it (~0.1–0.25 s of CPU).
+let sdk: typeof OpenAISdk | undefined;
+const OpenAI = (): typeof OpenAISdk => (sdk ??= (require('openai') as { default: typeof OpenAISdk }).default);
 
 export interface OpenAIConfig {
   baseURL?: string;
@@ -52,7 +57,7 @@ export const openaiProvider: ProviderFactory = {
     // Local servers (vLLM, llama.cpp, LM Studio) accept any key; api.openai.com does not.
     const name = typeof cfg.providerName === 'string' ? cfg.providerName : NAME;
     if (!key && (cfg.requireKey || !cfg.baseURL)) throw new Error(`${name}:${model}: no API key: set ${keyName}${cfg.baseURL ? '' : ' (or a baseURL for a local server)'}`);
-    const client = new OpenAI({
+    const client = new (OpenAI())({
       apiKey: key ?? 'no-key',
       baseURL: cfg.baseURL,
       maxRetries: 0,
@@ -71,7 +76,7 @@ class OpenAIProvider implements Provider {
   constructor(
     readonly name: string,
     readonly model: string,
-    private readonly client: OpenAI,
+    private readonly client: OpenAISdk,
     private readonly cfg: OpenAIConfig,
     private readonly key: string | undefined,
     private readonly limiter: ReturnType<typeof limiterFor>,
@@ -96,7 +101,7 @@ class OpenAIProvider implements Provider {
         } catch (e) {
           // Newer OpenAI models refuse max_tokens and name its replacement: switch once for this
           // model (same meaning; paramsSent shows what went out).
-          if (!(e instanceof OpenAI.BadRequestError && e.param === 'max_tokens' && /max_completion_tokens/.test(e.message))) throw e;
+          if (!(e instanceof OpenAI().BadRequestError && e.param === 'max_tokens' && /max_completion_tokens/.test(e.message))) throw e;
           this.maxCompletion = true;
           params = this.paramsFor(req);
           r = await call();
@@ -125,7 +130,7 @@ class OpenAIProvider implements Provider {
     const started = new Date();
     const t0 = performance.now();
     const lp = this.cfg.logprobs ? { logprobs: true, top_logprobs: 5 } : {};
-    const base = { model: this.model, messages: req.messages, ...params, ...lp } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    const base = { model: this.model, messages: req.messages, ...params, ...lp } as OpenAISdk.Chat.ChatCompletionCreateParamsNonStreaming;
     if (!stream) {
       const r = await this.client.chat.completions.create(base, { signal: req.signal });
       const choice = r.choices?.[0];
@@ -139,7 +144,7 @@ class OpenAIProvider implements Provider {
     let raw = '';
     let reasoning = '';
     let ttft: number | undefined;
-    let usage: OpenAI.CompletionUsage | undefined;
+    let usage: OpenAISdk.CompletionUsage | undefined;
     let finish: string | undefined;
     let version: string | undefined;
     const logprobs: TokenLogprob[] = [];
@@ -170,7 +175,7 @@ class OpenAIProvider implements Provider {
     const started = new Date();
     const t0 = performance.now();
     const lp = this.cfg.logprobs ? { logprobs: 5 } : {};
-    const base = { model: this.model, prompt: req.problem.prompt, ...params, ...lp } as OpenAI.CompletionCreateParamsNonStreaming;
+    const base = { model: this.model, prompt: req.problem.prompt, ...params, ...lp } as OpenAISdk.CompletionCreateParamsNonStreaming;
     if (!stream) {
       const r = await this.client.completions.create(base, { signal: req.signal });
       const choice = r.choices?.[0];
@@ -180,7 +185,7 @@ class OpenAIProvider implements Provider {
     const s = await this.client.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
     let raw = '';
     let ttft: number | undefined;
-    let usage: OpenAI.CompletionUsage | undefined;
+    let usage: OpenAISdk.CompletionUsage | undefined;
     let finish: string | undefined;
     let version: string | undefined;
     const logprobs: TokenLogprob[] = [];
@@ -200,7 +205,7 @@ class OpenAIProvider implements Provider {
     return { ...this.result(raw, req, started, performance.now() - t0, ttft, usage, finish, logprobs.length ? logprobs : undefined), modelVersion: version };
   }
 
-  private result(raw: string, req: GenerateRequest, started: Date, latencyMs: number, ttftMs: number | undefined, usage: OpenAI.CompletionUsage | undefined | null, finishReason: string | undefined, logprobs: TokenLogprob[] | undefined): Omit<Generation, 'completion'> {
+  private result(raw: string, req: GenerateRequest, started: Date, latencyMs: number, ttftMs: number | undefined, usage: OpenAISdk.CompletionUsage | undefined | null, finishReason: string | undefined, logprobs: TokenLogprob[] | undefined): Omit<Generation, 'completion'> {
     const estimated = !usage;
     const input = (this.cfg.api ?? 'chat') === 'chat' ? req.messages.map((m) => m.content).join('\n') : req.problem.prompt;
     return {
@@ -223,22 +228,22 @@ class OpenAIProvider implements Provider {
     const clean = (s: string) => redact(s, [this.key]).replace(/\s+/g, ' ').trim();
     const mk = (kind: ConstructorParameters<typeof ProviderError>[2], cause: string, status?: number, ra?: number) =>
       new ProviderError(this.name, this.model, kind, clean(cause), status, ra);
-    if (signal.aborted || e instanceof OpenAI.APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
+    if (signal.aborted || e instanceof OpenAI().APIUserAbortError || (e as Error)?.name === 'AbortError') return mk('aborted', 'cancelled');
     if (e instanceof CircuitOpenError) return mk('circuit-open', e.message, undefined, e.retryInMs);
     if (e instanceof MalformedReply) return mk('malformed', `malformed reply: ${e.message}`);
     if (e instanceof IdleTimeoutError) return mk('timeout', `stream stalled: ${e.message}`);
-    if (e instanceof OpenAI.APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
-    if (e instanceof OpenAI.APIConnectionError) {
+    if (e instanceof OpenAI().APIConnectionTimeoutError) return mk('timeout', `timed out after ${this.cfg.timeoutMs ?? 600_000} ms`);
+    if (e instanceof OpenAI().APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
       const code = cause?.code ?? cause?.cause?.code;
       return mk('connection', `connection failed${code ? ` (${code})` : cause?.message ? ` (${cause.message})` : ''}`);
     }
-    if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
+    if (e instanceof OpenAI().APIError && typeof e.status === 'number') {
       const ra = retryAfterFromHeaders(e.headers, Date.now(), e.status);
       return mk(kindForStatus(e.status), e.message, e.status, ra);
     }
     // An error event inside a 200 stream (vLLM and others report overload this way).
-    if (e instanceof OpenAI.APIError) return mk('server', `error in stream: ${e.message}`);
+    if (e instanceof OpenAI().APIError) return mk('server', `error in stream: ${e.message}`);
     // A stream that breaks mid-way, or a body that is not JSON, surfaces as a plain error.
     const msg = e instanceof Error ? e.message : String(e);
     const code = (e as { code?: string })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
@@ -258,12 +263,12 @@ function reasoningOf(m: unknown): string | undefined {
   return typeof r === 'string' && r ? r : undefined;
 }
 
-function mapLogprobs(content: OpenAI.Chat.ChatCompletionTokenLogprob[] | null | undefined): TokenLogprob[] | undefined {
+function mapLogprobs(content: OpenAISdk.Chat.ChatCompletionTokenLogprob[] | null | undefined): TokenLogprob[] | undefined {
   if (!content?.length) return undefined;
   return content.map((t) => ({ token: t.token, logprob: t.logprob, top: (t.top_logprobs ?? []).map((x) => ({ token: x.token, logprob: x.logprob })) }));
 }
 
-function mapLegacyLogprobs(lp: OpenAI.Completions.CompletionChoice.Logprobs | null | undefined): TokenLogprob[] | undefined {
+function mapLegacyLogprobs(lp: OpenAISdk.Completions.CompletionChoice.Logprobs | null | undefined): TokenLogprob[] | undefined {
   if (!lp?.tokens?.length) return undefined;
   return lp.tokens.map((token, i) => ({
     token,

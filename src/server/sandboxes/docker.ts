@@ -14,10 +14,12 @@
 // that got it OOM-killed, a wedged worker) is removed and replaced, and the sample is retried once on
 // a fresh one, so it is reported, never lost.
 import Docker from 'dockerode';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import { Client as SshClient, type ConnectConfig } from 'ssh2';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
+import { homedir, hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox, SandboxFactory, SandboxOptions } from '../plugins';
@@ -29,9 +31,13 @@ import { WORKER_PY } from './worker-py';
 
 export interface DockerSandboxConfig {
   /** unix:///path, tcp://host:port, ssh://user@host, or a socket path. Default: $DOCKER_HOST, then the default socket. */
-  dockerHost?: string;
-  /** Several engines at once: work goes to the one with the most free capacity; a dead one is drained. */
-  dockerHosts?: string[];
+  dockerHost?: string | DockerHostSpec;
+  /**
+   * Several engines at once (a fleet: local sockets, tcp:// with TLS, ssh://, Podman's Docker API):
+   * work goes to the one with the most free capacity; a dead one is drained. Default:
+   * $CRUCIBLE_DOCKER_HOSTS (specs separated by spaces or semicolons, see parseDockerHost).
+   */
+  dockerHosts?: (string | DockerHostSpec)[];
   /** Image per language; default python: crucible-python:local if present, else python:3.12-slim. */
   images?: Record<string, string>;
   memoryMb?: number;
@@ -73,19 +79,145 @@ const DEFAULT_IMAGES: Record<string, string[]> = {
   rust: ['crucible-rust:local'],
 };
 
-/** Builds a dockerode client for a DOCKER_HOST-style URL, and the URL to show in messages. */
-export function connectDocker(host?: string): { docker: Docker; display: string } {
-  const h = host ?? process.env.DOCKER_HOST;
+/**
+ * One Docker engine of a fleet: its address, and for `tcp://` with TLS the folder holding the client
+ * certificate (ca.pem, cert.pem, key.pem — Docker's DOCKER_CERT_PATH layout); for `ssh://` the
+ * private key and the known_hosts file that must list the engine's host key.
+ * As text: `tcp://10.0.0.5:2376,certs=/path/to/certs` or `ssh://ci@10.0.0.6,identity=~/.ssh/id_ed25519`.
+ */
+export interface DockerHostSpec { host: string; certPath?: string; identity?: string; knownHosts?: string }
+
+const home = (p: string) => (p.startsWith('~/') ? path.join(homedir(), p.slice(2)) : p);
+
+/** Parses `URL[,certs=DIR][,identity=FILE][,known-hosts=FILE]`; the error names what was given. */
+export function parseDockerHost(text: string): DockerHostSpec {
+  const [host, ...opts] = text.split(',').map((x) => x.trim());
+  const spec: DockerHostSpec = { host };
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    const k = o.slice(0, eq), v = home(o.slice(eq + 1));
+    if (eq < 0 || !v) throw new Error(`Docker host "${text}": "${o}" is not key=value (known: certs, identity, known-hosts)`);
+    if (k === 'certs') spec.certPath = v;
+    else if (k === 'identity') spec.identity = v;
+    else if (k === 'known-hosts') spec.knownHosts = v;
+    else throw new Error(`Docker host "${text}": unknown option "${k}" (known: certs, identity, known-hosts)`);
+  }
+  return spec;
+}
+
+/** The fleet from CRUCIBLE_DOCKER_HOSTS: specs separated by spaces or semicolons. */
+export function dockerHostsFromEnv(env = process.env.CRUCIBLE_DOCKER_HOSTS): DockerHostSpec[] {
+  return (env ?? '').split(/[\s;]+/).filter(Boolean).map(parseDockerHost);
+}
+
+function readPem(dir: string, name: string, host: string): Buffer {
+  const f = path.join(dir, name);
+  try { return readFileSync(f); } catch (e) {
+    throw new Error(`TLS for Docker host ${host}: cannot read ${f} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ` +
+      'the certificate folder needs ca.pem, cert.pem and key.pem');
+  }
+}
+
+/**
+ * Checks an SSH server's host key against known_hosts (plain `host`/`[host]:port` entries and
+ * hashed `|1|salt|hash` ones), as ssh does: a key that is not listed is refused, not trusted.
+ */
+export function knownHostsVerifier(file: string, hostname: string, port: number): (key: Buffer) => boolean {
+  const names = port === 22 ? [hostname] : [`[${hostname}]:${port}`];
+  let text = '';
+  try { text = readFileSync(file, 'utf8'); } catch { /* none: nothing is known */ }
+  const keys = new Set<string>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 3 || f[0].startsWith('#') || f[0].startsWith('@')) continue;
+    const match = f[0].split(',').some((h) => {
+      if (!h.startsWith('|1|')) return names.includes(h);
+      const [, , salt, hash] = h.split('|');
+      return names.some((n) => createHmac('sha1', Buffer.from(salt, 'base64')).update(n).digest('base64') === hash);
+    });
+    if (match) keys.add(f[2]);
+  }
+  return (key: Buffer) => keys.has(key.toString('base64'));
+}
+
+/**
+ * HTTP to a Docker engine over SSH: one SSH connection per engine, each HTTP connection a channel
+ * running `docker system dial-stdio` on it (what the docker CLI does). docker-modem's own ssh
+ * support makes a new SSH connection (key exchange and all) per API request: ~9 s each on this
+ * loaded 2-core VM with ssh2's JavaScript crypto.
+ */
+function sshAgent(opts: ConnectConfig): http.Agent {
+  let conn: Promise<SshClient> | undefined;
+  const connect = () => (conn ??= new Promise<SshClient>((resolve, reject) => {
+    const c = new SshClient();
+    c.once('ready', () => resolve(c));
+    c.once('error', (e) => { conn = undefined; reject(e); });
+    c.once('close', () => { conn = undefined; });
+    c.connect(opts);
+  }));
+  // Keep-alive: a channel (and its dial-stdio process) serves request after request.
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 4 });
+  // The connection is open until closeDocker: a process that is done must not be kept alive by it.
+  closers.set(agent, () => { agent.destroy(); void conn?.then((c) => c.end(), () => undefined); conn = undefined; });
+  (agent as unknown as { createConnection: unknown }).createConnection = (_o: unknown, cb: (e: Error | null, s?: unknown) => void) => {
+    connect().then((c) => c.exec('docker system dial-stdio', (err, stream) => {
+      if (err) { cb(err); return; }
+      // http wants a socket: these are what it calls on one.
+      Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, ref: () => stream, unref: () => stream });
+      cb(null, stream);
+    }), (e: Error) => cb(e));
+    return undefined;
+  };
+  return agent;
+}
+
+const closers = new WeakMap<http.Agent, () => void>();
+
+/** Closes what a client keeps open (an SSH connection); a no-op for the others. */
+export function closeDocker(docker: Docker): void {
+  const agent = (docker.modem as unknown as { agent?: http.Agent }).agent;
+  if (agent) closers.get(agent)?.();
+}
+
+/** Builds a dockerode client for a DOCKER_HOST-style URL (or a fleet entry), and the URL to show in messages. */
+export function connectDocker(spec?: string | DockerHostSpec): { docker: Docker; display: string } {
+  const s: DockerHostSpec | undefined = typeof spec === 'string' ? parseDockerHost(spec) : spec;
+  const h = s?.host ?? process.env.DOCKER_HOST;
   if (!h) return { docker: new Docker({ socketPath: '/var/run/docker.sock' }), display: 'unix:///var/run/docker.sock' };
   if (h.startsWith('unix://')) return { docker: new Docker({ socketPath: h.slice('unix://'.length) }), display: h };
   if (h.startsWith('/')) return { docker: new Docker({ socketPath: h }), display: `unix://${h}` };
   const u = new URL(h);
   if (u.protocol === 'ssh:') {
-    return { docker: new Docker({ protocol: 'ssh', host: u.hostname, port: Number(u.port || 22), username: u.username || undefined }), display: h };
+    const port = Number(u.port || 22);
+    const identity = s?.identity ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => path.join(homedir(), '.ssh', n)).find((f) => existsSync(f));
+    const knownHosts = s?.knownHosts ?? path.join(homedir(), '.ssh', 'known_hosts');
+    const verify = knownHostsVerifier(knownHosts, u.hostname, port);
+    let refused = false;
+    const sshOptions: Record<string, unknown> = {
+      // The agent if there is one, else the key file; the engine's host key must be in known_hosts.
+      ...(process.env.SSH_AUTH_SOCK && !s?.identity ? { agent: process.env.SSH_AUTH_SOCK } : {}),
+      ...(identity ? { privateKey: readFileSync(identity) } : {}),
+      hostVerifier: (key: Buffer) => { const ok = verify(key); if (!ok) refused = true; return ok; },
+      readyTimeout: 10_000,
+    };
+    const agent = sshAgent({ host: u.hostname, port, username: decodeURIComponent(u.username) || undefined, ...sshOptions } as ConnectConfig);
+    const docker = new Docker({ protocol: 'http', host: u.hostname, port, agent } as Docker.DockerOptions);
+    // ssh2 says only "host key verification failed" for an unknown key: say where it was looked up.
+    const ping = docker.ping.bind(docker);
+    (docker as unknown as { ping: () => Promise<unknown> }).ping = () => ping().catch((e: Error) => {
+      throw refused ? new Error(`the host key of ${u.hostname}:${port} is not in ${knownHosts} (add it: ssh-keyscan -p ${port} ${u.hostname} >> ${knownHosts})`) : e;
+    });
+    return { docker, display: h };
   }
   if (u.protocol === 'tcp:' || u.protocol === 'http:' || u.protocol === 'https:') {
-    const protocol = u.protocol === 'https:' ? 'https' : 'http';
-    return { docker: new Docker({ protocol, host: u.hostname, port: Number(u.port || (protocol === 'https' ? 2376 : 2375)) }), display: h };
+    // TLS as the docker CLI does it: a certificate folder for this host, or DOCKER_TLS_VERIFY with DOCKER_CERT_PATH (default ~/.docker).
+    const envTls = !!process.env.DOCKER_TLS_VERIFY && process.env.DOCKER_TLS_VERIFY !== '0';
+    const certDir = s?.certPath ?? (envTls || u.protocol === 'https:' ? process.env.DOCKER_CERT_PATH || path.join(homedir(), '.docker') : undefined);
+    const port = Number(u.port || (certDir ? 2376 : 2375));
+    if (!certDir) return { docker: new Docker({ protocol: 'http', host: u.hostname, port }), display: h };
+    const docker = new Docker({ protocol: 'https', host: u.hostname, port,
+      ca: readPem(certDir, 'ca.pem', h), cert: readPem(certDir, 'cert.pem', h), key: readPem(certDir, 'key.pem', h) });
+    return { docker, display: `${h} (TLS)` };
   }
   throw new Error(`unsupported Docker host "${h}" (use unix://, tcp://, ssh:// or a socket path)`);
 }
@@ -104,7 +236,8 @@ export function noEngineMessage(display: string, why?: string): string {
 /** Throws a clear error unless an engine answers. */
 export async function pingDocker(docker: Docker, display: string): Promise<void> {
   try {
-    await withTimeout(docker.ping(), 5000, 'ping');
+    // Over SSH the first request also makes the connection (key exchange in JavaScript): allow for it.
+    await withTimeout(docker.ping(), display.startsWith('ssh:') ? 30_000 : 5000, 'ping');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new Error(noEngineMessage(display, err.code ?? err.message.split('\n')[0]));
@@ -329,7 +462,11 @@ export class DockerSandbox extends WorkerPoolSandbox {
           NanoCpus: Math.round(l.cpus * 1e9),
           IpcMode: 'private',
           ShmSize: 16 * 1024 * 1024,
-          Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
+          // nofile and nproc fixed, so a container is the same on every engine: Podman asks for 1048576
+          // and 4194304 by default, more than a service started outside systemd may grant, and then
+          // runc cannot start it. nproc counts uid 65534's processes machine-wide; the pids limit above
+          // is what bounds one container.
+          Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }, { Name: 'nofile', Soft: 4096, Hard: 4096 }, { Name: 'nproc', Soft: 16384, Hard: 16384 }],
           LogConfig: { Type: 'none', Config: {} },
           // The worker must be PID 1 (it reaps and kills everything else): no init process, whatever the daemon's default.
           Init: false,
@@ -406,6 +543,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
       const list = await this.docker.listContainers({ all: true, filters: { label: [`crucible.sandbox.id=${this.id}`] } });
       await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     } catch { /* engine gone: nothing more we can do */ }
+    closeDocker(this.docker);
   }
 }
 
@@ -506,13 +644,14 @@ export class MultiDockerSandbox implements Sandbox {
 
 async function createDockerSandboxes(opts: SandboxOptions): Promise<Sandbox> {
   const cfg = (opts.config ?? {}) as DockerSandboxConfig;
-  const hosts = cfg.dockerHosts ?? [];
+  const hosts = cfg.dockerHosts ?? (cfg.dockerHost ? [] : dockerHostsFromEnv());
   if (hosts.length <= 1) return createDockerSandbox({ ...opts, config: { ...cfg, dockerHost: hosts[0] ?? cfg.dockerHost } });
+  const name = (h: string | DockerHostSpec) => (typeof h === 'string' ? h : h.host);
   const results = await Promise.allSettled(hosts.map((h) => createDockerSandbox({ ...opts, config: { ...cfg, dockerHost: h } })));
   const engines = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const unreachable = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], reason: (r.reason as Error).message }] : []));
+  const unreachable = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: name(hosts[i]), reason: (r.reason as Error).message }] : []));
   if (!engines.length) {
-    throw new Error(`No Docker engine answered at ${hosts.join(', ')}: start Docker (or run scripts/docker-engine.sh start), ` +
+    throw new Error(`No Docker engine answered at ${hosts.map(name).join(', ')} (${unreachable.map((u) => u.reason.split('\n')[0]).join('; ')}): start Docker (or run scripts/docker-engine.sh start), ` +
       `or choose another sandbox with --sandbox bubblewrap|local`);
   }
   return new MultiDockerSandbox(engines, unreachable);

@@ -41,7 +41,7 @@ export const localSandbox: SandboxFactory = {
           if (child.pid) live.delete(child.pid);
           const durationMs = performance.now() - t0;
           if (bytes > OUTPUT_CAP) out += `\n[output capped: ${bytes} bytes in all]`;
-          if (timedOut) return { status: 'timeout', detail: `timed out after ${timeoutMs} ms`, output: out, durationMs };
+          if (timedOut) return { status: 'timeout', detail: `timed out after ${timeoutMs} ms`, output: out, durationMs, timeouts: { attempts: 1, ms: durationMs, retried: false } };
           if (code === 0) return { status: 'passed', detail: '', output: out, durationMs };
           if (code === null && !sig) return { status: 'error', detail: `could not start ${cmd}`, output: out, durationMs };
           return { status: 'failed', detail: lang.failureDetail?.(out) || (sig ? `killed by ${sig}` : `exit code ${code}`), output: out, durationMs };

@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
 import { verdictOf, type WorkerAnswer, type WorkerStep } from './verdict';
+import { starvedOfCpu } from './timeouts';
 
 /** How long past the sample's own limits the host waits for the worker before declaring it wedged. */
 const HOST_GRACE_MS = 10_000;
@@ -304,15 +305,19 @@ export abstract class WorkerPoolSandbox implements Sandbox {
   }
 
   /**
-   * Runs a sample. A timeout is retried once before it is final (a busy machine should not decide a
-   * verdict); `retryTimeouts: 0` turns that off.
+   * Runs a sample. A timeout that was starved of CPU (it waited for one: timeouts.ts) is retried once
+   * before it is final, since a busy machine should not decide a verdict; one that had the CPU and
+   * still ran out is final at once. `retryTimeouts: 0` turns retries off.
    */
   async execute(req: ExecRequest): Promise<ExecResult> {
     const first = await this.executeOnce(req);
-    if (first.status !== 'timeout' || (this.retryTimeouts ?? 1) < 1 || req.signal?.aborted) return first;
+    if (first.status !== 'timeout') return first;
+    const cost = { attempts: 1, ms: first.durationMs, retried: false };
+    if ((this.retryTimeouts ?? 1) < 1 || req.signal?.aborted || !starvedOfCpu(first.timing)) return { ...first, timeouts: cost };
     const again = await this.executeOnce(req);
-    if (again.status === 'timeout') return again;
-    return { ...again, output: `[crucible] the first run ${first.detail}; this is the retry\n${again.output}` };
+    cost.retried = true;
+    if (again.status === 'timeout') return { ...again, timeouts: { ...cost, attempts: 2, ms: cost.ms + again.durationMs } };
+    return { ...again, timeouts: cost, output: `[crucible] the first run ${first.detail} (starved of CPU for ${first.timing?.starvedMs ?? '?'} ms); this is the retry\n${again.output}` };
   }
 
   protected async executeOnce(req: ExecRequest): Promise<ExecResult> {

@@ -15,6 +15,10 @@ export interface WorkerAnswer {
   ms: number;
   /** Wall time of each step that ran. */
   stepMs?: number[];
+  /** CPU time of the last step's process (user + system), ms. */
+  cpuMs?: number;
+  /** After a timeout: how long the last step's process waited runnable for a CPU (run delay), ms; absent where the kernel does not say. */
+  waitMs?: number;
   /** After a SIGKILL: whether the kernel's OOM killer sent it (absent where the worker cannot tell). */
   oomKilled?: boolean;
   /** The worker killed the sample for using more than this many bytes (runners without a memory cgroup). */
@@ -63,7 +67,10 @@ export function verdictOf(lang: Language, steps: WorkerStep[], a: WorkerAnswer):
   const step = steps[a.step];
   const compiling = step?.label === 'compile';
   const prefix = compiling ? 'compile error: ' : '';
-  if (a.timedOut) return { ...base, status: 'timeout', detail: `${compiling ? 'compile ' : ''}timed out after ${step?.timeoutMs ?? '?'} ms` };
+  if (a.timedOut) {
+    const timing = { limitMs: step?.timeoutMs ?? 0, ...(a.cpuMs !== undefined ? { cpuMs: Math.round(a.cpuMs) } : {}), ...(a.waitMs !== undefined ? { starvedMs: Math.round(a.waitMs) } : {}) };
+    return { ...base, status: 'timeout', detail: `${compiling ? 'compile ' : ''}timed out after ${step?.timeoutMs ?? '?'} ms`, timing };
+  }
   if (a.exit === 0 && a.signal === null) {
     if (!step?.sentinel || a.finished) return { ...base, status: 'passed', detail: '' };
     // sys.exit(0) in the body, os._exit(0) from a thread, atexit or an excepthook, process.exit(0), …

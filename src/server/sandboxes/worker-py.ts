@@ -4,7 +4,7 @@
 // Protocol: one JSON request per line in, one JSON answer per line out (over the host's socket when
 // it offers one, else stdin/stdout).
 //   request: {id, files: {name: text}, steps: [{argv, timeoutMs, py?, sentinel?, rl?}], cap, rl: {as, cpu, fsize, nofile, nproc, mem}}
-//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms, stepMs, finished?, oomKilled?, memKilled?, dirty?, tampered?}
+//   answer:  {id, exit, signal, timedOut, step, output, bytes, ms, stepMs, cpuMs, waitMs?, finished?, oomKilled?, memKilled?, dirty?, tampered?}
 // dirty/tampered: the worker exits after this answer (what the sample left could not be undone);
 // requests already queued behind it were not started.
 // Each request gets a fresh scratch dir under /tmp; each step runs in a fresh child process in its
@@ -574,13 +574,17 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
             else:
                 r_open = False
         if pidfd is None or pidfd in ready:
-            p, st = os.waitpid(pid, os.WNOHANG)
+            p, st, ru = os.wait4(pid, os.WNOHANG)
             if p == pid:
                 status = st
                 break
+    wait_ms = None
     if timed_out:
+        # Before the kill: how long it sat runnable without a CPU (the kernel's run delay). The host
+        # retries a timeout only when that starved it; one that had the CPU and still ran out is final.
+        wait_ms = run_delay_ms(pid)
         kill_sample(pid)
-        _p, status = os.waitpid(pid, 0)
+        _p, status, ru = os.wait4(pid, 0)
     # Whatever is still buffered in the pipe (a leftover grandchild may hold it open: do not wait).
     if r_open:
         os.set_blocking(r, False)
@@ -595,7 +599,15 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
     os.close(r)
     if pidfd is not None:
         os.close(pidfd)
-    return status, timed_out, mem_killed
+    return status, timed_out, mem_killed, (ru.ru_utime + ru.ru_stime) * 1000.0, wait_ms
+
+def run_delay_ms(pid):
+    # /proc/PID/schedstat: "cpu-time-ns run-delay-ns timeslices" (absent without CONFIG_SCHED_INFO).
+    try:
+        with open('/proc/%d/schedstat' % pid, 'rb') as f:
+            return int(f.read().split()[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
 
 class Capped:
     def __init__(self, cap):
@@ -672,7 +684,10 @@ def handle(req):
             else:
                 out.watch(marker)
         pid, r = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0, marker=marker)
-        status, timed_out, mem_killed = collect(pid, r, timeout_s, out, mem)
+        status, timed_out, mem_killed, cpu_ms, wait_ms = collect(pid, r, timeout_s, out, mem)
+        res['cpuMs'] = cpu_ms
+        if wait_ms is not None:
+            res['waitMs'] = wait_ms
         if marker is not None:
             res['finished'] = DONE[:len(marker)] == marker if step.get('py') else out.seen
         if mem_killed:

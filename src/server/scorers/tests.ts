@@ -51,7 +51,8 @@ export const testsScorer: ScorerFactory = {
           const evalplus = evalplusVerdicts(res.output);
           return {
             status, value: status === 'passed' ? 1 : status === 'error' ? undefined : 0, detail: res.detail, output: res.output, durationMs: res.durationMs,
-            ...(evalplus ? { meta: { evalplus } } : {}),
+            // EvalPlus's base/plus verdicts; what timing out cost (the run summary adds it up), and the last timed-out run's CPU and wait.
+            ...(evalplus || res.timeouts ? { meta: { ...(evalplus ? { evalplus } : {}), ...(res.timeouts ? { timeouts: res.timeouts, ...(res.timing ? { timing: res.timing } : {}) } : {}) } } : {}),
           };
         } catch (e) {
           // A sandbox fault is this sample's outcome (error), never a lost sample.

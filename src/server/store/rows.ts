@@ -60,6 +60,8 @@ export interface ScoredOutcome {
   sample_id: string; problem_id: string; arm: string; model: string; idx: number; scorer: string; status: string;
   value: number | null; label: string | null; detail: string; latency_ms: number | null; ttft_ms: number | null;
   duration_ms: number | null; tokens_in: number | null; tokens_out: number | null; retries: number;
+  /** A `tests` outcome's meta (what timing out cost); null for other scorers. */
+  meta?: string | null;
 }
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));

@@ -797,7 +797,8 @@ export class Store {
   /** One row per sample × scorer of the run, without texts: what metrics need. */
   scoredOutcomes(runId: string): ScoredOutcome[] {
     return this.all<ScoredOutcome>(`SELECT s.id AS sample_id, s.problem_id, COALESCE(s.arm, s.model) AS arm, s.model, s.idx, o.scorer,
-      o.status, o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries
+      o.status, o.score AS value, o.label, o.detail, s.latency_ms, s.ttft_ms, o.duration_ms, s.tokens_in, s.tokens_out, s.retries,
+      CASE WHEN o.scorer = 'tests' THEN o.meta END AS meta
       FROM samples s JOIN outcomes o ON o.sample_id = s.id WHERE s.run_id = ? ORDER BY s.problem_id, arm, s.idx, o.scorer`, [runId]);
   }
   /** The texts of the run's answers (the bias and similarity probes compare them). */
