@@ -49,7 +49,7 @@ Options:
   --problems <ids>    only these problem ids (comma-separated)
   --sandbox <name>    docker | local (UNSANDBOXED: runs generated code on this machine)  [docker]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
-  --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
+  --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000; 10000 without one]
   --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
   --concurrency <n>   parallel generations                                         [8]
   --temperature <t>, --max-tokens <n>, --seed <n>

@@ -5,7 +5,7 @@ import type { Verdict } from '../../protocol';
 import { DEFAULT_TIMEOUT_MS } from '../engine/plan';
 import { execConcurrency } from '../engine/schedule';
 import type { CodeProblem, Sandbox, Score, ScorerFactory } from '../plugins';
-import { calibrate } from '../sandboxes/calibrate';
+import { calibrate, sampleLimit } from '../sandboxes/calibrate';
 
 const firstLine = (s: string) => s.split('\n', 1)[0].slice(0, 300);
 
@@ -23,7 +23,7 @@ export const testsScorer: ScorerFactory = {
         limits = (await calibrate(sandbox, problems, { cacheDir: ctx.cacheDir, factor: timeoutFactor, floorMs, signal: ctx.signal })).limits;
       } catch { /* no calibration: the floor applies */ }
     }
-    const limitFor = (p: CodeProblem) => timeoutMs ?? limits.get(p.id) ?? floorMs;
+    const limitFor = (p: CodeProblem) => sampleLimit(p, limits, { timeoutMs, floorMs });
     return {
       name: 'tests',
       // Executions are bounded by the sandbox (default: the cores): a sample's time limit must start when it runs, not when queued.
