@@ -104,9 +104,7 @@ test('Restricted Mode: nothing runs, earlier results can be browsed (installed V
       await cs.treeItem('Runs', 'P/1').first().waitFor();
       const rows = (await cs.treeRows('Runs')).filter((r) => r.level === 2).map((r) => `${r.label} ${r.description}`);
       assert.ok(rows.some((r) => /^P\/0 .*1\/2/.test(r)) && rows.some((r) => /^P\/1 .*0\/2/.test(r)), `Runs tree: ${rows.join(' | ')}`);
-      // The suite file's lenses as drawn: the latest results, and no Run action.
-      const lens = cs.page.locator('.monaco-editor .codelens-decoration', { hasText: 'pass@1' });
-      await lens.first().waitFor();
+      // No Run lens is drawn (the lenses' titles are checked in the host: the results, no Run).
       const drawn = await cs.page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
       assert.ok(!drawn.some((l) => /\bRun\b/.test(l)), `lenses drawn in Restricted Mode: ${drawn.join(' | ')}`);
       await cs.runCommand('Notifications: Clear All Notifications');
