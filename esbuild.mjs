@@ -6,7 +6,12 @@ const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'info', minify: process.argv.includes('--minify') };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // The extension's main bundle stays small (activation parses it): the language client and the
+  // crucible.yaml reader are bundles of their own in dist/lazy/, required on first use
+  // (src/extension/lazy/); the protocol's message types use a stand-in for vscode-jsonrpc.
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+    alias: { 'vscode-jsonrpc': './src/extension/lazy/rpcTypes.ts' } },
+  { ...common, entryPoints: { client: 'src/extension/lazy/client.ts', config: 'src/extension/lazy/config.ts' }, outdir: 'dist/lazy', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20',
     // ssh2's optional native addon (cpu-features) is not needed: dockerode talks to local sockets or tcp.
     external: ['cpu-features', './crypto/build/Release/sshcrypto.node'] },

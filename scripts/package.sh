@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 node esbuild.mjs --minify >/dev/null 2>&1
 version=$(node -p "require('./package.json').version")
 out=${1:-crucible-$version.vsix}
-npx --no-install vsce package --no-dependencies --allow-missing-repository --out "$out" >&2
+# Relative links (the README's screenshot) stay relative: VS Code shows them from the installed extension.
+# Publishing to the Marketplace needs absolute ones: add "repository" to package.json, or --baseImagesUrl.
+npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$out" >&2
 echo "$out"

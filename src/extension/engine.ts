@@ -3,17 +3,19 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  LanguageClient, State, TransportKind, type LanguageClientOptions, type NotificationType, type RequestParam, type RequestType, type ServerOptions,
+import type {
+  LanguageClient, LanguageClientOptions, NotificationType, RequestParam, RequestType, ServerOptions,
 } from 'vscode-languageclient/node';
 import type { EngineInit } from '../protocol';
 import { LoadPlugins } from '../protocol/requests';
-import { findConfig, loadConfig } from '../server/config/load';
+
+import { configLoader, languageClient } from './lazy';
 
 /** The workspace crucible.yaml's `plugins:` — code the engine will run, so only in a trusted workspace. */
 function workspacePlugins(log: vscode.LogOutputChannel): string[] {
   if (!vscode.workspace.isTrusted) return [];
   const out: string[] = [];
+  const { findConfig, loadConfig } = configLoader();
   for (const f of vscode.workspace.workspaceFolders ?? []) {
     const file = findConfig(f.uri.fsPath);
     if (!file) continue;
@@ -194,6 +196,7 @@ export class Engine implements vscode.Disposable {
       this.output.warn(`stored API keys could not be read: ${e instanceof Error ? e.message : String(e)}`);
     }
     Object.assign(env, keys);
+    const { LanguageClient, State, TransportKind } = languageClient();
     const run = { module: serverModule, transport: TransportKind.ipc, options: { env } };
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } } };
     const clientOptions: LanguageClientOptions = {

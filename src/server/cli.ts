@@ -76,7 +76,7 @@ Options:
                       unix:///path · tcp://host:2376,certs=<dir with ca.pem cert.pem key.pem> ·
                       ssh://user@host[:port][,identity=<key>][,known-hosts=<file>]   [$CRUCIBLE_DOCKER_HOSTS, else DOCKER_HOST]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
-  --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000]
+  --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000; 10000 without one]
   --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
   --concurrency <n>   parallel generations                                         [8]
   --temperature <t>, --max-tokens <n>, --seed <n>

@@ -42,6 +42,8 @@ export interface LaunchOptions {
   beforeGoto?: (page: Page) => Promise<void>;
   /** Resolve once the workbench shows, without waiting for the extension's activity-bar entry. */
   noWaitForExtension?: boolean;
+  /** More .vsix files to install beside this repository's (e.g. bench/activation.ts's baseline extension). */
+  extraVsix?: string[];
 }
 
 /**
@@ -94,8 +96,10 @@ export class CodeServer {
     for (const d of [workspace, join(userDataDir, 'User'), extensionsDir, resultsDir]) mkdirSync(d, { recursive: true });
     // What a user does: code-server --install-extension crucible-<version>.vsix.
     const vsix = ensureVsix();
-    execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    for (const file of [vsix, ...(opts.extraVsix ?? [])]) {
+      execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', file],
+        { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    }
     if (!readdirSync(extensionsDir).some((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-`))) throw new Error(`installing ${vsix} left no extension in ${extensionsDir}`);
     const trust = opts.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {};
     writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...cfg.settings, ...trust, ...opts.settings }, null, 2));

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import schema from '../../../schemas/crucible.schema.json';
-import { checkConfigText, CONFIG_FILES } from '../../server/config/load';
+import { CONFIG_FILES } from '../../server/config/files';
+// The checker (YAML parser + schema validator, ~200 KB) loads when a config file is first seen, not at activation.
+import { configLoader as loader } from '../lazy';
 
 const isConfig = (d: vscode.TextDocument) => CONFIG_FILES.includes(path.basename(d.uri.fsPath)) && d.uri.scheme !== 'git';
 
@@ -12,7 +14,7 @@ export function registerConfigSupport(context: vscode.ExtensionContext): void {
   const diags = vscode.languages.createDiagnosticCollection('crucible.yaml');
   const check = (d: vscode.TextDocument) => {
     if (!isConfig(d)) return;
-    const { problems } = checkConfigText(d.getText());
+    const { problems } = loader().checkConfigText(d.getText());
     diags.set(d.uri, problems.map((p) => {
       const line = Math.min(Math.max(0, p.line - 1), d.lineCount - 1);
       const col = Math.max(0, p.column - 1);

@@ -36,6 +36,7 @@ export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable 
       }),
       vscode.workspace.onDidSaveTextDocument((d) => { this.cache.delete(d.uri.fsPath); this.changed.fire(); }),
       vscode.workspace.onDidOpenTextDocument((d) => void this.update(d)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()), // the Run lenses appear
     );
     for (const d of vscode.workspace.textDocuments) void this.update(d);
   }
@@ -104,7 +105,8 @@ export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable 
           tooltip: `Latest run: ${l!.runLabel} — open its results`,
         }));
       }
-      lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: 'crucible.runProblemAt', arguments: [doc.uri.fsPath, p.id], tooltip: `Run ${p.id}` }));
+      // Restricted Mode runs nothing: no Run lens there (the results lenses still show).
+      if (vscode.workspace.isTrusted) lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: 'crucible.runProblemAt', arguments: [doc.uri.fsPath, p.id], tooltip: `Run ${p.id}` }));
       const failing = l?.arms.flatMap((a) => a.failingIds ?? []) ?? [];
       if (l && failing.length) {
         lenses.push(new vscode.CodeLens(range, {

@@ -30,12 +30,15 @@ export class CrucibleTests implements vscode.Disposable {
     };
     this.controller.refreshHandler = async () => { this.suitesLoaded = undefined; await this.loadSuites(); };
     this.makeProfiles();
-    this.subs.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('crucible.models')) this.makeProfiles(); }));
+    this.subs.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('crucible.models')) this.makeProfiles(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.makeProfiles()));
   }
 
-  /** "Evaluate with reference", one per configured model, and "Evaluate with models…". */
+  /** "Evaluate with reference", one per configured model, and "Evaluate with models…" — none in Restricted
+   *  Mode, so the Testing view shows no Run buttons there (results of earlier runs still show). */
   private makeProfiles(): void {
     for (const p of this.profiles.splice(0)) p.dispose();
+    if (!vscode.workspace.isTrusted) return;
     const cfg = readConfig();
     const models = ['reference', ...cfg.models.map((m) => (m.includes(':') ? m : `openai:${m}`))];
     models.forEach((m, i) => this.profiles.push(this.controller.createRunProfile(`Evaluate with ${modelDisplayName(m)}`, vscode.TestRunProfileKind.Run,

@@ -7,9 +7,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import schema from '../../../schemas/crucible.schema.json';
 import { InputError } from '../jsonl';
 
-export const CONFIG_FILE = 'crucible.yaml';
-/** Looked for in this order; JSON is YAML, so crucible.json is read the same way. */
-export const CONFIG_FILES = [CONFIG_FILE, 'crucible.yml', 'crucible.json'];
+import { CONFIG_FILE, CONFIG_FILES } from './files';
+export { CONFIG_FILE, CONFIG_FILES };
 
 export interface ArmConfig {
   id?: string; model: string; strategy?: string; temperature?: number; 'top-p'?: number; 'max-tokens'?: number; seed?: number;

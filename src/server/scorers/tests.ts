@@ -6,7 +6,7 @@ import { DEFAULT_TIMEOUT_MS } from '../engine/plan';
 import { execConcurrency } from '../engine/schedule';
 import type { CodeProblem, Sandbox, Score, ScorerFactory } from '../plugins';
 import { EVALPLUS_MARK } from '../languages/python-evalplus';
-import { calibrate } from '../sandboxes/calibrate';
+import { calibrate, sampleLimit } from '../sandboxes/calibrate';
 
 /** A problem whose harness enforces its own time limits (EvalPlus) names the sandbox's backstop limit. */
 const ownLimit = (p: CodeProblem): number | undefined => (typeof p.labels?.sandboxTimeoutMs === 'number' ? p.labels.sandboxTimeoutMs : undefined);
@@ -35,9 +35,10 @@ export const testsScorer: ScorerFactory = {
       } catch { /* no calibration: the floor applies */ }
     }
     const limitFor = (p: CodeProblem) => {
+      // A suite's own per-problem limit (EvalPlus computes one from the canonical solution's time).
       const own = ownLimit(p);
       if (own !== undefined) return Math.max(own, timeoutMs ?? 0);
-      return timeoutMs ?? limits.get(p.id) ?? floorMs;
+      return sampleLimit(p, limits, { timeoutMs, floorMs });
     };
     return {
       name: 'tests',
