@@ -150,8 +150,11 @@ export function runResultLine(run: RunSummary): string {
     const parts: string[] = [];
     const p = passAt(m, 1);
     const code = codeSamples(m);
-    if (code > 0 || !m.refusal) parts.push(`pass@1 ${fmtRate(p?.value)} (${m.passed}/${code})`);
+    // pass@1 only where code ran (or nothing else was measured): a probe run is not a pass@1 of 0/0.
+    if (code > 0 || (!m.refusal && !m.packages && !m.choice)) parts.push(`pass@1 ${fmtRate(p?.value)} (${m.passed}/${code})`);
     if (m.refusal) parts.push(refusalCountsLine({ ...m.refusal, errors: 0 }));
+    if (m.packages) parts.push(`invented packages in ${m.packages.invented}/${m.packages.responses - m.packages.errors} replies`);
+    if (m.choice) parts.push(`accuracy ${fmtRate(m.choice.accuracy.value)} (${m.choice.correct}/${m.choice.accuracy.n})`);
     const s = parts.join('; ');
     return run.metrics.length > 1 ? `${modelDisplayName(m.arm)} ${s}` : s;
   });
