@@ -1,7 +1,7 @@
 // Paired and two-sample hypothesis tests shared by the comparison, bias and similarity probes.
 // Pure functions; exact where the sample is small enough to enumerate, as the statistics literature does.
 import { jStat } from 'jstat';
-import { quantileSorted, rng } from './stats';
+import { bootstrapMeanCI, rng } from './stats';
 
 /** Relative tolerance when comparing a resampled statistic with the observed one (float sums). */
 const EPS = 1e-9;
@@ -191,13 +191,6 @@ export function pairedBootstrap(a: readonly number[], b: readonly number[], opts
   const d = a.map((x, i) => x - b[i]);
   const diff = n ? d.reduce((s, v) => s + v, 0) / n : NaN;
   if (n < 2 || d.every((x) => x === d[0])) return { diff, ci: null, seed, resamples: B };
-  const next = rng(seed), means = new Float64Array(B);
-  for (let r = 0; r < B; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += d[Math.floor(next() * n)];
-    means[r] = s / n;
-  }
-  means.sort();
-  const alpha = (1 - level) / 2;
-  return { diff, ci: [quantileSorted(means, alpha), quantileSorted(means, 1 - alpha)], seed, resamples: B };
+  // Resampling pairs is resampling their differences: the bootstrap of the mean over d.
+  return { diff, ci: bootstrapMeanCI(d, { level, resamples: B, seed }), seed, resamples: B };
 }
