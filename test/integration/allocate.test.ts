@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createBuiltins } from '../../src/server/builtins';
+import { Engine } from '../../src/server/engine';
 import { Store } from '../../src/server/store/store';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { DATA_DIR, humanEval } from '../support/humaneval-data';
@@ -82,6 +84,7 @@ test('--allocate thompson spends a fixed budget, mostly where the arms disagree'
       assert.ok(terseOdd.some((o) => o.value === 0) && terseOdd.some((o) => o.value === 1));
       // Uniform allocation gives the disagreeing half of the problems exactly half the budget.
       const onOdd = tests.filter((o) => odd.has(o.problem_id)).length;
+      console.log(`thompson: ${onOdd}/${BUDGET} samples on the problems where the arms disagree (uniform: ${BUDGET / 2})`);
       assert.ok(onOdd / BUDGET >= 0.6, `${onOdd}/${BUDGET} samples on the problems where the arms disagree`);
     } finally { store.close(); }
 
@@ -92,6 +95,70 @@ test('--allocate thompson spends a fixed budget, mostly where the arms disagree'
     assert.deepEqual([j.a, j.b], ['rtc', 'terse']);
     assert.ok(j.diff > 0, JSON.stringify(j));
   } finally {
+    await fake.close();
+  }
+});
+
+test('an allocated run (LinUCB) cancelled part-way resumes with the same policy and seed and stops at the budget', { timeout: 10 * 60_000 }, async () => {
+  const P = 6, BUDGET = 36;
+  const probs = await humanEval(P);
+  // model-a solves every problem; model-b only the first three.
+  const fake = await startFakeOpenAI({
+    apiKey: KEY,
+    answer(body) {
+      const ms = body.messages as { role: string; content: string }[];
+      const i = probs.findIndex((p) => ms[ms.length - 1].content.includes(p.prompt));
+      const p = probs[i];
+      if (!p) return 'no idea';
+      return body.model === 'model-a' || i < 3 ? `\`\`\`python\n${p.prompt}${p.canonical_solution}\`\`\`` : '```python\nx = 1\n```';
+    },
+  });
+  const d = mkdtempSync(path.join(tmpdir(), 'crucible-allocate-resume-'));
+  const db = path.join(d, 'c.db');
+  const init = { dbPath: db, dataDir: DATA_DIR, cacheDir: path.join(d, 'cache'), providers: { openai: { baseURL: fake.baseURL } } };
+  const store = await Store.open(db);
+  try {
+    const engine = new Engine(createBuiltins(), store, init, { OPENAI_API_KEY: KEY });
+    const plan = { suite: 'humaneval', limit: P, models: ['openai:model-a', 'openai:model-b'], n: 1, k: [1], timeoutMs: 10000, concurrency: 2, allocate: { policy: 'linucb' as const, budget: BUDGET } };
+    // Bad plans are refused before anything starts.
+    await assert.rejects(engine.startRun({ ...plan, models: ['openai:model-a'] }), /plan\.allocate needs two arms or more/);
+    await assert.rejects(engine.startRun({ ...plan, stages: [1, 2], n: 2 }), /plan\.allocate and plan\.stages cannot be combined/);
+    await assert.rejects(engine.startRun({ ...plan, allocate: { policy: 'linucb', budget: 0 } }), /plan\.allocate\.budget must be a whole number/);
+
+    const runId = await engine.startRun(plan);
+    let seen = 0;
+    engine.on('sample', (s) => { if (s.runId === runId && ++seen === 10) engine.cancelRun(runId); });
+    const first = await engine.waitForRun(runId);
+    assert.equal(first.status, 'cancelled');
+    const part = store.scoredOutcomes(runId).filter((o) => o.scorer === 'tests').length;
+    assert.ok(part >= 10 && part < BUDGET, String(part));
+    const recorded = JSON.parse(store.run(runId)!.plan).allocate;
+    assert.equal(recorded.policy, 'linucb');
+    assert.ok(Number.isInteger(recorded.seed), 'the seed the engine drew is recorded');
+    await assert.rejects(engine.resumeRun(runId, { retryErrors: true }), /allocates its samples adaptively \(linucb\): resume it without --retry-errors/);
+
+    const before = fake.requests.length;
+    await engine.resumeRun(runId);
+    const done = await engine.waitForRun(runId);
+    assert.equal(done.status, 'completed', done.error ?? '');
+    assert.deepEqual([done.total, done.done], [BUDGET, BUDGET]);
+    assert.deepEqual(JSON.parse(store.run(runId)!.plan).allocate, recorded, 'resume keeps the policy, budget and seed');
+    const tests = store.scoredOutcomes(runId).filter((o) => o.scorer === 'tests');
+    assert.equal(tests.length, BUDGET);
+    // Only the missing samples were asked for (fewer when a generation cancelled before its scoring is cached).
+    const asked = fake.requests.length - before;
+    assert.ok(asked <= BUDGET - part && asked >= BUDGET - part - 2, `${asked} requests for ${BUDGET - part} missing samples`);
+    const cells = new Map<string, number[]>();
+    for (const o of tests) { const k = `${o.problem_id}\0${o.arm}`; cells.set(k, [...(cells.get(k) ?? []), o.idx]); }
+    for (const [k, idx] of cells) assert.deepEqual(idx.sort((a, b) => a - b), idx.map((_, i) => i), k);
+    // pass@1 is per problem over the samples each has: model-a 1, model-b one half.
+    const m = Object.fromEntries(done.metrics.map((x) => [x.arm, x]));
+    assert.ok(tests.filter((o) => o.arm === 'openai:model-a').every((o) => o.value === 1));
+    assert.ok(tests.filter((o) => o.arm === 'openai:model-b').every((o) => o.value === (Number(o.problem_id.split('/')[1]) < 3 ? 1 : 0)));
+    assert.ok(m['openai:model-a'] && m['openai:model-b'], JSON.stringify(done.metrics.map((x) => x.arm)));
+    await engine.dispose();
+  } finally {
+    store.close();
     await fake.close();
   }
 });
