@@ -126,7 +126,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const models = arms.map((arm) => {
       const strategyOf = (p: Problem) => this.strategyFor(arm, p.kind ?? 'code');
       const [e] = estimateRun([arm.model], problems, n, (p) => strategyOf(p).messages(p, { problems }), arm.params.maxTokens, this.init.prices);
-      return { ...e, model: arm.id };
+      // Allocation spreads the budget evenly here, so calls and tokens can be fractional: whole ones are shown.
+      return { ...e, calls: Math.round(e.calls), tokensIn: Math.round(e.tokensIn), tokensOut: Math.round(e.tokensOut), model: arm.id };
     });
     const dollars = models.some((m) => m.dollars === null) ? null : models.reduce((a, m) => a + m.dollars!, 0);
     return { problems: problems.length, samples: norm.allocate ? norm.allocate.budget : problems.length * norm.n * arms.length, models, dollars };
