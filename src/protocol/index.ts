@@ -94,6 +94,12 @@ export interface RunPlan {
   stages?: number[];
   /** With stages: stop after a stage once every pair of arms differs significantly (see metrics/progressive.ts). */
   earlyStop?: { alpha?: number };
+  /**
+   * Adaptive allocation: instead of n samples per problem and arm, spend `budget` samples where a
+   * bandit policy (metrics/bandit.ts) best separates the arms, fed each sample's pass/fail. The engine
+   * records the seed it used so a resumed run continues the same policy. Code problems, two arms or more.
+   */
+  allocate?: { policy: 'thompson' | 'linucb'; budget: number; seed?: number };
 }
 
 /** A rate with its Wilson 95% interval; value and interval null when nothing was counted. */

@@ -57,6 +57,9 @@ Options:
   --strategies <file> prompt strategies defined in a YAML/JSON file (a list, or a "strategies:" key)
   --stages <list>     progressive sampling: sample indices in stages, e.g. 1,4,16 (the last is n)
   --early-stop        with --stages: stop after a stage once every pair of arms differs (Bonferroni over stages)
+  --allocate <policy> thompson | linucb: spend --budget samples where the arms differ, instead of n per problem
+  --budget <int>      with --allocate: samples in all (over every problem and arm)
+  --allocate-seed <int>  with --allocate: the policy's seed (default: random, recorded with the run)
   --scorer <name>     add a scorer (defaults: tests for code problems, refusal for chat problems)
   --judge <spec>      the refusal scorer also asks this model to grade each reply (its raw verdict is stored)
   --model <spec>      model to evaluate; repeat for several                         [reference]
@@ -156,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
       'base-url': { type: 'string' }, db: { type: 'string', default: path.join('.crucible', 'crucible.db') }, out: { type: 'string' },
       json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
       strategies: { type: 'string' }, stages: { type: 'string' }, 'early-stop': { type: 'boolean', default: false },
+      allocate: { type: 'string' }, budget: { type: 'string' }, 'allocate-seed': { type: 'string' },
       'no-cache': { type: 'boolean', default: false }, 'max-cost': { type: 'string' }, 'retry-errors': { type: 'boolean', default: false },
       config: { type: 'string' }, 'no-config': { type: 'boolean', default: false }, plugin: { type: 'string', multiple: true },
       'fail-under': { type: 'string', multiple: true }, 'max-slip-rate': { type: 'string', multiple: true },
@@ -295,6 +299,14 @@ async function main(argv: string[]): Promise<number> {
         plan.stages = o.stages.split(',').map((x) => { const v = Number(x.trim()); if (!Number.isInteger(v) || v < 1) throw new UsageError(`--stages takes increasing whole numbers, e.g. 1,4,16 (got "${o.stages}")`); return v; });
         if (n === undefined) plan.n = plan.stages[plan.stages.length - 1];
       }
+      if (o.allocate !== undefined) {
+        if (o.allocate !== 'thompson' && o.allocate !== 'linucb') throw new UsageError(`--allocate takes thompson or linucb (got "${o.allocate}")`);
+        const budget = int('budget', o.budget);
+        if (budget === undefined) throw new UsageError('--allocate needs --budget <samples>');
+        const seed = o['allocate-seed'] === undefined ? undefined : Number(o['allocate-seed']);
+        if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--allocate-seed takes a whole number (got "${o['allocate-seed']}")`);
+        plan.allocate = { policy: o.allocate, budget, seed };
+      } else if (o.budget !== undefined) throw new UsageError('--budget needs --allocate thompson|linucb');
       if (o['early-stop']) { if (!plan.stages) throw new UsageError('--early-stop needs --stages'); plan.earlyStop = {}; }
       // pass@k of every k a threshold names is reported; thresholds naming no arm of the run are refused.
       plan.k = [...new Set([...plan.k, ...thresholdKs(thresholds)])].sort((a, b) => a - b);

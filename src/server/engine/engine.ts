@@ -7,6 +7,7 @@ import type { EngineInit, LatestResult, RunProbes, ProblemInfo, RunComparison, C
 import { Semaphore } from '../limits';
 import { MetricsAccumulator, type ProblemFacts } from '../metrics/aggregate';
 import { stageReport, type StageCounts, type StageReport } from '../metrics/progressive';
+import { linUcbAllocator, problemFeatures, thompsonAllocator, type Allocator } from '../metrics/bandit';
 import type { Problem, CodeProblem, ProblemKind, Provider, Sandbox, Scorer, ScorerFactory, Strategy } from '../plugins';
 import { estimateRun } from '../pricing';
 import { registerStrategies, strategySource } from '../strategy-config';
@@ -120,13 +121,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     const norm = this.withStrategyParams(normalizePlan(plan));
     const problems = await this.catalog.select(norm);
     const arms = resolveArms(norm);
+    // An allocated run spends its budget over every cell: estimated as that many samples spread evenly.
+    const n = norm.allocate ? norm.allocate.budget / Math.max(1, problems.length * arms.length) : norm.n;
     const models = arms.map((arm) => {
       const strategyOf = (p: Problem) => this.strategyFor(arm, p.kind ?? 'code');
-      const [e] = estimateRun([arm.model], problems, norm.n, (p) => strategyOf(p).messages(p, { problems }), arm.params.maxTokens, this.init.prices);
-      return { ...e, model: arm.id };
+      const [e] = estimateRun([arm.model], problems, n, (p) => strategyOf(p).messages(p, { problems }), arm.params.maxTokens, this.init.prices);
+      // Allocation spreads the budget evenly here, so calls and tokens can be fractional: whole ones are shown.
+      return { ...e, calls: Math.round(e.calls), tokensIn: Math.round(e.tokensIn), tokensOut: Math.round(e.tokensOut), model: arm.id };
     });
     const dollars = models.some((m) => m.dollars === null) ? null : models.reduce((a, m) => a + m.dollars!, 0);
-    return { problems: problems.length, samples: problems.length * norm.n * arms.length, models, dollars };
+    return { problems: problems.length, samples: norm.allocate ? norm.allocate.budget : problems.length * norm.n * arms.length, models, dollars };
   }
 
   /**
@@ -179,6 +183,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const row = this.store.run(runId);
     if (!row) throw new Error(`no run ${runId}`);
     const plan = parsePlan(row.plan, runId);
+    // An allocated sample's index is the next free one of its cell: a retried error would be a second sample of that slot.
+    if (plan.allocate && opts.retryErrors) throw new Error(`run ${runId} allocates its samples adaptively (${plan.allocate.policy}): resume it without --retry-errors`);
     // The run's own snapshot of its problems: the suite file may have changed since.
     const problems = this.store.runProblems(runId);
     return this.launch(plan, problems, row, opts.retryErrors ?? false);
@@ -222,6 +228,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         closers.push(async () => { const sb = await made.catch(() => null); await sb?.close(); });
       }
       for (const model of new Set(arms.map((a) => a.model))) providers.set(model, await this.createProvider(model, plan, closers));
+      if (plan.allocate) {
+        // The policies learn from pass/fail: the tests' verdicts of code problems.
+        const chat = problems.find((p) => p.kind === 'chat');
+        if (chat) throw new Error(`plan.allocate learns from tests' pass/fail and problem ${chat.id} is a chat problem: allocate code suites only`);
+        const fixed = arms.find((a) => providers.get(a.model)?.samplesFor);
+        if (fixed) throw new Error(`plan.allocate cannot choose samples from ${fixed.model}: a samples file holds a fixed number per task`);
+      }
       // Scorers: each kind's defaults plus those the plan names, applied to the kinds they judge.
       const scorerNames = new Map<ProblemKind, string[]>();
       // Named by the plan, or asked for by the suite's problems (a probe suite brings its scorer).
@@ -243,7 +256,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       } else {
         row = {
           id: newRunId(), label: plan.label ?? defaultLabel(plan, arms), suite: plan.suite, plan: JSON.stringify(plan), status: 'running',
-          created_at: new Date().toISOString(), finished_at: null, total: plannedSamples(problems, arms, plan.n, providers), done: 0, wall_ms: null, error: null, metrics: null,
+          created_at: new Date().toISOString(), finished_at: null, total: plan.allocate ? plan.allocate.budget : plannedSamples(problems, arms, plan.n, providers), done: 0, wall_ms: null, error: null, metrics: null,
         };
         this.store.putProblems(problems.map((p, ord) => problemToRow(row.id, p, ord)));
       }
@@ -319,6 +332,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const scorers: Scorer[] = [];
     const stageReports: StageReport[] = [];
     let stoppedEarly: number | null = null;
+    let onResult: ((sample: SampleRecord, outcomes: OutcomeRecord[]) => void) | null = null;
     const progress = new Progress(keep.size, 200, () => {
       this.store.putRun({ ...row, status: 'running', done: progress.done, wall_ms: wallBefore + performance.now() - t0 });
       this.emit('progress', this.runSummary(row.id, false));
@@ -362,6 +376,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         language: (name) => (this.plugins.languages.has(name) ? this.plugins.languages.get(name) : undefined),
         spent: (arm, tin, tout) => acc.addSpend(arm.id, tin, tout),
         finished: (sample: SampleRecord, outcomes: OutcomeRecord[], fact) => {
+          onResult?.(sample, outcomes);
           acc.add(fact);
           this.emit('sample', summaryOf(sample, outcomes));
           progress.tick();
@@ -379,7 +394,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Progressive sampling runs sample indices stage by stage and reports after each one.
       const stages = r.plan.stages?.length ? r.plan.stages : [r.plan.n];
       let failure: Error | null = null;
-      for (let si = 0, from = 0; si < stages.length && !failure && !signal.aborted; from = stages[si], si++) {
+      if (r.plan.allocate) {
+        const a = this.allocation(r, signal);
+        onResult = a.result;
+        // As wide as generation: every sample in flight is one the policy chose without its result.
+        failure = await runAll(a.items((problem, arm, idx) => runItem(ctx, problem, arm, idx)), Math.max(2, ctx.genGate.limit));
+      }
+      for (let si = 0, from = 0; !r.plan.allocate && si < stages.length && !failure && !signal.aborted; from = stages[si], si++) {
         failure = await runAll(items(from, stages[si]), width);
         if (failure || signal.aborted || !r.plan.stages?.length) break;
         const report = this.stageOf(row.id, r, si, stages);
@@ -419,6 +440,53 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('progress', summary);
       this.emit('finished', summary);
     }
+  }
+
+  /**
+   * Adaptive allocation (plan.allocate): the policy, fed what the run already has (resume), picks each
+   * next (problem, arm) when a worker is free; its index is the cell's next free one. Stops at the budget.
+   */
+  private allocation(r: Prepared, signal: AbortSignal) {
+    const { policy, budget, seed = 1 } = r.plan.allocate!;
+    const P = r.problems.length, K = r.arms.length;
+    const alloc: Allocator = policy === 'linucb'
+      ? linUcbAllocator(problemFeatures(r.problems.map((p) => ({ prompt: p.prompt, language: p.kind === 'chat' ? undefined : (p as CodeProblem).language }))), K, { seed })
+      : thompsonAllocator(P, K, seed);
+    const pIndex = new Map(r.problems.map((p, i) => [p.id, i]));
+    const aIndex = new Map(r.arms.map((a, i) => [a.id, i]));
+    const nextIdx = new Int32Array(P * K);
+    const verdict = (outcomes: { scorer: string; status: string; value: number | null }[]) => {
+      const t = outcomes.find((o) => o.scorer === 'tests');
+      return !t || t.status === 'error' || t.value === null ? null : t.value >= 1;
+    };
+    // What the run already has: each stored sample counts towards the budget and teaches the policy.
+    const stored = new Map<string, { p: number; a: number; outcomes: { scorer: string; status: string; value: number | null }[] }>();
+    for (const o of this.store.scoredOutcomes(r.row.id)) {
+      const p = pIndex.get(o.problem_id), a = aIndex.get(o.arm);
+      if (p === undefined || a === undefined) continue;
+      nextIdx[p * K + a] = Math.max(nextIdx[p * K + a], o.idx + 1);
+      const e = stored.get(o.sample_id) ?? { p, a, outcomes: [] };
+      e.outcomes.push(o);
+      stored.set(o.sample_id, e);
+    }
+    for (const e of stored.values()) { const v = verdict(e.outcomes); if (v !== null) alloc.update(e.p, e.a, v); }
+    let issued = stored.size;
+    const problems = r.problems, arms = r.arms;
+    return {
+      result(sample: SampleRecord, outcomes: OutcomeRecord[]) {
+        const p = pIndex.get(sample.problem_id)!, a = aIndex.get(sample.arm)!;
+        const v = verdict(outcomes);
+        if (v === null) alloc.drop?.(p, a); else alloc.update(p, a, v);
+      },
+      *items(run: (problem: Problem, arm: Arm, idx: number) => Promise<void>) {
+        while (issued < budget && !signal.aborted) {
+          const { problem, strategy } = alloc.next();
+          const idx = nextIdx[problem * K + strategy]++;
+          issued++;
+          yield () => run(problems[problem], arms[strategy], idx);
+        }
+      },
+    };
   }
 
   /** Per arm and problem, the scored samples among the first n indices and how many passed their tests. */

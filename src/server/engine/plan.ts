@@ -101,8 +101,19 @@ export function normalizePlan(plan: RunPlan): RunPlan {
   }
   if (plan.earlyStop && !plan.stages) throw new Error('plan.earlyStop needs plan.stages');
   if (plan.earlyStop?.alpha !== undefined && !(plan.earlyStop.alpha > 0 && plan.earlyStop.alpha < 1)) throw new Error(`plan.earlyStop.alpha must be between 0 and 1 (got ${plan.earlyStop.alpha})`);
+  let allocate = plan.allocate ?? undefined;
+  if (allocate) {
+    if (typeof allocate !== 'object' || !['thompson', 'linucb'].includes(allocate.policy)) throw new Error(`plan.allocate.policy must be "thompson" or "linucb" (got ${JSON.stringify((allocate as { policy?: unknown }).policy)})`);
+    if (!posInt(allocate.budget) || allocate.budget > 1_000_000) throw new Error(`plan.allocate.budget must be a whole number of samples from 1 to 1000000 (got ${allocate.budget})`);
+    if (allocate.seed !== undefined && !Number.isInteger(allocate.seed)) throw new Error(`plan.allocate.seed must be a whole number (got ${allocate.seed})`);
+    if (plan.stages) throw new Error('plan.allocate and plan.stages cannot be combined: both decide how many samples each problem gets');
+    const armCount = arms?.length ? arms.length : models.length;
+    if (armCount < 2) throw new Error('plan.allocate needs two arms or more: it spends samples where the arms differ');
+    // The seed is recorded so a resumed run continues the same policy.
+    allocate = { policy: allocate.policy, budget: allocate.budget, seed: allocate.seed ?? randomBytes(4).readUInt32BE(0) % 2_000_000_000 };
+  }
   const out: RunPlan = {
-    ...plan, version: PLAN_VERSION, models, n, k, timeoutMs: plan.timeoutMs ?? undefined, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined,
+    ...plan, allocate, version: PLAN_VERSION, models, n, k, timeoutMs: plan.timeoutMs ?? undefined, sandbox: plan.sandbox ?? 'docker', limit: plan.limit ?? undefined,
   };
   resolveArms(out); // duplicate arm ids fail here, before anything starts
   return out;

@@ -54,3 +54,16 @@ test('problem features: standardised length, languages, docstring examples', () 
   assert.deepEqual([f[0][1], f[1][1]], [1, 0], 'one-hot of every language but the first (javascript)');
   assert.equal(f[0][2], 0.4);
 });
+
+test('cells asked for and not yet reported count: a batch asked at once spreads over cells (Thompson, LinUCB)', () => {
+  for (const alloc of [thompsonAllocator(4, 2, 3), linUcbAllocator([[0], [1], [2], [3]], 2, { seed: 3 })]) {
+    const batch = Array.from({ length: 8 }, () => alloc.next());
+    const cells = new Set(batch.map((c) => `${c.problem},${c.strategy}`));
+    // Without the in-flight counts Thompson would ask for the same cell eight times (no result has changed anything).
+    assert.ok(cells.size >= (alloc.name === 'thompson' ? 8 : 4), `${alloc.name}: ${[...cells].join(' ')}`);
+    // A dropped sample (cancelled) no longer counts; reported ones teach as before.
+    for (const c of batch.slice(0, 4)) alloc.update(c.problem, c.strategy, true);
+    for (const c of batch.slice(4)) alloc.drop?.(c.problem, c.strategy);
+    assert.ok(alloc.best() === 0 || alloc.best() === 1);
+  }
+});

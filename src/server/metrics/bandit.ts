@@ -15,10 +15,15 @@ import { rng } from './stats';
 
 export interface Allocator {
   readonly name: string;
-  /** The next cell to sample. */
+  /**
+   * The next cell to sample. The cell counts as in flight until its update: an engine asking for
+   * several cells before any result (concurrency) gets cells spread by what is already asked for.
+   */
   next(): { problem: number; strategy: number };
-  /** What that sample did (passed or not). */
+  /** What a sample did (passed or not); it ends one in-flight sample of that cell, if any (none on resume). */
   update(problem: number, strategy: number, passed: boolean): void;
+  /** A sample of that cell asked for by next() will never report (it was cancelled or failed). */
+  drop?(problem: number, strategy: number): void;
   /** The strategy it would call the best now. */
   best(): number;
 }
@@ -26,8 +31,13 @@ export interface Allocator {
 /** Empirical per-cell counts shared by the allocators. */
 class Counts {
   readonly n: Float64Array; readonly c: Float64Array;
-  constructor(readonly P: number, readonly K: number) { this.n = new Float64Array(P * K); this.c = new Float64Array(P * K); }
-  add(p: number, s: number, passed: boolean): void { this.n[p * this.K + s]++; if (passed) this.c[p * this.K + s]++; }
+  /** Samples asked for and not yet reported, per cell. */
+  readonly pend: Float64Array;
+  constructor(readonly P: number, readonly K: number) { this.n = new Float64Array(P * K); this.c = new Float64Array(P * K); this.pend = new Float64Array(P * K); }
+  ask(p: number, s: number): void { this.pend[p * this.K + s]++; }
+  /** Ends one in-flight sample of the cell; false when it had none (a result replayed on resume). */
+  settle(p: number, s: number): boolean { const i = p * this.K + s; if (this.pend[i] <= 0) return false; this.pend[i]--; return true; }
+  add(p: number, s: number, passed: boolean): boolean { const had = this.settle(p, s); this.n[p * this.K + s]++; if (passed) this.c[p * this.K + s]++; return had; }
   /** Posterior mean of a cell under Beta(1, 1). */
   mean(p: number, s: number): number { const i = p * this.K + s; return (1 + this.c[i]) / (2 + this.n[i]); }
   /** The strategy with the highest mean over problems of its cells' posterior means. */
@@ -48,7 +58,7 @@ export function uniformAllocator(P: number, K: number): Allocator {
   return {
     name: 'uniform',
     next() { const cell = t++ % (P * K); return { problem: Math.floor(cell / K), strategy: cell % K }; },
-    update: (p, s, passed) => counts.add(p, s, passed),
+    update: (p, s, passed) => { counts.add(p, s, passed); },
     best: () => counts.best(),
   };
 }
@@ -82,7 +92,13 @@ export function thompsonAllocator(P: number, K: number, seed = 1): Allocator {
     for (let s = 1; s < K; s++) if (means[s] > means[top]) top = s;
     return { top, means };
   };
-  const variance = (p: number, s: number) => { const i = p * K + s, a = 1 + counts.c[i], b = 1 + counts.n[i] - counts.c[i]; return (a * b) / ((a + b) ** 2 * (a + b + 1)); };
+  // In-flight samples count as if they had come back at the cell's current mean: the posterior
+  // narrows as if observed, so a batch asked for at once spreads over cells (a "believer" batch).
+  const variance = (p: number, s: number) => {
+    const i = p * K + s, m = counts.pend[i], mean = counts.mean(p, s);
+    const a = 1 + counts.c[i] + m * mean, b = 1 + counts.n[i] - counts.c[i] + m * (1 - mean);
+    return (a * b) / ((a + b) ** 2 * (a + b + 1));
+  };
   return {
     name: 'thompson',
     next() {
@@ -99,13 +115,16 @@ export function thompsonAllocator(P: number, K: number, seed = 1): Allocator {
       // Where the difference leader − challenger is least known (ties broken by the fewest samples).
       let problem = 0, widest = -1;
       for (let p = 0; p < P; p++) {
-        const v = variance(p, leader) + variance(p, challenger) - 1e-9 * (counts.n[p * K + leader] + counts.n[p * K + challenger]);
+        const seen = counts.n[p * K + leader] + counts.n[p * K + challenger] + counts.pend[p * K + leader] + counts.pend[p * K + challenger];
+        const v = variance(p, leader) + variance(p, challenger) - 1e-9 * seen;
         if (v > widest) { widest = v; problem = p; }
       }
       const strategy = variance(problem, leader) >= variance(problem, challenger) ? leader : challenger;
+      counts.ask(problem, strategy);
       return { problem, strategy };
     },
-    update: (p, s, passed) => counts.add(p, s, passed),
+    update: (p, s, passed) => { counts.add(p, s, passed); },
+    drop: (p, s) => { counts.settle(p, s); },
     best: () => counts.best(),
   };
 }
@@ -138,6 +157,7 @@ export function linUcbAllocator(features: readonly (readonly number[])[], K: num
   for (let i = P - 1; i > 0; i--) { const j = Math.floor(next() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
   let t = 0;
   const dot = (u: Float64Array, v: Float64Array) => u.reduce((s, x, i) => s + x * v[i], 0);
+  const addOuter = (s: number, x: Float64Array) => { for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[s][i * d + j] += x[i] * x[j]; };
   return {
     name: 'linucb',
     next() {
@@ -149,12 +169,22 @@ export function linUcbAllocator(features: readonly (readonly number[])[], K: num
         const ucb = dot(theta, x) + alpha * Math.sqrt(Math.max(0, dot(x, Ainvx)));
         if (ucb > top) { top = ucb; strategy = s; }
       }
+      // The design matrix needs no reward: it grows when asked (batched LinUCB), so samples in flight
+      // already shrink their strategy's bonus there; the reward vector grows when the result comes.
+      counts.ask(problem, strategy);
+      addOuter(strategy, x);
       return { problem, strategy };
     },
     update(p, s, passed) {
-      counts.add(p, s, passed);
+      const asked = counts.add(p, s, passed);
       const x = X[p];
-      for (let i = 0; i < d; i++) { b[s][i] += passed ? x[i] : 0; for (let j = 0; j < d; j++) A[s][i * d + j] += x[i] * x[j]; }
+      if (!asked) addOuter(s, x); // a result replayed on resume was never asked for here
+      if (passed) for (let i = 0; i < d; i++) b[s][i] += x[i];
+    },
+    drop(p, s) {
+      if (!counts.settle(p, s)) return;
+      const x = X[p];
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) A[s][i * d + j] -= x[i] * x[j];
     },
     // The strategy whose model predicts the highest mean success over all problems.
     best() {
