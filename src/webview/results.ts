@@ -256,6 +256,17 @@ function wireBrowse(): void {
     const tr = t.closest<HTMLTableRowElement>('tr[data-problem]');
     if (tr && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); openRow(tr, t.closest<HTMLElement>('td[data-arm]')); }
   });
+  // A slipped or over-refused response opens beside its conversation.
+  const cases = $<HTMLTableElement>('#harm-cases');
+  const openCase = (tr: HTMLTableRowElement | null) => {
+    const sampleId = tr?.dataset.sample;
+    if (sampleId) vscode.postMessage({ type: 'openSample', sampleId });
+  };
+  cases.addEventListener('click', (ev) => openCase((ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-sample]')));
+  cases.addEventListener('keydown', (ev) => {
+    const tr = (ev.target as HTMLElement).closest<HTMLTableRowElement>('tr[data-sample]');
+    if (tr && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); openCase(tr); }
+  });
 }
 
 function renderArmFilter(d: RunDetail): void {
