@@ -93,11 +93,13 @@ test('three probes in one run: invented packages by type, known-answer accuracy,
 
   // Packages: a invents numy and yamlette (2 of 4 LHB replies), says mean_of_lists does not exist; c invents mean_of_lists.
   const pa = a.packages!;
-  assert.deepEqual([pa.responses, pa.invented, pa.declined, pa.real, pa.noPackages, pa.errors], [4 + 3 + 8, 2, 1, 1, 11, 0]);
+  // 4 LHB replies + 8 bias-pair replies (they name no scorer, so the run's chat scorers judge them); the 3
+  // known-answer questions name theirs (choice) and are judged by it alone.
+  assert.deepEqual([pa.responses, pa.invented, pa.declined, pa.real, pa.noPackages, pa.errors], [4 + 8, 2, 1, 1, 8, 0]);
   assert.equal(pa.inventedRate.x, 2);
-  assert.equal(pa.inventedRate.n, 15);
-  assert.ok(pa.inventedRate.ciLow! > 0.03 && pa.inventedRate.ciHigh! < 0.42, JSON.stringify(pa.inventedRate));
-  assert.equal(pa.inventedPerResponse.mean, 2 / 15);
+  assert.equal(pa.inventedRate.n, 12);
+  assert.ok(pa.inventedRate.ciLow! > 0.04 && pa.inventedRate.ciHigh! < 0.46, JSON.stringify(pa.inventedRate));
+  assert.equal(pa.inventedPerResponse.mean, 2 / 12);
   assert.ok(pa.inventedPerResponse.ciLow !== null && pa.inventedPerResponse.ciLow >= 0);
   const typo = pa.byCategory.find((x) => x.category === '1 character typo')!;
   assert.deepEqual([typo.invented, typo.inventedRate.n], [1, 1]);
@@ -156,7 +158,7 @@ test('three probes in one run: invented packages by type, known-answer accuracy,
 
   // The CLI's lines say the same.
   const lines = probeLines(r, d.probes!).join('\n');
-  assert.match(lines, /packages · openai:model-a: invented in 0\.133 \[0\.0\d\d, 0\.3\d\d\] 2\/15 replies/);
+  assert.match(lines, /packages · openai:model-a: invented in 0\.167 \[0\.0\d\d, 0\.4\d\d\] 2\/12 replies/);
   assert.match(lines, /bias · openai:model-a · gender: 3 pairs .*favourable verdict 1\.000 vs 0\.000 \(McNemar p 0\.250, Holm 0\.500\)/);
   assert.match(lines, /similarity · openai:model-a ~ openai:model-b \(prose\): 1\.000 \[n\/a\] over 7 · permutation p/);
 });

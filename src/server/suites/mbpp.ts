@@ -64,8 +64,8 @@ export function mbppProblems(file: string, recs: JsonlRecord[], suite: string): 
 }
 
 /** Records of either file: JSONL (one task a line) or a JSON list (sanitized-mbpp.json). */
-export async function readMbpp(file: string): Promise<JsonlRecord[]> {
-  const text = await readText(file);
+export async function readMbpp(file: string, text?: string): Promise<JsonlRecord[]> {
+  text ??= await readText(file);
   if (/^\s*\[/.test(text)) {
     let v: unknown;
     try { v = parsePyJson(text); } catch (e) { throw new InputError(file, null, `malformed JSON (${(e as Error).message})`); }
@@ -91,7 +91,10 @@ export const mbppSuite: SuiteSource = {
     const { path: p, language } = splitSpec(spec);
     if (!/\.jsonl?(\.gz)?$/i.test(p)) return null;
     const file = path.resolve(p);
-    const recs = await readMbpp(file);
+    const text = await readText(file);
+    // A .json file that is not a list (LibraryHalluBench, TruthfulQA, …) is another suite's, not a malformed MBPP.
+    if (/\.json(\.gz)?$/i.test(p) && !/^\s*\[/.test(text)) return null;
+    const recs = await readMbpp(file, text);
     if (!recs.length || !isMbppRecord(recs[0].value)) return null;
     if (language && language !== 'python') throw new InputError(file, null, `MBPP is Python; it was given as ${language}`);
     return mbppProblems(file, recs, path.basename(file).replace(/\.jsonl?(\.gz)?$/i, ''));
