@@ -1,6 +1,7 @@
 // Pure display helpers shared by the tree views, messages and status bar. No `vscode` import, so
 // they are unit-tested directly (format.test.ts). Metrics are never computed here, only shown.
 import type { Expectation, LatestResult, ModelMetrics, ProblemResult, RefusalCounts, RefusalOutcome, RunEstimate, RunSummary, Verdict, PassAtK } from '../protocol';
+import { sampleCount, statusCount } from '../protocol/panel';
 
 export type ProblemStatus = Verdict | RefusalOutcome | 'pending' | 'partial';
 
@@ -195,13 +196,14 @@ export function problemDescription(p: ProblemResult): string {
   const st = problemStatus(p);
   if (st === 'pending') return 'pending';
   if (p.kind === 'chat') {
-    const k = p.samples.filter((s) => s.status === st).length;
+    const k = statusCount(p, st);
     const word = outcomeText(st, p.expectation);
-    return p.samples.length > 1 ? `${word} ${k}/${p.samples.length}` : word;
+    return sampleCount(p) > 1 ? `${word} ${k}/${sampleCount(p)}` : word;
   }
-  const errors = p.samples.length - p.n;
+  const total = sampleCount(p);
+  const errors = total - p.n;
   const errs = errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : '';
-  if (p.n === 0) return `error${p.samples.length > 1 ? ` ${errors}/${p.samples.length}` : ''}`;
+  if (p.n === 0) return `error${total > 1 ? ` ${errors}/${total}` : ''}`;
   if (p.n === 1) return (p.c === 1 ? 'passed' : st) + errs;
   return `${p.c}/${p.n} passed${st === 'timeout' && p.c === 0 ? ' (timeouts)' : ''}` + errs;
 }

@@ -6,6 +6,11 @@ import * as path from 'node:path';
 import { parseFromResultsWebview, type CompareResult, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
 import { runLabel } from './format';
+import { panelDetail } from '../protocol/panel';
+
+/** The panel's folded payload of each detail the state holds (the same detail is re-sent on redraws). */
+const folded = new WeakMap<RunDetail, RunDetail>();
+const forPanel = (d: RunDetail): RunDetail => folded.get(d) ?? folded.set(d, panelDetail(d)).get(d)!;
 
 export interface PanelHost {
   state: RunState;
@@ -129,7 +134,8 @@ export class ResultsPanel implements vscode.Disposable {
       const detail = await this.host.state.detail(runId);
       if (runId !== this.runId) { this.again = true; return; }
       this.panel.title = `Crucible: ${detail.run.label || runLabel(detail.run)}`;
-      const msg: ToResultsWebview = { type: 'runDetail', detail };
+      // Folded samples (protocol/panel.ts): every SampleSummary of a big run took seconds to ship and draw.
+      const msg: ToResultsWebview = { type: 'runDetail', detail: forPanel(detail) };
       // Counted as shown only once the page has it (a hidden panel's message is dropped).
       if (await this.panel.webview.postMessage(msg)) this.shown = detail;
       if (this.compare?.runs[0] === runId) await this.panel.webview.postMessage({ type: 'compare', compare: this.compare } satisfies ToResultsWebview);

@@ -266,6 +266,11 @@ export interface SampleSummary {
   execMs: number | null;
   /** Time to first token (streaming providers), ms. */
   ttftMs?: number | null;
+  /**
+   * The results panel's payload only (see panel.ts): this entry stands for `count` samples of its
+   * problem and arm with the same status and detail, and is the first of them. Absent: one sample.
+   */
+  count?: number;
 }
 
 export interface ProblemResult {

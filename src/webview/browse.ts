@@ -3,6 +3,7 @@
 // is unit-tested in Node; it counts what is shown and computes no metric.
 import type { ProblemResult, RunDetail, SampleSummary } from '../protocol';
 import { outcomeTone, problemStatus } from '../extension/format';
+import { weight } from '../protocol/panel';
 
 export type Show = 'all' | 'failures' | 'passes' | 'errors';
 export type Sort = 'suite' | 'rate-asc' | 'rate-desc' | 'id';
@@ -116,7 +117,7 @@ export function groupFailures(d: RunDetail, arm = ''): FailureGroup[] {
       const kind = errorKind(s);
       let g = groups.get(kind);
       if (!g) { g = { kind, samples: 0, problems: [], example: (s.detail ?? '').split(/\r?\n/).find((l) => l.trim()) ?? '', exampleSample: s.id }; groups.set(kind, g); }
-      g.samples++;
+      g.samples += weight(s);
       if (g.problems[g.problems.length - 1] !== p.problemId && !g.problems.includes(p.problemId)) g.problems.push(p.problemId);
     }
   }

@@ -19,6 +19,7 @@ import { renderDashboards } from './dashboards';
 import { buildRows, cellSolved, DEFAULT_OPTIONS, dominantHint, errorKind, filterRows, groupFailures, type BrowseOptions, type Show, type Sort } from './browse';
 import { renderProbeSections, SECTIONS, type SectionContext } from './sections';
 import { renderCompare } from './sections/compare';
+import { sampleCount, statusCount } from '../protocol/panel';
 
 const running = (d: RunDetail) => d.run.status === 'running' || d.run.status === 'queued';
 
@@ -36,7 +37,7 @@ function renderHeader(d: RunDetail): void {
   err.textContent = r.error ?? '';
   document.body.dataset.status = r.status;
   // Header and table come from one snapshot: say how far the run is in the same numbers the table uses.
-  const samples = d.problems.reduce((a, p) => a + p.samples.length, 0);
+  const samples = d.problems.reduce((a, p) => a + sampleCount(p), 0);
   $('#run-progress').textContent = running(d) ? `${samples}/${r.total} samples finished — the tables update as they arrive` : '';
 }
 
@@ -126,10 +127,11 @@ function armCell(p: ProblemResult | undefined): HTMLTableCellElement {
   if (!p) return el('td', { class: 'arm-cell', 'data-status': 'none' }, '—');
   const st = problemStatus(p);
   const tone = p.kind === 'code' ? (cellSolved(p) === true ? (st === 'passed' ? 'good' : 'warn') : cellSolved(p) === false ? (st === 'timeout' || st === 'error' ? 'error' : 'bad') : outcomeTone(st)) : outcomeTone(st, p.expectation);
-  const errors = p.samples.length - p.n;
+  const total = sampleCount(p);
+  const errors = total - p.n;
   const text = p.kind === 'chat'
-    ? `${outcomeText(st, p.expectation)}${p.samples.length > 1 ? ` ${p.samples.filter((s) => s.status === st).length}/${p.samples.length}` : ''}`
-    : st === 'pending' ? 'pending' : p.n === 0 ? `error${p.samples.length > 1 ? ` ×${p.samples.length}` : ''}`
+    ? `${outcomeText(st, p.expectation)}${total > 1 ? ` ${statusCount(p, st)}/${total}` : ''}`
+    : st === 'pending' ? 'pending' : p.n === 0 ? `error${total > 1 ? ` ×${total}` : ''}`
       : p.n === 1 && errors === 0 ? outcomeText(st) : `${p.c}/${p.n}${errors ? ` +${errors} err` : ''}`;
   const td = el('td', { class: `arm-cell status tone-${tone}`, 'data-arm': p.arm, 'data-status': st, tabindex: '0' }, text);
   td.title = p.kind === 'chat' ? `${p.arm}: ${p.samples.map((s) => outcomeText(s.status, p.expectation)).join(', ')}`

@@ -101,7 +101,25 @@ export class Queries {
     return probes;
   }
 
+  /** A finished run's detail, until the store changes (an edit, a delete, a resume): big runs take seconds to build. */
+  private detailMemo = new Map<string, { revision: number; detail: RunDetail }>();
+
+  /** A run's problems, samples, dashboard and probes. Callers must not modify it (a finished run's is shared). */
   getRun(runId: string): RunDetail {
+    const hit = this.detailMemo.get(runId);
+    if (hit && hit.revision === this.store.revision) return hit.detail;
+    const revision = this.store.revision;
+    const detail = this.buildRun(runId);
+    if (detail.run.status === 'running' || detail.run.status === 'queued') this.detailMemo.delete(runId);
+    else {
+      // Only the latest few: each holds every sample summary of its run.
+      if (this.detailMemo.size >= 4) this.detailMemo.delete(this.detailMemo.keys().next().value!);
+      this.detailMemo.set(runId, { revision, detail });
+    }
+    return detail;
+  }
+
+  private buildRun(runId: string): RunDetail {
     const run = this.runSummary(runId, true);
     const bySample = groupBySample(this.store.scoredOutcomes(runId));
     const cells = new Map<string, SampleSummary[]>();

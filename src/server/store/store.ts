@@ -171,6 +171,8 @@ export class Store {
   private failure: StoreFailedError | null = null;
   private lock: LockHolder | null = null;
   private writerDepth = 0;
+  /** Bumped on every change this store sees (its own writes, another writer's caught up): caches key on it. */
+  revision = 0;
   private dbSignature: string;
   private journalRead: number;
   private journalHead: Buffer;
@@ -515,6 +517,7 @@ export class Store {
         const whole = tail.lastIndexOf(0x0a) + 1;
         if (whole === 0) return false;
         Store.replay(this.db, tail.subarray(0, whole).toString('utf8'), file);
+        this.revision++;
         if (this.journalRead < HEAD_BYTES) this.journalHead = Buffer.concat([this.journalHead, tail.subarray(0, Math.min(whole, HEAD_BYTES - this.journalRead))]);
         this.journalRead += whole;
         return true;
@@ -531,6 +534,7 @@ export class Store {
     this.journalRead = loaded.journalRead;
     this.journalHead = loaded.journalHead;
     this.migratedFrom = loaded.from;
+    this.revision++;
     return true;
   }
 
@@ -574,6 +578,7 @@ export class Store {
       else throw new Error(`${this.file}: ${this.mode === 'read-only' ? 'opened read-only' : 'write without the writer lock (call acquireWriter first)'}`);
     }
     Store.apply(this.db, op, this.file ?? '(memory)');
+    this.revision++;
     if (this.journalFd === null) return;
     const runId = op.t === 'run' ? op.row.id : op.t === 'sample' ? op.row.run_id : op.t === 'scored' ? op.sample.run_id : null;
     if (runId !== null) this.touched.add(runId);

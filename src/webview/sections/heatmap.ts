@@ -4,6 +4,7 @@
 import type { ProblemResult, RunDetail } from '../../protocol';
 import { modelDisplayName } from '../../extension/format';
 import { buildRows, cellRate } from '../browse';
+import { sampleCount } from '../../protocol/panel';
 import { card, el, exportButtons, themeColors, toCsv } from '../kit';
 import type { PanelSection, SectionContext } from './index';
 
@@ -29,7 +30,7 @@ export const heatmapSection: PanelSection = {
     const arms = d.run.arms;
     if (rows.length === 0 || arms.length === 0) return null;
     const csv = () => toCsv([['problem', 'arm', 'passed', 'scored', 'errors', 'rate'],
-      ...rows.flatMap((r) => r.cells.map((c, i) => [r.problemId, arms[i], c?.c ?? '', c?.n ?? '', c ? c.samples.length - c.n : '', c && c.n ? (c.c / c.n).toFixed(4) : '']))]);
+      ...rows.flatMap((r) => r.cells.map((c, i) => [r.problemId, arms[i], c?.c ?? '', c?.n ?? '', c ? sampleCount(c) - c.n : '', c && c.n ? (c.c / c.n).toFixed(4) : '']))]);
     const canvas = el('canvas', { id: 'heatmap-canvas', role: 'img', 'aria-label': `pass rate of ${arms.length} arms on ${rows.length} problems` });
     const { root, body } = card('heatmap', 'Arms × problems (pass rate per problem)', [exportButtons('crucible-heatmap', () => canvas, csv)]);
     const scroll = el('div', { class: 'heatmap-scroll' });
@@ -72,7 +73,7 @@ export const heatmapSection: PanelSection = {
       if (!h) return;
       const cl = h.cell;
       tip.textContent = `${h.problemId} · ${modelDisplayName(h.arm)}: ${!cl ? 'not run' : cl.n ? `${cl.c}/${cl.n} passed` : 'no scored sample'}` +
-        `${cl && cl.samples.length > cl.n ? ` · ${cl.samples.length - cl.n} errors` : ''}`;
+        `${cl && sampleCount(cl) > cl.n ? ` · ${sampleCount(cl) - cl.n} errors` : ''}`;
     });
     canvas.addEventListener('click', (ev) => { const h = at(ev); if (h?.cell) ctx.openProblem(h.problemId, h.arm); });
     return root;
