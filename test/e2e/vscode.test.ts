@@ -102,7 +102,7 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
       await tab.first().waitFor();
       // The sample opens as the program the sandbox ran, scrolled to the failing line: the replayed
       // completion, the tests after it, and an error diagnostic on the failing assert.
-      const lines = cs.page.locator('.monaco-editor .view-lines', { hasText: /return None/ });
+      const lines = cs.page.locator('.monaco-editor .view-lines', { hasText: /return\s+None/ }); // Monaco renders spaces as U+00A0
       await lines.first().waitFor();
       const text = ((await lines.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
       assert.match(text, /assert candidate/, 'the tests are shown after the completion');
