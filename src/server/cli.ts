@@ -237,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
     dataDir: process.env.CRUCIBLE_DATA_DIR,
     cacheDir: path.join(path.dirname(dbPath), 'cache'),
     images: Object.keys(images).length ? images : undefined,
-    providers: Object.keys(providers).length ? providers : undefined,
+    providers, // the same object: a bigcode file sets providers.replay below, after the engine is made
     owner: 'crucible CLI',
     // Checked and registered by the engine (strategy-config.ts), mistakes named with crucible.yaml's lines.
     ...(config?.config.strategies ? { strategies: config.config.strategies, strategiesFile: config.file } : {}),
