@@ -93,3 +93,17 @@ test('timeoutFact reads only a tests outcome\'s meta.timeouts', () => {
   assert.equal(timeoutFact('tests', 'not json'), undefined);
   assert.equal(timeoutFact('tests', '{"judgeRaw":"x"}'), undefined);
 });
+
+test('categories come in the suite\'s order (first appearance among the problems), not by name', () => {
+  // LibraryHalluBench's order, as its paper reports it: control, then "describe" types, then "specify" types.
+  const order = ['control', 'from 2023', 'lesser known', '1 character typo', 'fake library'];
+  const facts = new Map<string, ProblemFacts>(order.map((c, i) => [`p${i}`, { kind: 'chat', category: c }]));
+  const pkg = (problemId: string): SampleFact => ({ ...code(problemId, 'real'), outcomes: [{ scorer: 'packages', status: 'real', durationMs: 0 }] });
+  const ref = (problemId: string): SampleFact => ({ ...code(problemId, 'refused'), outcomes: [{ scorer: 'refusal', status: 'refused', durationMs: 0 }] });
+  // Samples arrive in another order (as a parallel run finishes them).
+  const ids = ['p4', 'p1', 'p3', 'p0', 'p2'];
+  const [m] = aggregate([arm], facts, [1], ids.map(pkg), true);
+  assert.deepEqual(m.packages!.byCategory.map((c) => c.category), order);
+  const [r] = aggregate([arm], facts, [1], ids.map(ref), true);
+  assert.deepEqual(r.refusal!.byCategory.map((c) => c.category), order);
+});

@@ -110,9 +110,13 @@ export function meanCI(values: readonly number[], withCI = true): MeanCI {
   return { mean, ciLow: ci[0], ciHigh: ci[1], n };
 }
 
-/** Per-category tallies, sorted by category name. */
-function byCategory<T, C>(m: Map<string, T>, counts: (t: T) => C): (C & { category: string })[] {
-  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, t]) => ({ category, ...counts(t) }));
+/**
+ * Per-category tallies in the suite's own order (where each category first appears among the problems:
+ * a benchmark lists its categories the way its paper reports them), then any others by name.
+ */
+function byCategory<T, C>(m: Map<string, T>, counts: (t: T) => C, rank: Map<string, number>): (C & { category: string })[] {
+  const r = (c: string) => rank.get(c) ?? Number.MAX_SAFE_INTEGER;
+  return [...m.entries()].sort(([a], [b]) => r(a) - r(b) || a.localeCompare(b)).map(([category, t]) => ({ category, ...counts(t) }));
 }
 
 function tallyIn<T>(m: Map<string, T>, key: string, make: () => T): T {
@@ -148,9 +152,15 @@ class ArmTally {
 
 export class MetricsAccumulator {
   private readonly arms = new Map<string, ArmTally>();
+  /** Each category's first position among the problems (the map is in suite order). */
+  private readonly categoryRank = new Map<string, number>();
 
   constructor(arms: ArmInfo[], private readonly problems: Map<string, ProblemFacts>, private readonly ks: number[]) {
     for (const a of arms) this.arms.set(a.id, new ArmTally(a));
+    for (const p of problems.values()) {
+      const c = p.category ?? '(none)';
+      if (!this.categoryRank.has(c)) this.categoryRank.set(c, this.categoryRank.size);
+    }
   }
 
   /** Records what a call cost (the run tracks spend: tokens and cost come from these, not from samples). */
@@ -231,12 +241,12 @@ export class MetricsAccumulator {
       if (t.refusal) {
         const r: RefusalMetrics = {
           scorer: 'refusal', ...t.refusal.counts(),
-          byCategory: [...t.refusalByCategory.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, c]) => ({ category, ...c.counts() })),
+          byCategory: byCategory(t.refusalByCategory, (c) => c.counts(), this.categoryRank),
         };
         m.refusal = r;
       }
-      if (t.packages) m.packages = { ...t.packages.counts(full), byCategory: byCategory(t.packagesByCategory, (c) => c.counts(full)) };
-      if (t.choice) m.choice = { ...t.choice.counts(), byCategory: byCategory(t.choiceByCategory, (c) => c.counts()) };
+      if (t.packages) m.packages = { ...t.packages.counts(full), byCategory: byCategory(t.packagesByCategory, (c) => c.counts(full), this.categoryRank) };
+      if (t.choice) m.choice = { ...t.choice.counts(), byCategory: byCategory(t.choiceByCategory, (c) => c.counts(), this.categoryRank) };
       return m;
     });
   }
