@@ -143,6 +143,8 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'compare') return runCompare(rest);
   if (cmd === 'preview') return runPreview(rest);
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP); return cmd ? 0 : 2; }
+  // Before anything is opened: an unknown command must not create a database.
+  if (!['eval', 'resume', 'runs'].includes(cmd)) throw new UsageError(`unknown command "${cmd}" (try: crucible --help)`);
   let parsed;
   try {
     parsed = parseArgs({

@@ -25,8 +25,9 @@ test('the .vsix holds what the extension needs and nothing it should not', { tim
   walk({ ...pkg, bin: undefined });
   assert.ok(referenced.has('dist/extension.js') && referenced.has('schemas/crucible.schema.json'), `manifest references: ${[...referenced]}`);
   // Loaded at run time by the bundles: the engine process, sql.js's wasm beside it, the results webview,
-  // the extension's lazily required parts (src/extension/lazy/).
-  for (const f of [...referenced, 'dist/server.js', 'dist/sql-wasm.wasm', 'dist/webview/results.js', 'dist/lazy/client.js', 'dist/lazy/config.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+  // the extension's lazily required parts (src/extension/lazy/), the engine's lazily required SDKs (esbuild.mjs).
+  for (const f of [...referenced, 'dist/server.js', 'dist/sql-wasm.wasm', 'dist/webview/results.js', 'dist/lazy/client.js', 'dist/lazy/config.js',
+    'dist/lazy/openai.js', 'dist/lazy/anthropic.js', 'dist/lazy/ssh2.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
     assert.ok(files.has(f), `${f} is not in the .vsix`);
   }
   const unwanted = [...files].filter((f) => /^(src|test|bench|scripts|examples|node_modules|\.vscode-test|test-results)\/|\.map$|\.ts$|^dist\/cli\.js$|\.vsix$|^\.|\/\./.test(f));
