@@ -1,6 +1,8 @@
 // Crucible vs EvalPlus's own evaluator on HumanEval+, same samples, same machine, one after the other.
-//   EVALPLUS_DIR=<evalplus checkout with stubs, see README "EvalPlus parity"> \
-//   node --import tsx bench/evalplus/bench.ts [samples.jsonl]   (default: make-samples.py, 4 per task)
+//   EVALPLUS_DIR=<a checkout of github.com/evalplus/evalplus @ 26d6d00> \
+//   node --import tsx bench/evalplus/bench.ts [samples.jsonl | --per-task N]   (default: make-samples.py, 4 per task)
+// EvalPlus runs from that source with the host's python3 (numpy needed) and the stand-ins in
+// bench/evalplus/stubs/ for the modules it imports only to generate, download or display.
 // Prints each tool's wall time for the whole file (EvalPlus: ground truth computed once first, as its
 // cache would hold it on a second run; that time is printed apart) and the verdict comparison.
 import { spawnSync } from 'node:child_process';
@@ -11,16 +13,17 @@ import * as path from 'node:path';
 const here = __dirname;
 const data = path.join(process.env.CRUCIBLE_DATA_DIR ?? path.resolve(here, '../../../shared/datasets'), 'humanevalplus/HumanEvalPlus.jsonl.gz');
 const ep = process.env.EVALPLUS_DIR;
-if (!ep) { console.error('set EVALPLUS_DIR (an evalplus checkout with stubs/ beside it, see README)'); process.exit(2); }
+if (!ep) { console.error('set EVALPLUS_DIR (a checkout of github.com/evalplus/evalplus, see README "EvalPlus parity")'); process.exit(2); }
 const dir = mkdtempSync(path.join(tmpdir(), 'crucible-bench-evalplus-'));
-let samples = process.argv[2];
+const per = process.argv.indexOf('--per-task');
+let samples = per < 0 ? process.argv[2] : undefined;
 if (!samples) {
   samples = path.join(dir, 'samples.jsonl');
-  spawnSync('python3', [path.join(here, 'make-samples.py'), data, samples, '4'], { stdio: 'inherit' });
+  spawnSync('python3', [path.join(here, 'make-samples.py'), data, samples, per < 0 ? '4' : process.argv[per + 1]], { stdio: 'inherit' });
 }
 const cr = path.join(dir, 'crucible.jsonl'), evp = path.join(dir, 'evalplus.jsonl');
 copyFileSync(samples, cr); copyFileSync(samples, evp);
-const env = { ...process.env, PYTHONPATH: `${ep}:${path.join(ep, 'stubs')}` };
+const env = { ...process.env, PYTHONPATH: `${ep}:${path.join(here, 'stubs')}`, EVALPLUS_CACHE: path.join(dir, 'evalplus-cache') };
 
 let t = performance.now();
 const e = spawnSync('python3', [path.join(here, 'run-evalplus.py'), 'humaneval', data, evp, '2'], { env, encoding: 'utf8' });

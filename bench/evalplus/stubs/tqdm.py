@@ -1,0 +1,1 @@
+def tqdm(it=None, *a, **k): return it if it is not None else []
