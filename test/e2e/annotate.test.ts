@@ -49,9 +49,7 @@ test('annotation view: five blind labels from the keyboard survive a window relo
   });
   t.diagnostic(`code-server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   let ok = false;
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    try { return await fn(); } catch (e) { return cs.failed(name, e); }
-  };
+  const step = cs.step.bind(cs);
   // The Annotate view's page (the results panel, when open, is another webview).
   // The Annotate view's page: the only webview once the results panel is closed.
   const web = () => cs.webviewFrame();

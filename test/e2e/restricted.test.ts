@@ -30,9 +30,7 @@ test('Restricted Mode: nothing runs, earlier results can be browsed (installed V
     settings: { 'workbench.editor.enablePreview': false },
     env: { DOCKER_HOST: dockerHost, CRUCIBLE_TEST_HOST_MODULE: join(repoRoot, 'test/e2e/host/restricted.cjs'), CRUCIBLE_TEST_HOST_REPORT: reportFile },
   });
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    try { return await fn(); } catch (e) { return cs.failed(name, e); }
-  };
+  const step = cs.step.bind(cs);
   const waitFile = async (file: string, what: string) => {
     const end = Date.now() + 10 * 60_000;
     while (Date.now() < end) {

@@ -32,9 +32,7 @@ test('results panel: dashboards, browsing and pass rates on 10 samples per probl
   });
   t.diagnostic(`code-server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   let ok = false;
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    try { return await fn(); } catch (e) { return cs.failed(name, e); }
-  };
+  const step = cs.step.bind(cs);
   const web = () => cs.webviewFrame();
   try {
     await step('open', async () => {

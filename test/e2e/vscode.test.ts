@@ -25,9 +25,7 @@ test('Run Suite… from the palette: reference passes in the Runs tree and the r
   });
   t.diagnostic(`code-server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   let ok = false;
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    try { return await fn(); } catch (e) { return cs.failed(name, e); }
-  };
+  const step = cs.step.bind(cs);
   try {
     await step('open-view', async () => {
       await cs.openViewContainer('Crucible');

@@ -283,6 +283,11 @@ export class CodeServer {
     return out.join('\n');
   }
 
+  /** One named step of a test: if it throws, fails with a screenshot and the logs (failed()). */
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try { return await fn(); } catch (e) { return this.failed(name, e); }
+  }
+
   /** On failure: a screenshot and the logs, so the failure can be understood from the CI output. */
   async failed(step: string, err: unknown): Promise<never> {
     let shot = '';
