@@ -378,16 +378,22 @@ export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = 
   const code = problems.filter((p) => p.kind === 'code');
   const maxN = code.reduce((a, p) => Math.max(a, p.n), 0);
   const ks = curveKs(maxN);
-  const durations = (pick: (s: SampleSummary) => number | null | undefined) => arms.map((arm) => {
-    const out: number[] = [];
-    for (const p of problems) if (p.arm === arm) for (const s of p.samples) { const v = pick(s); if (v != null && Number.isFinite(v)) out.push(v); }
-    // Sorted once, numerically (a typed array sorts without a comparator): sharedEdges and
-    // distribution sort their copies again, which on sorted input is one pass.
-    return Array.from(Float64Array.from(out).sort());
-  });
-  const lat = durations((s) => s.latencyMs), ttft = durations((s) => s.ttftMs);
-  // Execution time of scored samples only: an error's duration says nothing about the program.
-  const exec = durations((s) => (s.status === 'error' ? null : s.execMs));
+  // Every sample visited once for the three durations of its arm, then each list sorted once,
+  // numerically (a typed array sorts without a comparator): sharedEdges and distribution sort their
+  // copies again, which on sorted input is one pass.
+  const at = new Map(arms.map((a, i) => [a, i]));
+  const lat = arms.map((): number[] => []), ttft = arms.map((): number[] => []), exec = arms.map((): number[] => []);
+  const add = (out: number[], v: number | null | undefined) => { if (v != null && Number.isFinite(v)) out.push(v); };
+  for (const p of problems) {
+    const i = at.get(p.arm);
+    if (i === undefined) continue;
+    for (const s of p.samples) {
+      add(lat[i], s.latencyMs); add(ttft[i], s.ttftMs);
+      // Execution time of scored samples only: an error's duration says nothing about the program.
+      if (s.status !== 'error') add(exec[i], s.execMs);
+    }
+  }
+  for (const list of [lat, ttft, exec]) list.forEach((xs, i) => { list[i] = Array.from(Float64Array.from(xs).sort()); });
   const eLat = sharedEdges(lat), eTtft = sharedEdges(ttft), eExec = sharedEdges(exec);
   return {
     arms: arms.map((arm, i): ArmDashboard => ({
