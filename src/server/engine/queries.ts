@@ -181,10 +181,13 @@ export class Queries {
       const had = main.get(r.sample_id);
       if (!had || outcomeRank(r.scorer) < outcomeRank(had.scorer) || (outcomeRank(r.scorer) === 2 && outcomeRank(had.scorer) === 2 && r.scorer < had.scorer)) main.set(r.sample_id, r);
     }
+    const arms = resolveArms(parsePlan(row.plan, runId));
+    const modelOf = new Map(arms.map((a) => [a.id, a.model]));
     const cells = new Map<string, SampleSummary[]>();
     for (const r of main.values()) {
       const s: SampleSummary = {
-        id: r.sample_id, runId, problemId: r.problem_id, arm: r.arm, model: r.model, index: r.idx, status: r.status as SampleSummary['status'],
+        // Only the plan's arms are shown (below); a row without an arm has its model as arm.
+        id: r.sample_id, runId, problemId: r.problem_id, arm: r.arm, model: modelOf.get(r.arm) ?? r.arm, index: r.idx, status: r.status as SampleSummary['status'],
         detail: r.detail, latencyMs: r.latency_ms, execMs: r.scorer === 'tests' ? r.duration_ms : null, ttftMs: r.ttft_ms,
       };
       const key = `${s.problemId}\0${s.arm}`;
@@ -195,7 +198,6 @@ export class Queries {
     // Header and table from one snapshot: the run row's `done` is written a few times a second, the
     // samples as they finish; a running run says as done the samples its detail holds.
     if (live) run = { ...run, done: main.size };
-    const arms = resolveArms(parsePlan(row.plan, runId));
     const problems: ProblemResult[] = [];
     for (const p of this.store.problems(runId)) {
       for (const arm of arms) {
