@@ -5,7 +5,7 @@
 // Baseline in the same run: JSON.parse of the same payload (the least any webview must do).
 //   npm run build && node --import tsx bench/panel.ts [--shots]      (targets: ≤ 500 ms each)
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Store } from '../src/server/store/store';
@@ -72,9 +72,15 @@ async function main(): Promise<void> {
   const results: Record<string, number> = { listRuns: list };
   const details: Record<string, RunDetail> = {};
   for (const id of ['r16k', 'r98k']) {
+    const c0 = process.cpuUsage();
     const [d, ms] = time(() => q.getRun(id));
+    const c1 = process.cpuUsage(c0);
     details[id] = d;
     results[`getRun ${id}`] = ms;
+    // The machine is shared: CPU time of the same call says how much of the wall time was waiting.
+    results[`getRun ${id} (CPU)`] = (c1.user + c1.system) / 1000;
+    // A big run's probes are a separate request (GetProbes), made by the panel once it has drawn.
+    if (d.probesPending) results[`getProbes ${id} (after the panel has drawn)`] = time(() => q.probes(id))[1];
     // A finished run's detail is remembered by the engine until the store changes.
     results[`getRun ${id} again (engine cache)`] = time(() => q.getRun(id))[1];
   }
@@ -93,10 +99,18 @@ async function main(): Promise<void> {
         await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
         // Baseline: parsing the payload alone, in the same page.
         const parseMs = await page.evaluate((s) => { const t = performance.now(); JSON.parse(s); return performance.now() - t; }, json);
-        const renderMs = await page.evaluate((s) => new Promise<number>((resolve) => {
+        // From the message to a painted frame: with the header and tables (first usable paint: the
+        // panel's chart timer, set in the next animation frame, runs once that frame is painted), and
+        // with the charts drawn too (complete: the frame after them). Both include JSON.parse, as the
+        // webview's message does. (No named functions in here: tsx would wrap them in __name.)
+        const [renderMs, completeMs] = await page.evaluate((s) => new Promise<[number, number]>((resolve) => {
           const t = performance.now();
-          const obs = new MutationObserver(() => { if (document.body.dataset.rendered) { obs.disconnect(); resolve(performance.now() - t); } });
-          obs.observe(document.body, { attributes: true, attributeFilter: ['data-rendered'] });
+          const obs = new MutationObserver(() => {
+            if (!document.body.dataset.charts) return;
+            obs.disconnect();
+            requestAnimationFrame(() => setTimeout(() => resolve([(window as unknown as { crucibleMarks: { painted: number } }).crucibleMarks.painted - t, performance.now() - t]), 0));
+          });
+          obs.observe(document.body, { attributes: true, attributeFilter: ['data-charts'] });
           window.postMessage({ type: 'runDetail', detail: JSON.parse(s) }, '*');
         }), json);
         if (theme === 'dark') {
@@ -105,6 +119,7 @@ async function main(): Promise<void> {
           results[`serialize ${id}`] = ser;
           results[`webview JSON.parse ${id} (baseline)`] = parseMs;
           results[`render ${id} (Chromium)`] = renderMs;
+          results[`render ${id} complete, charts drawn`] = completeMs;
         }
         if (shots) await page.screenshot({ path: path.join(root, 'test-results', `bench-panel-${id}-${theme}.png`), fullPage: true });
         await page.close();
@@ -114,10 +129,12 @@ async function main(): Promise<void> {
     await browser.close();
     store.close();
   }
-  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(42)} ${k.includes('MB') ? v.toFixed(1) + ' MB' : v.toFixed(0) + ' ms'}`);
+  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(48)} ${k.includes('MB') ? v.toFixed(1) + ' MB' : v.toFixed(0) + ' ms'}`);
   const open16 = results.listRuns + results['getRun r16k'] + results['serialize r16k'] + results['fold r16k'] + results['render r16k (Chromium)'];
   console.log(`Runs tree + panel open on 16,400 samples (list + detail + serialize + fold + render): ${open16.toFixed(0)} ms — target ≤ 500 ms: ${open16 <= 500 ? 'PASS' : 'FAIL'}`);
-  console.log(`panel render for 164 × 200 × 3: ${results['render r98k (Chromium)'].toFixed(0)} ms — target ≤ 500 ms: ${results['render r98k (Chromium)'] <= 500 ? 'PASS' : 'FAIL'}`);
+  console.log(`  the same with the charts drawn (after the first paint): ${(open16 - results['render r16k (Chromium)'] + results['render r16k complete, charts drawn']).toFixed(0)} ms`);
+  console.log(`panel render for 164 × 200 × 3 (first usable paint: header and tables): ${results['render r98k (Chromium)'].toFixed(0)} ms — target ≤ 500 ms: ${results['render r98k (Chromium)'] <= 500 ? 'PASS' : 'FAIL'}; complete, charts drawn: ${results['render r98k complete, charts drawn'].toFixed(0)} ms`);
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores`);
   console.log(JSON.stringify({ bench: 'panel', results }));
 }
 

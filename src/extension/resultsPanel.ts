@@ -139,6 +139,12 @@ export class ResultsPanel implements vscode.Disposable {
       // Counted as shown only once the page has it (a hidden panel's message is dropped).
       if (await this.panel.webview.postMessage(msg)) this.shown = detail;
       if (this.compare?.runs[0] === runId) await this.panel.webview.postMessage({ type: 'compare', compare: this.compare } satisfies ToResultsWebview);
+      // A big run's probes take seconds: asked for once the page has the rest, sent when they come.
+      if (detail.probesPending === 'computing') {
+        this.host.state.probes(detail).then(
+          (probes) => { if (this.runId === runId) void this.panel.webview.postMessage({ type: 'probes', runId, probes } satisfies ToResultsWebview); },
+          (e) => { void vscode.window.showErrorMessage(`Crucible: could not compute the probes: ${e instanceof Error ? e.message : String(e)}`); });
+      }
     } catch (e) {
       void vscode.window.showErrorMessage(`Crucible: could not load run results: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

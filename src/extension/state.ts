@@ -2,8 +2,8 @@
 // run details fetched on demand and cached until a SampleFinished marks them stale. Views read
 // from here; nothing here computes a metric (the engine does).
 import * as vscode from 'vscode';
-import type { RunDetail, RunSummary } from '../protocol';
-import { GetRun, ListRuns, RunFinished, RunProgress, SampleFinished } from '../protocol/requests';
+import type { RunDetail, RunProbes, RunSummary } from '../protocol';
+import { GetProbes, GetRun, ListRuns, RunFinished, RunProgress, SampleFinished } from '../protocol/requests';
 import type { Engine } from './engine';
 import { throttle } from './format';
 
@@ -124,6 +124,19 @@ export class RunState implements vscode.Disposable {
         (e) => { this.inflight.delete(runId); this.stale.add(runId); throw e; },
       );
       this.inflight.set(runId, p);
+    }
+    return p;
+  }
+
+  private readonly probeRequests = new WeakMap<RunDetail, Promise<RunProbes>>();
+
+  /** A big finished run's probes (its detail says probesPending: 'computing'): asked once per detail. */
+  probes(detail: RunDetail): Promise<RunProbes> {
+    let p = this.probeRequests.get(detail);
+    if (!p) {
+      p = this.engine.request(GetProbes, { runId: detail.run.id });
+      p.catch(() => this.probeRequests.delete(detail));
+      this.probeRequests.set(detail, p);
     }
     return p;
   }

@@ -294,6 +294,11 @@ export interface RunDetail {
   dashboard?: Dashboard;
   /** Bias pairs, cross-model similarity and invented packages, computed from stored answers. */
   probes?: RunProbes;
+  /**
+   * A big run's probes are not part of its detail (they take seconds): 'computing' — ask GetProbes
+   * (the panel does once it has drawn); 'running' — computed when the run finishes.
+   */
+  probesPending?: 'computing' | 'running';
 }
 
 /** Durations of one arm: percentiles, Tukey's IQR fences and outliers, a histogram over shared edges. */
@@ -517,6 +522,8 @@ export interface RunEstimate { problems: number; samples: number; models: ModelE
 // ---- webview ⇄ extension messages (results panel) ----
 export type ToResultsWebview =
   | { type: 'runDetail'; detail: RunDetail }
+  /** The probes of the run shown, when its detail said probesPending: 'computing'. */
+  | { type: 'probes'; runId: string; probes: RunProbes }
   | { type: 'sample'; sample: SampleDetail }
   | { type: 'comparison'; comparison: RunComparison }
   | { type: 'compare'; compare: CompareResult };

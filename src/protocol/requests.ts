@@ -4,7 +4,7 @@
 // webviews import the plain types from ./index and never this file (it would bundle vscode-jsonrpc).
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type {
-  CompareResult, LatestResult, PreviewResult, ProblemInfo, ProblemText, RunComparison, RunDetail, RunEstimate, RunPlan, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
+  CompareResult, LatestResult, PreviewResult, ProblemInfo, ProblemText, RunComparison, RunDetail, RunEstimate, RunPlan, RunProbes, RunSummary, SampleDetail, SampleSummary, SuiteInfo,
 } from './index';
 
 // ---- requests (extension → engine) ----
@@ -14,6 +14,8 @@ export const ResumeRun = new RequestType<{ runId: string; retryErrors?: boolean 
 export const CancelRun = new RequestType<{ runId: string }, { cancelled: boolean }, void>('crucible/cancelRun');
 export const ListRuns = new RequestType<Record<string, never>, RunSummary[], void>('crucible/listRuns');
 export const GetRun = new RequestType<{ runId: string }, RunDetail, void>('crucible/getRun');
+/** A run's probes (bias pairs, similarity, invented packages): what GetRun leaves out of a big run's detail. */
+export const GetProbes = new RequestType<{ runId: string }, RunProbes, void>('crucible/getProbes');
 export const GetSample = new RequestType<{ sampleId: string }, SampleDetail, void>('crucible/getSample');
 export const ListSuites = new RequestType<{ extraPaths?: string[] }, SuiteInfo[], void>('crucible/listSuites');
 export const ListProblems = new RequestType<{ suite: string }, ProblemInfo[], void>('crucible/listProblems');

@@ -4,7 +4,7 @@ import { createConnection, ProposedFeatures, ResponseError } from 'vscode-langua
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { EngineInit } from '../protocol';
 import {
-  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetRun, CompareArms, PreviewMessages, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
+  CancelRun, CompareRuns, DeleteRun, EditRun, EstimateRun, GetPlan, GetProbes, GetRun, CompareArms, PreviewMessages, GetSample, GetProblem, LatestResults, ListProblems, ListRuns, ListSuites, LoadPlugins, ResumeRun, RunFinished, RunProgress, SampleFinished,
   StartRun,
 } from '../protocol/requests';
 import { createBuiltins } from './builtins';
@@ -65,6 +65,7 @@ handle(ResumeRun, async (e, p) => ({ runId: await e.resumeRun(p.runId, { retryEr
 handle(CancelRun, (e, p) => ({ cancelled: e.cancelRun(p.runId) }));
 handle(ListRuns, (e) => e.listRuns());
 handle(GetRun, (e, p) => e.getRun(p.runId));
+handle(GetProbes, (e, p) => e.probes(p.runId));
 handle(GetSample, (e, p) => e.getSample(p.sampleId));
 handle(ListSuites, (e, p) => e.listSuites(p?.extraPaths ?? []));
 handle(ListProblems, (e, p) => e.listProblems(p.suite));

@@ -209,12 +209,19 @@ function build(): HTMLElement {
   return root;
 }
 
-export function renderDashboards(d: RunDetail): void {
+/** The section and its cards, without drawing (cheap): the page keeps its layout while charts wait. */
+export function layoutDashboards(d: RunDetail): boolean {
   const host = $('#dashboards');
   const code = (d.dashboard?.arms ?? []).some((a) => a.curve.length > 0 || a.latency || a.exec);
   host.hidden = !code;
-  if (!code) return;
+  if (!code) return false;
   if (!built) { built = build(); $('#dashboards-body').append(built); }
+  return true;
+}
+
+/** The charts (chart.js: the first one made costs ~150 ms): drawn after the table is on screen. */
+export function renderDashboards(d: RunDetail): void {
+  if (!layoutDashboards(d)) return;
   renderCurve(d, $('#curve'));
   renderHistogram(d, $('#latency'));
 }

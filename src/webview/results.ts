@@ -8,14 +8,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import type { ModelMetrics, ProblemResult, Rate, RunDetail, ToResultsWebview } from '../protocol';
+import type { ModelMetrics, ProblemResult, Rate, RunDetail, RunProbes, ToResultsWebview } from '../protocol';
 import {
   codeSamples, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, fmtWhen, modelDisplayName, outcomeText, outcomeTone, passAt, problemStatus, runCost, runDescription, runLabel,
 } from '../extension/format';
 import { $, dropCharts, el, vscode } from './kit';
 import { ciSpan, ciText, codeArms, current, noIntervalWhy, setCurrent } from './common';
 import { renderHarm } from './harm';
-import { renderDashboards } from './dashboards';
+import { layoutDashboards, renderDashboards } from './dashboards';
 import { buildRows, cellSolved, DEFAULT_OPTIONS, dominantHint, errorKind, filterRows, groupFailures, type BrowseOptions, type Show, type Sort } from './browse';
 import { renderProbeSections, SECTIONS, type SectionContext } from './sections';
 import { renderCompare } from './sections/compare';
@@ -67,6 +67,9 @@ function renderSummary(d: RunDetail): void {
 
 // ---------------------------------------------------------------- pass@k and cost tables
 
+/** 1234567 → "1,234,567" without toLocaleString: its first call loads the locale data (~50–200 ms before the first paint). */
+const grouped = (n: number): string => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n));
+
 /** Two narrow tables instead of one wide one, so nothing scrolls sideways at half width. */
 function renderPassK(d: RunDetail): void {
   const table = $<HTMLTableElement>('#passk-table');
@@ -110,8 +113,8 @@ function renderPassK(d: RunDetail): void {
     tr.append(el('td', { title: m.arm }, modelDisplayName(m.arm)),
       el('td', { class: 'num gen-p50' }, fmtDuration(m.latency.p50) || '—'), el('td', { class: 'num gen-p95' }, fmtDuration(m.latency.p95) || '—'),
       el('td', { class: 'num ttft-p50' }, fmtDuration(m.ttft.p50) || '—'), el('td', { class: 'num exec-p50' }, fmtDuration(m.exec.p50) || '—'),
-      el('td', { class: 'num tokens-in', title: `${m.tokensIn.toLocaleString()} input tokens` }, fmtTokens(m.tokensIn)),
-      el('td', { class: 'num tokens-out', title: `${m.tokensOut.toLocaleString()} output tokens` }, fmtTokens(m.tokensOut)),
+      el('td', { class: 'num tokens-in', title: `${grouped(m.tokensIn)} input tokens` }, fmtTokens(m.tokensIn)),
+      el('td', { class: 'num tokens-out', title: `${grouped(m.tokensOut)} output tokens` }, fmtTokens(m.tokensOut)),
       el('td', { class: 'num cost', title: m.cost == null ? 'No price for this model: set crucible.prices' : `$${m.cost.toFixed(4)}` }, fmtCost(m.cost)));
     return tr;
   }));
@@ -317,6 +320,9 @@ function saveState(): void {
 export const timings: Record<string, number> = {};
 const timed = (name: string, fn: () => void) => { const t = performance.now(); fn(); timings[name] = performance.now() - t; };
 (window as unknown as { crucibleTimings: Record<string, number> }).crucibleTimings = timings;
+/** When the last render's header and tables were on screen (performance.now()): read by bench/panel.ts. */
+const marks: { painted?: number } = {};
+(window as unknown as { crucibleMarks: typeof marks }).crucibleMarks = marks;
 
 function render(d: RunDetail): void {
   setCurrent(d);
@@ -326,11 +332,29 @@ function render(d: RunDetail): void {
   const passk = $('#passk');
   passk.hidden = codeArms(d).length === 0;
   timed('passk', () => { if (!passk.hidden) renderPassK(d); });
-  timed('dashboards', () => renderDashboards(d));
+  // The dashboards' cards now (their place on the page), their charts after the first paint.
+  timed('dashboards-layout', () => layoutDashboards(d));
   timed('harm', () => renderHarm(d));
   timed('sections', () => renderSections(d));
   timed('probes', () => renderProbeSections(d, (msg) => vscode.postMessage(msg)));
   timed('problems', () => { renderArmFilter(d); renderProblems(d); });
+  scheduleCharts();
+}
+
+// Charts wait for the frame that shows the header and tables (a timer set in the next animation
+// frame runs after it is painted); several details meanwhile draw the newest once.
+let chartsDue = false;
+function scheduleCharts(): void {
+  if (chartsDue) return;
+  chartsDue = true;
+  requestAnimationFrame(() => setTimeout(() => {
+    chartsDue = false;
+    marks.painted = performance.now();
+    const d = current();
+    if (!d) return;
+    timed('dashboards', () => renderDashboards(d));
+    document.body.dataset.charts = String(Date.now());
+  }, 0));
 }
 
 // Charts take their colours from the theme when made: make them again when the theme changes
@@ -350,14 +374,32 @@ new MutationObserver(onTheme).observe(document.body, { attributes: true, attribu
 new MutationObserver(onTheme).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 onTheme();
 
+// A big run's probes, sent after its detail (GetProbes): kept for the same run in the same state,
+// so a detail sent again (a redraw) shows them instead of "computing".
+let probes: { runId: string; key: string; probes: RunProbes } | undefined;
+const probeKey = (d: RunDetail) => `${d.run.status}|${d.run.done}|${d.run.finishedAt}`;
+const withProbes = (d: RunDetail): RunDetail => (d.probesPending === 'computing' && probes && probes.runId === d.run.id && probes.key === probeKey(d)
+  ? { ...d, probes: probes.probes, probesPending: undefined } : d);
+
 // A big run's detail arrives several times a second: draw the newest once per frame.
 let pending: RunDetail | undefined;
 window.addEventListener('message', (ev: MessageEvent<ToResultsWebview>) => {
   const m = ev.data;
   if (m && m.type === 'compare' && Array.isArray(m.compare?.pairs)) { renderCompare(document.body, m.compare); return; }
+  if (m && m.type === 'probes' && m.probes && typeof m.probes === 'object') {
+    const d = pending ?? current();
+    if (!d || d.run.id !== m.runId) return;
+    probes = { runId: m.runId, key: probeKey(d), probes: m.probes };
+    if (pending) { pending = withProbes(pending); return; }
+    const next = withProbes(d);
+    setCurrent(next);
+    timed('probes', () => renderProbeSections(next, (msg) => vscode.postMessage(msg)));
+    document.body.dataset.probes = String(Date.now());
+    return;
+  }
   if (!m || m.type !== 'runDetail' || !m.detail?.run || !Array.isArray(m.detail.problems)) return;
   const first = !pending;
-  pending = m.detail;
+  pending = withProbes(m.detail);
   if (first) requestAnimationFrame(() => { const d = pending!; pending = undefined; render(d); document.body.dataset.rendered = String(Date.now()); });
 });
 

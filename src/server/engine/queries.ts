@@ -13,13 +13,16 @@ import { pairedDelta, type Cell } from '../metrics/run-delta';
 import { cost, priceFor, type Price } from '../pricing';
 
 type Prices = Record<string, Price>;
-import type { RunRow, ScoredOutcome, Store } from '../store/store';
+import type { RunRow, ScoredOutcome, Store, SummaryRow } from '../store/store';
 import { rowToProblem } from '../store/rows';
 import { parsePlan, planSuites, resolveArms } from './plan';
 import { type Answer, type ProbeOptions, runProbes } from './probes';
 
 /** Stored with a finished run so its figures need no recomputation; older formats are recomputed. */
 export const METRICS_FORMAT = 2;
+
+/** Runs with at most this many samples get their probes with GetRun; bigger ones through GetProbes. */
+export const INLINE_PROBES = 2000;
 
 export class Queries {
   constructor(private readonly store: Store, private readonly prices: Prices | undefined, private readonly live: (runId: string) => MetricsAccumulator | undefined,
@@ -69,36 +72,84 @@ export class Queries {
   private probeMemo = new Map<string, { key: string; probes: RunProbes }>();
 
   /**
-   * Bias pairs and cross-model similarity of a run, from its stored answers; remembered until the run
-   * changes (the panel asks again on every update).
+   * What a run's probes have to compute: bias pairs (problems from a .bias.yaml suite), cross-model
+   * similarity (two arms or more), invented packages (the packages scorer). Nothing: no answer is read.
+   */
+  probeWork(runId: string): { bias: boolean; similarity: boolean; packages: boolean; any: boolean } {
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    const plan = parsePlan(row.plan, runId);
+    const similarity = resolveArms(plan).length >= 2;
+    const packages = scorersOf(plan).includes('packages');
+    const bias = this.store.problemRows(runId).some((p) => p.metadata != null && p.metadata.includes('"bias"') && !!rowToProblem(p).metadata?.bias);
+    return { bias, similarity, packages, any: bias || similarity || packages };
+  }
+
+  /** Whether the run's probes are remembered for its present state (a GetRun may include them for free). */
+  private probeKey(row: RunRow, opts: ProbeOptions): string {
+    return `${row.status}|${row.done}|${row.finished_at}|${JSON.stringify(opts)}`;
+  }
+
+  /** How many probes computations ran (tests: that nothing is recomputed while nothing changed). */
+  probeComputations = 0;
+
+  /**
+   * Bias pairs and cross-model similarity of a run, from its stored answers, and its invented
+   * packages; remembered until the run changes. Reads only what there is to compute: a one-arm run
+   * without bias problems reads no answer text at all.
    */
   probes(runId: string, opts: ProbeOptions = {}): RunProbes {
     const row = this.store.run(runId);
     if (!row) throw new Error(`no run ${runId}`);
-    const key = `${row.status}|${row.done}|${JSON.stringify(opts)}`;
+    const key = this.probeKey(row, opts);
     const hit = this.probeMemo.get(runId);
     if (hit?.key === key) return hit.probes;
-    const arms = resolveArms(parsePlan(row.plan, runId)).map((a) => a.id);
-    const problems = new Map(this.store.runProblems(runId).map((p) => [p.id, p]));
-    const status = new Map<string, { error: boolean; refused: boolean }>();
-    const invented: NonNullable<RunProbes['invented']> = [];
-    for (const o of this.store.scoredOutcomes(runId)) {
-      if (o.scorer === 'packages' && o.status === 'invented') {
-        invented.push({ sampleId: o.sample_id, problemId: o.problem_id, arm: o.arm, index: o.idx, category: problems.get(o.problem_id)?.category ?? null, detail: o.detail });
+    const work = this.probeWork(runId);
+    let probes: RunProbes = {};
+    if (work.any) {
+      this.probeComputations++;
+      const arms = resolveArms(parsePlan(row.plan, runId)).map((a) => a.id);
+      const problems = new Map(this.store.runProblems(runId).map((p) => [p.id, p]));
+      const status = new Map<string, { error: boolean; refused: boolean }>();
+      const invented: NonNullable<RunProbes['invented']> = [];
+      const texts = work.bias || work.similarity;
+      for (const o of this.store.scoredOutcomes(runId)) {
+        if (o.scorer === 'packages' && o.status === 'invented') {
+          invented.push({ sampleId: o.sample_id, problemId: o.problem_id, arm: o.arm, index: o.idx, category: problems.get(o.problem_id)?.category ?? null, detail: o.detail });
+        }
+        if (!texts) continue;
+        const s = status.get(o.sample_id) ?? { error: false, refused: false };
+        if (o.label === 'generation' || (o.status === 'error' && (o.scorer === 'tests' || o.scorer === 'refusal'))) s.error = true;
+        if (o.scorer === 'refusal' && o.status === 'refused') s.refused = true;
+        status.set(o.sample_id, s);
       }
-      const s = status.get(o.sample_id) ?? { error: false, refused: false };
-      if (o.label === 'generation' || (o.status === 'error' && (o.scorer === 'tests' || o.scorer === 'refusal'))) s.error = true;
-      if (o.scorer === 'refusal' && o.status === 'refused') s.refused = true;
-      status.set(o.sample_id, s);
+      if (texts) {
+        const answers: Answer[] = this.store.answerTexts(runId).map((t) => ({
+          sampleId: t.sample_id, problemId: t.problem_id, arm: t.arm, idx: t.idx, raw: t.raw, completion: t.completion,
+          error: status.get(t.sample_id)?.error ?? true, refused: status.get(t.sample_id)?.refused ?? false,
+        }));
+        probes = runProbes(problems, answers, arms, opts);
+      }
+      if (invented.length) { probes.invented = invented.slice(0, 300); probes.inventedTotal = invented.length; }
     }
-    const answers: Answer[] = this.store.answerTexts(runId).map((t) => ({
-      sampleId: t.sample_id, problemId: t.problem_id, arm: t.arm, idx: t.idx, raw: t.raw, completion: t.completion,
-      error: status.get(t.sample_id)?.error ?? true, refused: status.get(t.sample_id)?.refused ?? false,
-    }));
-    const probes = runProbes(problems, answers, arms, opts);
-    if (invented.length) { probes.invented = invented.slice(0, 300); probes.inventedTotal = invented.length; }
     this.probeMemo.set(runId, { key, probes });
     return probes;
+  }
+
+  /**
+   * The probes a GetRun includes: remembered ones, or computed at once for a small run (≤ INLINE_PROBES
+   * samples: milliseconds). A bigger run's probes take seconds (98,400 answers: ~7 s) and are not on
+   * GetRun's path: a finished run's detail says `probesPending: 'computing'` and the panel asks for
+   * them (GetProbes) once it has drawn; a running one's says 'running' (computed when it finishes,
+   * never on each update: that was quadratic over a run).
+   */
+  private probesFor(row: RunRow): Pick<RunDetail, 'probes' | 'probesPending'> {
+    const hit = this.probeMemo.get(row.id);
+    if (hit?.key === this.probeKey(row, {})) return Object.keys(hit.probes).length ? { probes: hit.probes } : {};
+    const live = row.status === 'running' || row.status === 'queued';
+    if (row.done > INLINE_PROBES) return this.probeWork(row.id).any ? { probesPending: live ? 'running' : 'computing' } : {};
+    const probes = this.probes(row.id);
+    return Object.keys(probes).length ? { probes } : {};
   }
 
   /** A finished run's detail, until the store changes (an edit, a delete, a resume): big runs take seconds to build. */
@@ -120,23 +171,40 @@ export class Queries {
   }
 
   private buildRun(runId: string): RunDetail {
-    const run = this.runSummary(runId, true);
-    const bySample = groupBySample(this.store.scoredOutcomes(runId));
-    const cells = new Map<string, SampleSummary[]>();
-    for (const rows of bySample.values()) {
-      const s = toSummary(runId, rows);
-      const key = `${s.problemId}\0${s.arm}`;
-      (cells.get(key) ?? cells.set(key, []).get(key)!).push(s);
+    const row = this.store.run(runId);
+    if (!row) throw new Error(`no run ${runId}`);
+    let run = this.summarize(row, true);
+    // One row per sample (its main outcome chosen in SQL-free JS below), in no particular order:
+    // cells sort their samples by index; 16,400 rows are read once, not once here and once for probes.
+    const main = new Map<string, SummaryRow>();
+    for (const r of this.store.summaryRows(runId)) {
+      const had = main.get(r.sample_id);
+      if (!had || outcomeRank(r.scorer) < outcomeRank(had.scorer) || (outcomeRank(r.scorer) === 2 && outcomeRank(had.scorer) === 2 && r.scorer < had.scorer)) main.set(r.sample_id, r);
     }
-    const plan = parsePlan(this.store.run(runId)!.plan, runId);
-    const arms = resolveArms(plan);
+    const arms = resolveArms(parsePlan(row.plan, runId));
+    const modelOf = new Map(arms.map((a) => [a.id, a.model]));
+    const cells = new Map<string, SampleSummary[]>();
+    for (const r of main.values()) {
+      const s: SampleSummary = {
+        // Only the plan's arms are shown (below); a row without an arm has its model as arm.
+        id: r.sample_id, runId, problemId: r.problem_id, arm: r.arm, model: modelOf.get(r.arm) ?? r.arm, index: r.idx, status: r.status as SampleSummary['status'],
+        detail: r.detail, latencyMs: r.latency_ms, execMs: r.scorer === 'tests' ? r.duration_ms : null, ttftMs: r.ttft_ms,
+      };
+      const key = `${s.problemId}\0${s.arm}`;
+      const cell = cells.get(key);
+      if (cell) cell.push(s); else cells.set(key, [s]);
+    }
+    const live = run.status === 'running' || run.status === 'queued';
+    // Header and table from one snapshot: the run row's `done` is written a few times a second, the
+    // samples as they finish; a running run says as done the samples its detail holds.
+    if (live) run = { ...run, done: main.size };
     const problems: ProblemResult[] = [];
     for (const p of this.store.problems(runId)) {
       for (const arm of arms) {
         const mine = cells.get(`${p.problem_id}\0${arm.id}`) ?? [];
         mine.sort((a, b) => a.index - b.index);
-        const scored = mine.filter((s) => s.status !== 'error');
-        const n = scored.length, c = scored.filter((s) => s.status === 'passed').length;
+        let n = 0, c = 0;
+        for (const s of mine) if (s.status !== 'error') { n++; if (s.status === 'passed') c++; }
         const chat = p.kind === 'chat';
         problems.push({
           problemId: p.problem_id, arm: arm.id, model: arm.model, kind: chat ? 'chat' : 'code', category: p.category ?? null,
@@ -146,8 +214,7 @@ export class Queries {
         });
       }
     }
-    const probes = this.probes(runId);
-    return { run, problems, dashboard: dashboardOf(run.arms, problems, run.status !== 'running' && run.status !== 'queued'), ...(Object.keys(probes).length ? { probes } : {}) };
+    return { run, problems, dashboard: dashboardOf(run.arms, problems, !live), ...this.probesFor(row) };
   }
 
   /** Runs side by side: one column per (run, arm), deltas of pass@1 against the first column. */
@@ -290,6 +357,9 @@ function summaryStatus(ss: SampleSummary[]): string {
   return scored[0]?.status ?? 'error';
 }
 
+/** Which outcome a sample is shown by (mainOutcome's order): tests, refusal, then the first scorer by name. */
+const outcomeRank = (scorer: string): number => (scorer === 'tests' ? 0 : scorer === 'refusal' ? 1 : 2);
+
 function groupBySample(rows: ScoredOutcome[]): Map<string, ScoredOutcome[]> {
   const m = new Map<string, ScoredOutcome[]>();
   for (const r of rows) (m.get(r.sample_id) ?? m.set(r.sample_id, []).get(r.sample_id)!).push(r);
@@ -310,14 +380,22 @@ export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = 
   const code = problems.filter((p) => p.kind === 'code');
   const maxN = code.reduce((a, p) => Math.max(a, p.n), 0);
   const ks = curveKs(maxN);
-  const durations = (pick: (s: SampleSummary) => number | null | undefined) => arms.map((arm) => {
-    const out: number[] = [];
-    for (const p of problems) if (p.arm === arm) for (const s of p.samples) { const v = pick(s); if (v != null && Number.isFinite(v)) out.push(v); }
-    return out;
-  });
-  const lat = durations((s) => s.latencyMs), ttft = durations((s) => s.ttftMs);
-  // Execution time of scored samples only: an error's duration says nothing about the program.
-  const exec = durations((s) => (s.status === 'error' ? null : s.execMs));
+  // Every sample visited once for the three durations of its arm, then each list sorted once,
+  // numerically (a typed array sorts without a comparator): sharedEdges and distribution sort their
+  // copies again, which on sorted input is one pass.
+  const at = new Map(arms.map((a, i) => [a, i]));
+  const lat = arms.map((): number[] => []), ttft = arms.map((): number[] => []), exec = arms.map((): number[] => []);
+  const add = (out: number[], v: number | null | undefined) => { if (v != null && Number.isFinite(v)) out.push(v); };
+  for (const p of problems) {
+    const i = at.get(p.arm);
+    if (i === undefined) continue;
+    for (const s of p.samples) {
+      add(lat[i], s.latencyMs); add(ttft[i], s.ttftMs);
+      // Execution time of scored samples only: an error's duration says nothing about the program.
+      if (s.status !== 'error') add(exec[i], s.execMs);
+    }
+  }
+  for (const list of [lat, ttft, exec]) list.forEach((xs, i) => { list[i] = Array.from(Float64Array.from(xs).sort()); });
   const eLat = sharedEdges(lat), eTtft = sharedEdges(ttft), eExec = sharedEdges(exec);
   return {
     arms: arms.map((arm, i): ArmDashboard => ({

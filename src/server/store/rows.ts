@@ -64,6 +64,9 @@ export interface ScoredOutcome {
   meta?: string | null;
 }
 
+/** What the results panel shows of one sample × scorer (GetRun reads 16,400 of them: no texts, no tokens). */
+export type SummaryRow = Pick<ScoredOutcome, 'sample_id' | 'problem_id' | 'arm' | 'idx' | 'scorer' | 'status' | 'detail' | 'latency_ms' | 'ttft_ms' | 'duration_ms'>;
+
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 function parse<T>(s: string | null | undefined, what: string): T | undefined {
   if (s === null || s === undefined || s === '') return undefined;

@@ -9,6 +9,7 @@ import { renderFacts } from './facts';
 import { renderPackages } from './packages';
 import { renderSimilarity } from './similarity';
 import { heatmapSection } from './heatmap';
+import { body, el, section } from './dom';
 
 export interface SectionContext {
   /** Open a problem of the run for one arm (its source and first failing sample), beside the panel. */
@@ -35,4 +36,16 @@ export function renderProbeSections(d: RunDetail, post: (m: FromResultsWebview) 
   renderFacts(d);
   renderBias(d, openPair);
   renderSimilarity(d, openPair);
+  renderPending(d);
+}
+
+/** A big run's probes come after its detail (GetProbes) or when it finishes: say so where they will be. */
+function renderPending(d: RunDetail): void {
+  const existing = document.getElementById('probes-pending');
+  if (!d.probesPending) { if (existing) existing.hidden = true; return; }
+  const s = section('probes-pending', 'Behaviour probes', '(bias pairs, cross-model similarity, invented packages)');
+  s.hidden = false;
+  body(s).replaceChildren(el('p', { class: 'hint' }, d.probesPending === 'running'
+    ? 'Computed when the run finishes (they compare every answer: not redone on each update of a big run).'
+    : 'Computing… (they compare every answer of the run; the rest of the panel does not wait for them).'));
 }
