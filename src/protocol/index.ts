@@ -294,6 +294,8 @@ export interface RunDetail {
   dashboard?: Dashboard;
   /** Bias pairs, cross-model similarity and invented packages, computed from stored answers. */
   probes?: RunProbes;
+  /** Per language, the sandbox image that ran the code, `name@digest` (from the run's audit; once it ran code). */
+  images?: Record<string, string>;
 }
 
 /** Durations of one arm: percentiles, Tukey's IQR fences and outliers, a histogram over shared edges. */
