@@ -3,19 +3,21 @@
 # On a machine with a registry you would instead pull images and set crucible.sandbox.images /
 # --image (any image with the language's toolchain works: the sandbox worker brings its own Python).
 # Idempotent: skips images that already exist with the current recipe.
-#   DOCKER_HOST=... scripts/build-images.sh [python] [javascript typescript java cpp go rust node-only | all]
+#   DOCKER_HOST=... scripts/build-images.sh [python] [python-sci javascript typescript java cpp go rust node-only | all]
 #
 # python     → crucible-python:local   (~50 MB: Debian's python3.11 and its libraries)
+# python-sci → crucible-python-sci:local (the same plus Debian's numpy, scipy, pandas, sympy, networkx,
+#              scikit-learn and their dependencies)
 # the others → crucible-polyglot:local (~2.5 GB: python3 for the worker, node + esbuild, OpenJDK 17,
-#              g++ + libssl + boost headers, Go 1.19 + testify, Rust (rustup's stable) + prebuilt rand/regex/md5),
+#              g++ + libssl + boost headers, Go 1.19 + testify, Rust (rustup's stable) + prebuilt rand (0.4's API)/regex/md5),
 #              tagged crucible-<language>:local for each language. Missing Debian packages are
 #              installed when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${*:-python}
-[[ $want == all ]] && want="python javascript typescript java cpp go rust node-only"
+[[ $want == all ]] && want="python python-sci javascript typescript java cpp go rust node-only"
 # Bump when an image's recipe changes, so stale local images get rebuilt.
-RECIPE=6
+RECIPE=7
 have() { [[ $(docker image inspect -f '{{index .Config.Labels "crucible.recipe"}}' "$1" 2>/dev/null) == "$RECIPE" ]]; }
 
 copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
@@ -24,12 +26,11 @@ copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
   for l in $(ldd "$bin" | grep -o '/[^ ]*'); do mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; done
 }
 
-build_python() {
-  local img=crucible-python:local
-  have $img && { echo "$img exists"; return; }
+python_rootfs() { # python_rootfs ROOT: Debian's python3.11 and its standard library
+  local root=$1
   # Debian's interpreter (the python3 on PATH may be a pyenv build with other library paths).
   local py=/usr/bin/python3.11; [[ -x $py ]] || { echo "need /usr/bin/python3.11 (apt-get install python3.11)" >&2; exit 1; }
-  local root; root=$(mktemp -d); mkdir -p "$root/tmp" "$root/usr/lib"; chmod 1777 "$root/tmp"
+  mkdir -p "$root/tmp" "$root/usr/lib"; chmod 1777 "$root/tmp"
   copy_with_libs "$root" "$py" /usr/bin/python3
   ln -s python3 "$root/usr/bin/python"
   cp -a /usr/lib/python3.11 "$root/usr/lib/"
@@ -37,12 +38,71 @@ build_python() {
   find "$root/usr/lib/python3.11" -name __pycache__ -prune -exec rm -rf {} +
   # Extension modules' own libraries (libffi for ctypes, which the sandbox worker uses to make
   # itself non-dumpable; libssl, libsqlite3, …).
-  for so in "$root"/usr/lib/python3.11/lib-dynload/*.so; do
+  so_libs "$root" "$root"/usr/lib/python3.11/lib-dynload/*.so
+}
+
+so_libs() { # so_libs ROOT SO...: copies the shared libraries each SO needs (ldd) into ROOT
+  local root=$1; shift
+  for so in "$@"; do
     for l in $(ldd "$so" 2>/dev/null | grep -o '/[^ ]*'); do
       [[ -e $root$l ]] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
     done
   done
+}
+
+build_python() {
+  local img=crucible-python:local
+  have $img && { echo "$img exists"; return; }
+  local root; root=$(mktemp -d)
+  python_rootfs "$root"
   tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'WORKDIR /tmp' -c "LABEL crucible.recipe=$RECIPE" - $img >/dev/null
+  rm -rf "$root"; echo "built $img"
+}
+
+# The Python image plus Debian's scientific packages, for completions that import them (numpy, scipy,
+# pandas, sympy, networkx, scikit-learn and what they depend on: mpmath, dateutil, pytz, joblib, …).
+SCI_PACKAGES="python3-numpy python3-scipy python3-pandas python3-sympy python3-networkx python3-sklearn"
+build_python_sci() {
+  local img=crucible-python-sci:local
+  have $img && { echo "$img exists"; return; }
+  local missing=() p
+  for p in $SCI_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    [[ $(id -u) -eq 0 ]] || { echo "missing Debian packages: ${missing[*]} (install them, or run as root)" >&2; exit 1; }
+    echo "installing ${missing[*]} …" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # The packages and the python3-* packages they depend on, transitively (only what is installed).
+  local todo=($SCI_PACKAGES) seen=" " d
+  while [[ ${#todo[@]} -gt 0 ]]; do
+    p=${todo[0]}; todo=("${todo[@]:1}")
+    [[ $seen == *" $p "* ]] && continue
+    seen+="$p "
+    for d in $(dpkg-query -W -f='${Depends},${Pre-Depends}' "$p" | tr ',|' '\n\n' | awk '{print $1}' | sed 's/:any$//'); do
+      if [[ $d == python3-* ]] && dpkg -s "$d" >/dev/null 2>&1; then todo+=("$d"); fi
+    done
+  done
+  local root; root=$(mktemp -d)
+  python_rootfs "$root"
+  # Their files under /usr/lib/python3 (dist-packages), then the shared libraries of every extension
+  # module (OpenBLAS, LAPACK, gfortran, …), with a loader cache for the libraries outside the default
+  # paths (BLAS is chosen through /etc/alternatives: openblas-pthread/).
+  # shellcheck disable=SC2086
+  dpkg -L $seen | grep '^/usr/lib/python3/' | sed 's,^/,,' | tar -C / -c --no-recursion -T - | tar -C "$root" -x
+  # Bytecode, compiled here: a sample's file system is read-only, and compiling numpy, pandas and what
+  # they import from source would cost every sample seconds.
+  /usr/bin/python3.11 -m compileall -q -j0 -s "$root" -p / "$root/usr/lib/python3.11" "$root/usr/lib/python3" >/dev/null || true
+  mapfile -t sos < <(find "$root/usr/lib/python3" -name '*.so*' -type f)
+  so_libs "$root" "${sos[@]}"
+  mkdir -p "$root/etc"; cp -a /etc/ld.so.conf /etc/ld.so.conf.d "$root/etc/"; ldconfig -r "$root"
+  # Zone data for pandas / dateutil / pytz (Debian's pytz reads the system's).
+  mkdir -p "$root/usr/share"; cp -a /usr/share/zoneinfo "$root/usr/share/"
+  # One BLAS / OpenMP thread: a sample has one CPU, and OpenBLAS's per-core threads and buffers would
+  # not fit a sample's address-space and process limits (the worker keeps these from the image's env).
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' \
+      -c 'ENV OPENBLAS_NUM_THREADS=1' -c 'ENV OMP_NUM_THREADS=1' -c 'ENV MKL_NUM_THREADS=1' \
+      -c 'WORKDIR /tmp' -c "LABEL crucible.recipe=$RECIPE" - $img >/dev/null
   rm -rf "$root"; echo "built $img"
 }
 
@@ -90,16 +150,24 @@ build_polyglot() {
     cp "$esb" "$extra/usr/local/bin/esbuild"
 
     # Rust: HumanEval-X's declarations `use rand`, `regex` and `md5`; build those crates once, offline,
-    # from Debian's vendored sources, with the very rustc that goes into the image.
+    # from Debian's vendored sources, with the very rustc that goes into the image. CodeGeeX's harness
+    # pins rand = "0.4" (Rust/50's test calls gen_range(low, high)); Debian only has rand 0.8, so `rand`
+    # is images/rust-rand04: rand 0.4's API as a compatibility layer over Debian's rand 0.8.
     sysroot=$(rustc --print sysroot)
     mkdir -p "$work/rs/src" "$work/rs/.cargo"
-    printf '[package]\nname = "crucible-rust-deps"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nrand = "0.8"\nregex = "1"\nmd5 = "0.7"\n' >"$work/rs/Cargo.toml"
+    printf '[package]\nname = "crucible-rust-deps"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nrand = { path = "%s" }\nregex = "1"\nmd5 = "0.7"\n' \
+      "$PWD/images/rust-rand04" >"$work/rs/Cargo.toml"
     echo 'fn main() {}' >"$work/rs/src/main.rs"
     printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n' >"$work/rs/.cargo/config.toml"
-    (cd "$work/rs" && CARGO_HOME="$work/cargo-home" RUSTC="$sysroot/bin/rustc" cargo build --offline -q)
+    (cd "$work/rs" && CARGO_HOME="$work/cargo-home" RUSTC="$sysroot/bin/rustc" cargo build --offline -q --message-format=json) >"$work/rs.json"
     cp "$work"/rs/target/debug/deps/*.rlib "$extra/opt/rust-deps/"
-    # Stable names for --extern.
-    for c in rand regex md5; do cp "$(ls "$extra"/opt/rust-deps/lib${c}-*.rlib | head -1)" "$extra/opt/rust-deps/lib${c}.rlib"; done
+    # Stable names for --extern. Two crates are named rand (the layer and rand 0.8 under it): take the
+    # layer's artifact from cargo's own report.
+    local rand04
+    rand04=$(grep '"reason":"compiler-artifact"' "$work/rs.json" | grep 'rust-rand04' | grep -o '[^"]*/librand-[0-9a-f]*\.rlib' | head -1)
+    [[ -n $rand04 ]] || { echo "cannot find the rand 0.4 layer's rlib" >&2; exit 1; }
+    cp "$rand04" "$extra/opt/rust-deps/librand.rlib"
+    for c in regex md5; do cp "$(ls "$extra"/opt/rust-deps/lib${c}-*.rlib | head -1)" "$extra/opt/rust-deps/lib${c}.rlib"; done
 
     # Go: a build cache seeded with the standard library and testify, copied into each sample's scratch
     # dir (a shared writable cache would let one sample poison the next).
@@ -143,10 +211,11 @@ build_polyglot() {
 for lang in $want; do
   case $lang in
     python) build_python ;;
+    python-sci) build_python_sci ;;
     node-only) build_node_only ;;
     javascript|typescript|java|cpp|go|rust)
       build_polyglot
       docker tag crucible-polyglot:local "crucible-$lang:local" ;;
-    *) echo "unknown image: $lang (python javascript typescript java cpp go rust node-only all)" >&2; exit 2 ;;
+    *) echo "unknown image: $lang (python python-sci javascript typescript java cpp go rust node-only all)" >&2; exit 2 ;;
   esac
 done

@@ -299,6 +299,8 @@ export interface RunDetail {
    * (the panel does once it has drawn); 'running' — computed when the run finishes.
    */
   probesPending?: 'computing' | 'running';
+  /** Per language, the sandbox image that ran the code, `name@digest` (from the run's audit; once it ran code). */
+  images?: Record<string, string>;
 }
 
 /** Durations of one arm: percentiles, Tukey's IQR fences and outliers, a histogram over shared edges. */

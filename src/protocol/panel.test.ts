@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProblemResult, RunDetail, SampleSummary } from './index';
-import { foldSamples, panelDetail, sampleCount, statusCount } from './panel';
+import { foldSamples, imagesText, panelDetail, sampleCount, statusCount } from './panel';
 import { problemDescription, problemStatus } from '../extension/format';
 import { buildRows, DEFAULT_OPTIONS, filterRows, groupFailures, type BrowseOptions } from '../webview/browse';
 
@@ -65,4 +65,14 @@ test('the panel shows the same statuses, counts, filters and failure groups from
   }
   for (const arm of ['', 'a', 'b']) assert.deepEqual(groupFailures(small, arm), groupFailures(full, arm));
   assert.ok(groupFailures(full).length >= 4);
+});
+
+test('imagesText: the image that scored a run with a short digest; per language when there are several', () => {
+  const d = 'sha256:' + '1d5b12b27e58'.padEnd(64, '0');
+  assert.equal(imagesText(undefined), '');
+  assert.equal(imagesText({}), '');
+  assert.equal(imagesText({ python: `crucible-python-sci:local@${d}` }), 'crucible-python-sci:local@sha256:1d5b12b27e58');
+  assert.equal(imagesText({ go: `crucible-go:local@${d}`, rust: `crucible-rust:local@${d}` }),
+    'go crucible-go:local@sha256:1d5b12b27e58 · rust crucible-rust:local@sha256:1d5b12b27e58');
+  assert.equal(imagesText({ python: 'unknown (no such image)' }), 'unknown (no such image)');
 });

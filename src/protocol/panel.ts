@@ -27,6 +27,17 @@ export function foldSamples(samples: SampleSummary[]): SampleSummary[] {
   return [...groups.values()];
 }
 
+/**
+ * The images that scored a run, one short phrase: `crucible-python-sci:local@sha256:1d5b12b27e58`, or per
+ * language when they differ (`go crucible-go:local@sha256:… · rust …`). Empty without images.
+ */
+export function imagesText(images: Record<string, string> | undefined): string {
+  const short = (i: string) => i.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*$/, '@sha256:$1');
+  const entries = Object.entries(images ?? {});
+  if (entries.length === 1) return short(entries[0][1]);
+  return entries.map(([lang, i]) => `${lang} ${short(i)}`).join(' · ');
+}
+
 export function panelDetail(d: RunDetail): RunDetail {
   return { ...d, problems: d.problems.map((p) => (p.kind === 'code' ? { ...p, samples: foldSamples(p.samples) } : p)) };
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import type { ArmSpec, ModelMetrics, RunPlan, RunSummary } from '../protocol';
+import { imagesText } from '../protocol/panel';
 import { createBuiltins } from './builtins';
 import { sha256 } from './audit';
 import { CONFIG_FILE, findConfig, loadConfig, type LoadedConfig } from './config/load';
@@ -78,6 +79,7 @@ Options:
                       unix:///path · tcp://host:2376,certs=<dir with ca.pem cert.pem key.pem> ·
                       ssh://user@host[:port][,identity=<key>][,known-hosts=<file>]   [$CRUCIBLE_DOCKER_HOSTS, else DOCKER_HOST]
   --image <img>       Docker image for python                                      [crucible-python:local if present, else python:3.12-slim]
+                      sci = crucible-python-sci:local (numpy, scipy, pandas, sympy, networkx, scikit-learn)
   --timeout <ms>      fixed wall-clock limit per sample  [calibrated: 10 × the canonical solution's time here, ≥ 3000; 10000 without one]
   --timeout-factor <x>, --timeout-floor <ms>   the calibration's factor and floor   [10, 3000]
   --concurrency <n>   parallel generations                                         [8]
@@ -367,7 +369,12 @@ async function main(argv: string[]): Promise<number> {
     }
     const probes = engine.probes(runId);
     if (o.json) console.log(JSON.stringify(Object.keys(probes).length ? { ...summary, probes } : summary, null, 2));
-    else { printSummary(summary, outFile); for (const l of probeLines(summary, probes)) console.log(l); printEvalPlus(rows, summary); }
+    else {
+      // Which images scored the run (the audit's digests): a score is only comparable with the same image.
+      printSummary(summary, outFile, imagesText(engine.runAudit(runId)?.sandbox?.images));
+      for (const l of probeLines(summary, probes)) console.log(l);
+      printEvalPlus(rows, summary);
+    }
     // Errors (provider or sandbox faults) mean the measurement is incomplete: CI must notice.
     const errors = summary.metrics.reduce((a, m) => a + m.errors, 0);
     if (errors > 0) {
@@ -444,8 +451,9 @@ function timeoutLine(m: ModelMetrics): string {
 
 const armName = (m: ModelMetrics) => (m.arm.length > 40 ? '…' + m.arm.slice(-39) : m.arm);
 
-function printSummary(r: RunSummary, outFile: string): void {
+function printSummary(r: RunSummary, outFile: string, images = ''): void {
   console.log(`\nRun ${r.id} · ${r.label} · ${r.status} · ${r.done}/${r.total} samples · sandbox ${r.sandbox}${r.sandbox === 'local' ? ' (UNSANDBOXED)' : ''} · wall ${ms(r.wallMs)}`);
+  if (images) console.log(`sandbox ${r.sandbox}: ${images}`);
   if (r.error) console.log(`error: ${r.error}`);
   const code = r.metrics.filter((m) => m.passed + m.failed + m.timeouts > 0 || (m.errors > 0 && !m.refusal));
   let noInterval = false, short = false;

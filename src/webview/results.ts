@@ -19,7 +19,7 @@ import { layoutDashboards, renderDashboards } from './dashboards';
 import { buildRows, cellSolved, DEFAULT_OPTIONS, dominantHint, errorKind, filterRows, groupFailures, type BrowseOptions, type Show, type Sort } from './browse';
 import { renderProbeSections, SECTIONS, type SectionContext } from './sections';
 import { renderCompare } from './sections/compare';
-import { sampleCount, statusCount } from '../protocol/panel';
+import { imagesText, sampleCount, statusCount } from '../protocol/panel';
 
 const running = (d: RunDetail) => d.run.status === 'running' || d.run.status === 'queued';
 
@@ -29,7 +29,8 @@ function renderHeader(d: RunDetail): void {
   const r = d.run;
   $('#run-title').textContent = r.label || runLabel(r);
   const desc = runDescription(r);
-  const meta = [desc.startsWith(r.status) ? desc : `${r.status} · ${desc}`, `n = ${r.n}`, `sandbox: ${r.sandbox}`, `started ${fmtWhen(r.createdAt)}`,
+  const images = imagesText(d.images);
+  const meta = [desc.startsWith(r.status) ? desc : `${r.status} · ${desc}`, `n = ${r.n}`, `sandbox: ${r.sandbox}${images ? ` (${images})` : ''}`, `started ${fmtWhen(r.createdAt)}`,
     ...(r.tags?.length ? [`tags: ${r.tags.join(', ')}`] : [])];
   $('#run-meta').textContent = meta.join(' · ');
   const err = $('#run-error');

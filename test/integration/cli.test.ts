@@ -16,6 +16,20 @@ test('crucible eval --model reference prints pass@1 = 1.000 and exits 0', () => 
   const r = cli('eval', '--suite', 'humaneval', '--model', 'reference', '--limit', '5', '--n', '1', '--k', '1');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /reference\s+1\.000 \[n\/a\]\s+5\/0\/0\/0/);
+  // The summary names the image that scored the run, with a short digest.
+  assert.match(r.stdout, /^sandbox docker: \S+@sha256:[0-9a-f]{12}$/m);
+});
+
+test('crucible eval --image sci scores numpy-importing completions in crucible-python-sci:local and says so', async (t) => {
+  const img = spawnSync('docker', ['image', 'inspect', 'crucible-python-sci:local'], { encoding: 'utf8' });
+  if (img.status !== 0) { t.skip('crucible-python-sci:local is not built (scripts/build-images.sh python-sci)'); return; }
+  const probs = await humanEval(2);
+  const samples = path.join(dir, 'numpy-samples.jsonl');
+  writeFileSync(samples, probs.map((p) => JSON.stringify({ task_id: p.task_id, completion: '    import numpy\n' + p.canonical_solution })).join('\n') + '\n');
+  const sci = cli('eval', '--suite', 'humaneval', '--samples', samples, '--image', 'sci', '--timeout', '30000');
+  assert.equal(sci.status, 0, sci.stderr + sci.stdout);
+  assert.match(sci.stdout, /^sandbox docker: crucible-python-sci:local@sha256:[0-9a-f]{12}$/m);
+  assert.match(sci.stdout, /\s1\.000 /);
 });
 
 test('crucible eval --samples scores a human-eval samples file and writes <file>_results.jsonl', async () => {

@@ -31,6 +31,8 @@ test('reference on all 164 HumanEval problems in Docker: pass@1 = 1.000', async 
   const m = r.metrics[0];
   const failures = engine.getRun(runId).problems.filter((p) => p.c !== 1).map((p) => `${p.problemId}: ${p.samples[0]?.detail}`);
   assert.deepEqual(failures, []);
+  // The run's detail (the results panel's header) names the image that scored it, from the audit.
+  assert.match(engine.getRun(runId).images?.python ?? '', /^\S+@sha256:[0-9a-f]{64}$/);
   assert.equal(m.passAtK[0].value, 1);
   assert.equal(m.passed, 164);
   // Limits were calibrated from the canonical solutions and cached for the next run on this machine.

@@ -21,8 +21,6 @@ export const KNOWN_BAD: Record<string, string> = {
   // Upstream data bugs: the canonical solution is wrong for its own tests.
   'JavaScript/112': 'canonical returns `(z, false)`: the comma operator yields only the boolean, the tests expect [string, boolean]',
   'JavaScript/155': 'canonical returns [0, 0] for evenOddCount(0); the tests expect [1, 0]',
-  // Not upstream's fault: its Cargo.toml pins rand 0.4 (gen_range(a, b)); offline we only have Debian's rand 0.8.
-  'Rust/50': "the test calls rand 0.4's gen_range(a, b); the image has rand 0.8 (gen_range(a..b)), so it does not compile",
 };
 
 interface Lang {

@@ -16,6 +16,7 @@ type Prices = Record<string, Price>;
 import type { RunRow, ScoredOutcome, Store, SummaryRow } from '../store/store';
 import { rowToProblem } from '../store/rows';
 import { parsePlan, planSuites, resolveArms } from './plan';
+import { parseAudit } from '../audit';
 import { type Answer, type ProbeOptions, runProbes } from './probes';
 
 /** Stored with a finished run so its figures need no recomputation; older formats are recomputed. */
@@ -214,7 +215,9 @@ export class Queries {
         });
       }
     }
-    return { run, problems, dashboard: dashboardOf(run.arms, problems, !live), ...this.probesFor(row) };
+    const images = parseAudit(this.store.runAudit(runId))?.sandbox?.images;
+    return { run, problems, dashboard: dashboardOf(run.arms, problems, !live), ...this.probesFor(row),
+      ...(images && Object.keys(images).length ? { images } : {}) };
   }
 
   /** Runs side by side: one column per (run, arm), deltas of pass@1 against the first column. */

@@ -254,9 +254,14 @@ async function pullImage(docker: Docker, name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
 }
 
+/** Short names for the images scripts/build-images.sh makes (`--image sci`, `images: { python: sci }`). */
+export const IMAGE_ALIASES: Record<string, string> = {
+  sci: 'crucible-python-sci:local', 'python-sci': 'crucible-python-sci:local', python: 'crucible-python:local',
+};
+
 /** Picks the image for a language: the configured one, else the first default present, else pulls. */
 export async function resolveImage(docker: Docker, lang: string, images: Record<string, string> | undefined): Promise<string> {
-  const configured = images?.[lang];
+  const configured = images?.[lang] && (IMAGE_ALIASES[images[lang]] ?? images[lang]);
   const candidates = configured ? [configured] : DEFAULT_IMAGES[lang];
   if (!candidates) throw new Error(`no Docker image configured for language "${lang}" (set images.${lang})`);
   for (const c of candidates) if (await imageExists(docker, c)) return c;

@@ -228,9 +228,13 @@ if _sock_path:
 # environment reaches a sample.
 WORK = os.path.join(SCRATCH_BASE, 'w')
 _path = os.environ.get('PATH') or '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+# Thread counts an image sets for its numeric libraries (crucible-python-sci: one OpenBLAS thread, as
+# per-core threads would not fit a sample's address-space and process limits).
+_threads = {k: v for k, v in os.environ.items() if k in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')}
 os.environ.clear()
 os.environ.update({'PATH': _path,
                    'LANG': 'C.UTF-8', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0', 'HOME': WORK, 'TMPDIR': WORK})
+os.environ.update(_threads)
 DEVNULL = os.open('/dev/null', os.O_RDONLY)
 # A Python sample's stdio, made once: after the child's dup2 they are its fds 0/1/2 (the worker never uses them).
 CHILD_STDIO = (open(0, 'r', closefd=False),
