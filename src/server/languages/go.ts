@@ -3,10 +3,14 @@
 // "\n" + tests (func TestX(t *testing.T)); compiled with `go test -c` in GOPATH mode (testify comes
 // from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
 // writable cache would let one sample poison the next.
+// MultiPL-E (eval_go.py): the program is prompt + completion + "\n" + tests, a `package <x>_test` file
+// that `go test` runs (a build or vet error, or a failed test, fails it); here compiled and run the
+// same way as HumanEval-X's (`go test -c` runs the same vet checks as `go test`).
 import type { CodeProblem } from '../plugins';
 import { GO_IMPORTS, GO_TESTMAIN, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch, lines } from './detail';
+import { isMultiplE, multiplEProgram } from './multipl-e';
 
 // CodeGeeX's IMPORT_HELPER["go"].
 const PACKAGES = ['math', 'strings', 'fmt', 'strconv', 'time', 'bytes', 'regexp', 'sort', 'math/rand', 'crypto/md5'];
@@ -21,6 +25,11 @@ export const goLanguage: HarnessedLanguage = {
   name: 'go',
   fileName: 'main_test.go',
   assemble(problem, completion) {
+    if (isMultiplE(problem)) {
+      // The harness's imports join the package clause's line, so the program's lines keep their numbers.
+      const program = multiplEProgram(problem, completion).replace(/^(package\s+\w+)[ \t]*(?=\n|;|$)/m, (p) => `${p}; ${GO_IMPORTS.trim().replace(/\n/g, '; ')}`);
+      return `${program}\n${GO_TESTMAIN}`;
+    }
     const setup = label(problem, 'testSetup') ?? DEFAULT_SETUP;
     const own = label(problem, 'import');
     const prompt = own ? problem.prompt.replace(own, '') : problem.prompt;
@@ -48,7 +57,8 @@ export const goLanguage: HarnessedLanguage = {
       const act = ls.slice(i + 1, i + 4).find((l) => /actual\s*:/.test(l))?.replace(/^.*actual\s*:\s*/, '');
       return exp !== undefined ? `${what} expected ${exp}, actual ${act}` : what;
     }
-    return firstMatch(output, /^(--- FAIL: \S+)/) ?? firstMatch(output, /^(\S+\.go:\d+:\d+: .*)$/);
+    // t.Errorf's message, after its file:line (MultiPL-E's tests: "expected '…', got '…'").
+    return firstMatch(output, /^\s+(\w+_test\.go:\d+: \S.*)$/) ?? firstMatch(output, /^(--- FAIL: \S+)/) ?? firstMatch(output, /^(\S+\.go:\d+:\d+: .*)$/);
   },
   limitAddressSpace: false,
   // Package scope: helpers the model wrote are kept after the entry point.
