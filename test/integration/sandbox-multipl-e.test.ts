@@ -25,12 +25,14 @@ interface Lang {
   compileError: string; compileDetail: RegExp;
   loop: string;
   /** HumanEval_0 made to exit with status 0 before its tests finish: the problem as changed, the completion. */
-  exits: { problem?: (p: CodeProblem) => CodeProblem; completion: string; note: string }[];
+  exits: { problem?: (p: CodeProblem) => CodeProblem; completion: string; note: string; detail: RegExp }[];
 }
 
 const JAVA_TAIL = '\n    }\n    public static void notPartOfTheAnswer() { this does not compile }\n';
 const GO_TAIL = '\nfunc notPartOfTheAnswer() { this does not compile }\n';
 const RUST_TAIL = '\n}\n\nfn not_part_of_the_answer() { this does not compile }\n';
+/** The verdict of a program that exits 0 without the harness's marker. */
+const EXITED = /^the program exited before its tests finished \(exit status 0\)/;
 const goWithOs = (p: CodeProblem): CodeProblem => ({ ...p, prompt: p.prompt.replace('import (\n', 'import (\n    "os"\n') });
 
 const LANGS: Lang[] = [
@@ -54,7 +56,7 @@ const LANGS: Lang[] = [
     wrongDetail: /java\.lang\.AssertionError/,
     compileError: '        return "yes";' + JAVA_TAIL, compileDetail: /error: incompatible types: String cannot be converted to boolean/,
     loop: '        while (true) {}' + JAVA_TAIL,
-    exits: [{ completion: '        System.exit(0);\n        return false;' + JAVA_TAIL, note: 'System.exit(0) in the function' }],
+    exits: [{ completion: '        System.exit(0);\n        return false;' + JAVA_TAIL, note: 'System.exit(0) in the function', detail: EXITED }],
   },
   {
     name: 'go', data: 'go',
@@ -77,9 +79,9 @@ const LANGS: Lang[] = [
     compileError: '    return "yes"\n}\n', compileDetail: /cannot use "yes" \(untyped string constant\) as bool value in return statement/,
     loop: '    for {\n    }\n}\n',
     exits: [
-      { problem: goWithOs, completion: '    os.Exit(0)\n    return false\n}\n', note: 'os.Exit(0) in the function (during a test)' },
+      { problem: goWithOs, completion: '    os.Exit(0)\n    return false\n}\n', note: 'os.Exit(0) in the function (during a test)', detail: /unexpected call to os\.Exit\(0\) during test/ },
       // "}; func" rather than "}\nfunc": "\nfunc" is a stop token, which would cut the init off.
-      { problem: goWithOs, completion: '    return false\n}; func init() { os.Exit(0) }\n', note: 'os.Exit(0) in an init, before any test runs' },
+      { problem: goWithOs, completion: '    return false\n}; func init() { os.Exit(0) }\n', note: 'os.Exit(0) in an init, before any test runs', detail: EXITED },
     ],
   },
   {
@@ -101,7 +103,7 @@ const LANGS: Lang[] = [
     wrongDetail: /assertion .*left == right.* failed|left: /,
     compileError: '    "yes"' + RUST_TAIL, compileDetail: /error\[E0308\]: mismatched types/,
     loop: '    loop {}' + RUST_TAIL,
-    exits: [{ completion: '    std::process::exit(0)' + RUST_TAIL, note: 'std::process::exit(0) in the function' }],
+    exits: [{ completion: '    std::process::exit(0)' + RUST_TAIL, note: 'std::process::exit(0) in the function', detail: EXITED }],
   },
 ];
 
@@ -159,6 +161,7 @@ for (const lang of LANGS) {
         const p = problem('HumanEval_0_has_close_elements');
         const r = await sb.execute({ problem: exit.problem ? exit.problem(p) : p, completion: exit.completion, timeoutMs: 10_000 });
         assert.equal(r.status, 'failed', `${r.detail}\n${r.output}`);
+        assert.match(r.detail, exit.detail);
       });
     }
   });

@@ -42,7 +42,9 @@ export const goLanguage: HarnessedLanguage = {
     return ['sh', '-c', `cp -r /opt/go-cache "$HOME/.gocache" 2>/dev/null; GOCACHE="$HOME/.gocache" GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= exec go test -c -o prog ${fileName}`];
   },
   compileTimeoutMs: 60_000,
-  command() {
+  command(_fileName, problem) {
+    // As `go test` runs it (MultiPL-E): os.Exit(0) during a test panics instead of exiting 0.
+    if (problem && isMultiplE(problem)) return ['./prog', '-test.count=1', '-test.paniconexit0'];
     return ['./prog', '-test.count=1'];
   },
   failureDetail(output) {

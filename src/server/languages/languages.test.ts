@@ -105,6 +105,7 @@ describe('languages', () => {
     // Cut before "\nfunc", then "\n" + tests.
     assert.ok(gp.startsWith(`${go.prompt.replace('package f_test', lines(gp)[0])}    return 1\n}\n\n${go.tests}`), gp);
     assert.match(gp, /func TestMain\(m \*crucible_testing\.M\)/);
+    assert.deepEqual(goLanguage.command('main_test.go', go), ['./prog', '-test.count=1', '-test.paniconexit0']);
     assert.equal(goLanguage.failureDetail!("--- FAIL: TestF (0.00s)\n    --- FAIL: TestF/test_num__0 (0.00s)\n        main_test.go:37: expected '%!s(bool=true)', got '%!s(bool=false)'\nFAIL\n"),
       "main_test.go:37: expected '%!s(bool=true)', got '%!s(bool=false)'");
 
