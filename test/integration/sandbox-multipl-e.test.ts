@@ -3,7 +3,8 @@
 // solutions: the right answers below were written by hand, each followed by more text after the
 // first stop token (as a model's raw continuation would be), which must be cut off, as MultiPL-E does.
 // Wrong answers fail with the assertion, compile errors fail with the compiler's message, endless
-// loops time out, and exiting with status 0 before the tests finished fails.
+// loops time out, and exiting with status 0 before the tests finished fails. CRUCIBLE_FULL=1 also
+// compiles and runs every problem's program with a stub body.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,13 @@ import { multiplESuite } from '../../src/server/suites/multipl-e';
 
 const DATA = process.env.CRUCIBLE_DATA_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 const ONLY = process.env.CRUCIBLE_LANGS?.split(',');
+/** CRUCIBLE_FULL=1: the stub runs on every problem, not every 15th. */
+const FULL = process.env.CRUCIBLE_FULL === '1';
+
+/** MultiPL-E problems whose own tests do not compile: no completion passes them, in MultiPL-E either. */
+export const KNOWN_BAD: Record<string, string> = {
+  'go:HumanEval_87_get_row': 'the tests put []interface{}{…} literals where [][]int is expected: "cannot use []interface{}{…} … as type []int"',
+};
 
 interface Lang {
   name: string; data: string;
@@ -24,6 +32,8 @@ interface Lang {
   /** A completion of HumanEval_0 that does not compile, and the compiler's message. */
   compileError: string; compileDetail: RegExp;
   loop: string;
+  /** A body that compiles for every problem and fails at run time, with its detail: the problem's own program compiles and runs. */
+  stub: string; stubDetail: RegExp;
   /** HumanEval_0 made to exit with status 0 before its tests finish: the problem as changed, the completion. */
   exits: { problem?: (p: CodeProblem) => CodeProblem; completion: string; note: string; detail: RegExp }[];
 }
@@ -56,6 +66,7 @@ const LANGS: Lang[] = [
     wrongDetail: /java\.lang\.AssertionError/,
     compileError: '        return "yes";' + JAVA_TAIL, compileDetail: /error: incompatible types: String cannot be converted to boolean/,
     loop: '        while (true) {}' + JAVA_TAIL,
+    stub: '        throw new UnsupportedOperationException("crucible stub");' + JAVA_TAIL, stubDetail: /UnsupportedOperationException: crucible stub/,
     exits: [{ completion: '        System.exit(0);\n        return false;' + JAVA_TAIL, note: 'System.exit(0) in the function', detail: EXITED }],
   },
   {
@@ -78,6 +89,7 @@ const LANGS: Lang[] = [
     wrongDetail: /expected '.*', got '.*'/,
     compileError: '    return "yes"\n}\n', compileDetail: /cannot use "yes" \(untyped string constant\) as bool value in return statement/,
     loop: '    for {\n    }\n}\n',
+    stub: '    panic("crucible stub")\n}\n', stubDetail: /panic: crucible stub/,
     exits: [
       { problem: goWithOs, completion: '    os.Exit(0)\n    return false\n}\n', note: 'os.Exit(0) in the function (during a test)', detail: /unexpected call to os\.Exit\(0\) during test/ },
       // "}; func" rather than "}\nfunc": "\nfunc" is a stop token, which would cut the init off.
@@ -103,6 +115,7 @@ const LANGS: Lang[] = [
     wrongDetail: /assertion .*left == right.* failed|left: /,
     compileError: '    "yes"' + RUST_TAIL, compileDetail: /error\[E0308\]: mismatched types/,
     loop: '    loop {}' + RUST_TAIL,
+    stub: '    unimplemented!("crucible stub")' + RUST_TAIL, stubDetail: /not implemented: crucible stub/,
     exits: [{ completion: '    std::process::exit(0)' + RUST_TAIL, note: 'std::process::exit(0) in the function', detail: EXITED }],
   },
 ];
@@ -140,6 +153,24 @@ for (const lang of LANGS) {
       await Promise.all(Object.entries(lang.wrong).map(async ([name, completion]) => {
         const r = await sb.execute({ problem: problem(name), completion, timeoutMs: 10_000 });
         if (r.status !== 'failed' || !lang.wrongDetail.test(r.detail)) bad.push(`${name}: ${r.status} ${r.detail}\n${r.output.slice(-800)}`);
+      }));
+      assert.deepEqual(bad, []);
+    });
+
+    // Every problem's program (prompt, javatuples imports, tests) compiles as MultiPL-E compiles it
+    // and its tests call the function: a stub body fails at run time, never at compile time.
+    it(`compiles and runs ${FULL ? 'every problem' : 'every 15th problem'} with a stub body that fails when called`, async () => {
+      const chosen = [...byName.values()].filter((_, i) => FULL || i % 15 === 0);
+      let next = 0;
+      const bad: string[] = [];
+      await Promise.all([0, 1].map(async () => {
+        while (next < chosen.length) {
+          const p = chosen[next++];
+          const r = await sb.execute({ problem: p, completion: lang.stub, timeoutMs: 10_000 });
+          const known = KNOWN_BAD[`${lang.name}:${p.id}`];
+          if (known && !/^compile error: /.test(r.detail)) bad.push(`${p.id} is listed as not compiling (${known}) but did: remove it from KNOWN_BAD`);
+          if (!known && (r.status !== 'failed' || !lang.stubDetail.test(r.detail))) bad.push(`${p.id}: ${r.status} ${r.detail}\n${r.output.slice(-600)}`);
+        }
       }));
       assert.deepEqual(bad, []);
     });

@@ -4,8 +4,9 @@
 // from the image) and run. Each sample gets a copy of the image's seeded build cache: a shared
 // writable cache would let one sample poison the next.
 // MultiPL-E (eval_go.py): the program is prompt + completion + "\n" + tests, a `package <x>_test` file
-// that `go test` runs (a build or vet error, or a failed test, fails it); here compiled and run the
-// same way as HumanEval-X's (`go test -c` runs the same vet checks as `go test`).
+// that `go test` runs (a build or vet error, or a failed test, fails it); here compiled the same way
+// as HumanEval-X's (`go test -c` runs the same vet checks as `go test`) and run with the flag `go test`
+// adds (-test.paniconexit0).
 import type { CodeProblem } from '../plugins';
 import { GO_IMPORTS, GO_TESTMAIN, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
