@@ -245,12 +245,12 @@ export interface Language {
   readonly fileName: string;
   /** The full program text. */
   assemble(problem: CodeProblem, completion: string): string;
-  /** argv to run the program (inside the sandbox). */
-  command(fileName: string): string[];
+  /** argv to run the program (inside the sandbox); `problem`: the problem it runs (a suite's own way of running, MultiPL-E's). */
+  command(fileName: string, problem?: CodeProblem): string[];
   /** The one-line reason a failed run failed (exception/assertion line), read from its output. */
   failureDetail?(output: string): string | undefined;
-  /** Compiled languages: argv of the compile step, run in the scratch dir before `command`. */
-  compile?(fileName: string): string[];
+  /** Compiled languages: argv of the compile step, run in the scratch dir before `command` (`problem` as for `command`). */
+  compile?(fileName: string, problem?: CodeProblem): string[];
   /** Time limit of the compile step (ms); the run keeps the sample's own limit. */
   compileTimeoutMs?: number;
   /** Lower bound of the run's time limit (ms), for runtimes with a slow start (the JVM). */

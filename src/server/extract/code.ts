@@ -107,11 +107,14 @@ export function extractCode(gen: Pick<Generation, 'raw' | 'completion' | 'reason
 }
 
 /**
- * Stop sequences for completion-style APIs (the prompt sent raw): the language's, for code problems;
- * none for chat problems or languages without them. A fresh array, for the request body.
+ * Stop sequences for completion-style APIs (the prompt sent raw): the problem's own (MultiPL-E's
+ * stop_tokens, labels.stopTokens), else the language's, for code problems; none for chat problems or
+ * languages without them. A fresh array, for the request body.
  */
 export function stopSequencesFor(problem: Problem, language?: Language): string[] | undefined {
   if (problem.kind === 'chat') return undefined;
+  const own = problem.labels?.stopTokens;
+  if (Array.isArray(own) && own.length && own.every((x) => typeof x === 'string')) return [...own as string[]];
   const stop = (language ?? builtin(problem.language))?.extraction?.stopSequences;
   return stop ? [...stop] : undefined;
 }

@@ -4,6 +4,7 @@
 import { CPP_GUARD, guardCppMain, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
+import { multiplECompletion } from './multipl-e';
 
 // CodeGeeX's IMPORT_HELPER["cpp"]: added when the prompt does not include them itself.
 const HEADERS = ['#include<stdlib.h>', '#include<algorithm>', '#include<math.h>', '#include<stdio.h>', '#include<vector>',
@@ -14,8 +15,9 @@ export const cppLanguage: HarnessedLanguage = {
   fileName: 'program.cpp',
   assemble(problem, completion) {
     const setup = HEADERS.filter((h) => !problem.prompt.includes(h)).join('\n');
-    // The guard (harness.ts) says the tests finished when main returns.
-    return guardCppMain(`${CPP_GUARD}${setup}\n\n${problem.prompt}${completion}\n${problem.tests}\n`);
+    // The guard (harness.ts) says the tests finished when main returns. A MultiPL-E completion is
+    // cut at its stop tokens first (multipl-e.ts).
+    return guardCppMain(`${CPP_GUARD}${setup}\n\n${problem.prompt}${multiplECompletion(problem, completion)}\n${problem.tests}\n`);
   },
   compile(fileName) {
     // /opt/cpp/crucible.h(.gch): the HEADERS, precompiled in the image; the flags must match its build.

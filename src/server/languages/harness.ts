@@ -26,15 +26,17 @@ export const JS_PROLOGUE =
   "return () => { if (m) process.stdout.write(m); }; })();";
 export const JS_EPILOGUE = '__crucibleTestsDone();';
 
-/** Java: a class of its own runs Main.main and then writes the marker (run instead of Main). One line. */
+/** Java: a class of its own runs <mainClass>.main and then writes the marker (run instead of it). One line. */
 export const JAVA_HARNESS_CLASS = 'CrucibleHarness';
-export const JAVA_HARNESS =
+export const javaHarness = (mainClass: string): string =>
   `class ${JAVA_HARNESS_CLASS} { public static void main(String[] args) throws Throwable { byte[] m = null; ` +
   'if ("3".equals(System.getenv("CRUCIBLE_SENTINEL_FD"))) { ' +
   // Not readAllBytes: on a pipe, FileInputStream's fails with "Illegal seek".
   'try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/fd/3")) { java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(); ' +
   'byte[] b = new byte[256]; for (int n; (n = in.read(b)) > 0; ) o.write(b, 0, n); m = o.toByteArray(); } catch (java.io.IOException e) { m = null; } } ' +
-  'Main.main(args); if (m != null) { System.out.flush(); System.out.write(m, 0, m.length); System.out.flush(); } } }';
+  `${mainClass}.main(args); if (m != null) { System.out.flush(); System.out.write(m, 0, m.length); System.out.flush(); } } }`;
+/** HumanEval-X's tests are `public class Main`. */
+export const JAVA_HARNESS = javaHarness('Main');
 
 /**
  * C++: a guard object declared first thing in main. Its destructor runs when main returns, not when
@@ -94,4 +96,21 @@ export const RUST_LAST_TEST =
   '        let _ = out.write_all(&m);\n' +
   '        let _ = out.flush();\n' +
   '    }\n' +
+  '}\n';
+
+/** Rust, a program whose own `fn main` runs the tests (MultiPL-E): that main is renamed to this … */
+export const RUST_TESTS_MAIN = 'crucible_tests_main';
+/** … and called by this main, which reads the marker first and writes it after the tests returned. */
+export const RUST_MAIN =
+  'fn main() {\n' +
+  '    use std::io::{Read, Write};\n' +
+  '    let mut m = Vec::new();\n' +
+  '    if std::env::var("CRUCIBLE_SENTINEL_FD").as_deref() == Ok("3") {\n' +
+  '        std::env::remove_var("CRUCIBLE_SENTINEL_FD");\n' +
+  '        if let Ok(mut f) = std::fs::File::open("/proc/self/fd/3") { let _ = f.read_to_end(&mut m); }\n' +
+  '    }\n' +
+  `    ${RUST_TESTS_MAIN}();\n` +
+  '    let mut out = std::io::stdout();\n' +
+  '    let _ = out.write_all(&m);\n' +
+  '    let _ = out.flush();\n' +
   '}\n';

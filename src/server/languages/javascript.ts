@@ -5,6 +5,7 @@
 import { JS_EPILOGUE, JS_PROLOGUE, type HarnessedLanguage } from './harness';
 import { braceExtraction } from './braces';
 import { firstMatch } from './detail';
+import { multiplECompletion } from './multipl-e';
 
 export const CONSOLE_ASSERT_THROWS =
   "(() => { class AssertionError extends Error {} AssertionError.prototype.name = 'AssertionError'; " +
@@ -21,7 +22,8 @@ export const javascriptLanguage: HarnessedLanguage = {
   fileName: 'program.js',
   assemble(problem, completion) {
     // The harness (harness.ts) shares the first line, so the program's own lines keep their numbers.
-    return `${CONSOLE_ASSERT_THROWS} ${JS_PROLOGUE}\n${problem.prompt}${completion}\n${problem.tests}\n${JS_EPILOGUE}\n`;
+    // A MultiPL-E completion is cut at its stop tokens first (multipl-e.ts).
+    return `${CONSOLE_ASSERT_THROWS} ${JS_PROLOGUE}\n${problem.prompt}${multiplECompletion(problem, completion)}\n${problem.tests}\n${JS_EPILOGUE}\n`;
   },
   command(fileName) {
     return ['node', '--max-old-space-size=256', fileName];

@@ -10,6 +10,8 @@ import { javaLanguage } from './java';
 import { javascriptLanguage } from './javascript';
 import { pythonFailureDetail, pythonLanguage } from './python';
 import { rustLanguage } from './rust';
+import { cutAtStopTokens } from './multipl-e';
+import { stopSequencesFor } from '../extract/code';
 
 const p = (over: Partial<CodeProblem>): CodeProblem => ({ id: 'x', suite: 's', language: 'python', prompt: 'P', tests: 'T', entryPoint: 'f', ...over });
 
@@ -77,6 +79,53 @@ describe('languages', () => {
     assert.equal(javaLanguage.failureDetail!('Exception in thread "main" java.lang.AssertionError\n\tat Main.main(Main.java:9)\n'), 'java.lang.AssertionError');
     assert.equal(rustLanguage.failureDetail!("thread 'tests::t' panicked at program.rs:40:9:\nassertion `left == right` failed\n  left: false\n right: true\n"),
       'assertion `left == right` failed, left: false, right: true');
+  });
+
+  it('runs MultiPL-E programs as MultiPL-E does: completion cut at the stop tokens, the program\'s lines where they were', () => {
+    assert.equal(cutAtStopTokens('  return 1;\n}\nfunction g() {}\n', ['\nfunction ', '\n}']), '  return 1;');
+    assert.equal(cutAtStopTokens('  return 1;', ['\n}']), '  return 1;');
+    const me = (language: string, prompt: string, tests: string, stopTokens: string[]) => p({ language, prompt, tests, labels: { harness: 'multipl-e', stopTokens, runsAsMain: true } });
+    const lines = (s: string) => s.split('\n');
+
+    // Java: class Problem; java -ea with javatuples on the class path; the harness calls Problem.main.
+    const java = me('java', 'import org.javatuples.*;\nclass Problem {\n    public static long f() {\n', '    }\n    public static void main(String[] args) {\n    assert(f() == 1l);\n    }\n\n}\n', ['\n    }\n']);
+    const jp = javaLanguage.assemble(java, '        return 1l;\n    }\n    static void g() {}\n');
+    assert.ok(jp.startsWith(`${java.prompt}        return 1l;\n${java.tests}\n`), jp);
+    assert.match(jp, /class CrucibleHarness .* Problem\.main\(args\);/);
+    assert.ok(javaLanguage.command('Main.java', java).includes('-ea'));
+    assert.ok(javaLanguage.compile!('Main.java', java).includes('/usr/share/java/javatuples.jar'));
+    const humanevalX = p({ language: 'java' });
+    assert.ok(!javaLanguage.command('Main.java', humanevalX).includes('-ea'), 'HumanEval-X Java runs as before');
+    assert.match(javaLanguage.assemble(humanevalX, ''), /Main\.main\(args\);/);
+
+    // Go: the harness's imports share the package clause's line; its TestMain comes last.
+    const go = me('go', 'package f_test\n\nimport (\n    "testing"\n)\n\nfunc f() int {\n', 'func TestF(t *testing.T) {\n}\n', ['\nfunc', 'struct', '\n// ']);
+    const gp = goLanguage.assemble(go, '    return 1\n}\n\nfunc g() {}\n');
+    assert.equal(lines(gp)[0], 'package f_test; import crucible_os "os"; import crucible_testing "testing"');
+    // Cut before "\nfunc", then "\n" + tests.
+    assert.ok(gp.startsWith(`${go.prompt.replace('package f_test', lines(gp)[0])}    return 1\n}\n\n${go.tests}`), gp);
+    assert.match(gp, /func TestMain\(m \*crucible_testing\.M\)/);
+    assert.deepEqual(goLanguage.command('main_test.go', go), ['./prog', '-test.count=1', '-test.paniconexit0']);
+    assert.equal(goLanguage.failureDetail!("--- FAIL: TestF (0.00s)\n    --- FAIL: TestF/test_num__0 (0.00s)\n        main_test.go:37: expected '%!s(bool=true)', got '%!s(bool=false)'\nFAIL\n"),
+      "main_test.go:37: expected '%!s(bool=true)', got '%!s(bool=false)'");
+
+    // Rust: the tests' main renamed on its line and called by the harness's; rustc as MultiPL-E runs it.
+    const rs = me('rust', 'fn f() -> isize {\n', '}\n\nfn main() {\n    assert_eq!(f(), 1);\n}\n', ['\n}']);
+    const rp = rustLanguage.assemble(rs, '    1\n}\n\nfn main() {}\n');
+    assert.ok(rp.startsWith('fn f() -> isize {\n    1\n}\n\nfn crucible_tests_main() {\n    assert_eq!(f(), 1);\n}\n'), rp);
+    assert.equal(rp.match(/fn main\(\)/g)?.length, 1);
+    assert.deepEqual(rustLanguage.compile!('program.rs', rs), ['rustc', '-C', 'debuginfo=0', '-A', 'warnings', '-o', 'prog', 'program.rs']);
+    assert.deepEqual(rustLanguage.command('program.rs', rs), ['./prog']);
+    assert.ok(rustLanguage.compile!('program.rs', p({ language: 'rust' })).includes('--test'), 'HumanEval-X Rust runs as before');
+
+    // JavaScript and C++ cut too; other suites' completions are not cut.
+    const js = me('javascript', 'function f(){\n', 'console.log(f());\n', ['\nfunction ', '\n/*', '\n//', '\nconsole.log']);
+    assert.ok(!javascriptLanguage.assemble(js, '  return 1;\n}\nfunction g(){}\n').includes('function g'));
+    assert.ok(javascriptLanguage.assemble(p({ language: 'javascript' }), '  return 1;\n}\nfunction g(){}\n').includes('function g'));
+    assert.ok(!cppLanguage.assemble(me('cpp', 'int f(){\n', '}\nint main(){}\n', ['\n}']), '  return 1;\n}\nint g(){}\n').includes('int g'));
+
+    // Completion-style providers stop at the problem's own stop tokens.
+    assert.deepEqual(stopSequencesFor(go), ['\nfunc', 'struct', '\n// ']);
   });
 
   it('turns worker answers into verdicts', () => {

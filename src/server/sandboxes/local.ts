@@ -23,7 +23,7 @@ export const localSandbox: SandboxFactory = {
         const t0 = performance.now();
         try {
           await writeFile(path.join(dir, lang.fileName), lang.assemble(problem, completion));
-          const [cmd, ...args] = lang.command(lang.fileName);
+          const [cmd, ...args] = lang.command(lang.fileName, problem);
           const child = spawn(cmd, args, { cwd: dir, detached: true, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
           if (child.pid) live.add(child.pid);
           let out = '', bytes = 0, timedOut = false;

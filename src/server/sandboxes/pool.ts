@@ -5,7 +5,7 @@
 // itself is gone: then it is an error); a timeout is re-run once before it is final.
 import { cpus } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import type { ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
+import type { CodeProblem, ExecRequest, ExecResult, Language, Sandbox } from '../plugins';
 import { verdictOf, type WorkerAnswer, type WorkerStep } from './verdict';
 import { starvedOfCpu } from './timeouts';
 
@@ -46,10 +46,10 @@ export function childAddressSpace(memoryMb: number): number {
  * The worker steps for one sample: an optional compile step (its own limit, no address-space limit:
  * compilers map a lot), then the run. A Python run forks the warm worker instead of exec'ing python3.
  */
-export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number): WorkerStep[] {
+export function stepsFor(lang: Language, timeoutMs: number, addressSpace: number, problem?: CodeProblem): WorkerStep[] {
   const steps: WorkerStep[] = [];
-  if (lang.compile) steps.push({ argv: lang.compile(lang.fileName), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
-  const argv = lang.command(lang.fileName);
+  if (lang.compile) steps.push({ argv: lang.compile(lang.fileName, problem), timeoutMs: lang.compileTimeoutMs ?? 30_000, label: 'compile', rl: { as: 0 } });
+  const argv = lang.command(lang.fileName, problem);
   const py = lang.name === 'python' && /^python3?$/.test(argv[0]);
   steps.push({
     argv,
@@ -323,7 +323,7 @@ export abstract class WorkerPoolSandbox implements Sandbox {
   protected async executeOnce(req: ExecRequest): Promise<ExecResult> {
     if (this.closed) throw new Error('sandbox closed');
     const lang = this.language(req.problem.language);
-    const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb));
+    const steps = stepsFor(lang, req.timeoutMs, childAddressSpace(this.limits.memoryMb), req.problem);
     const files = { [lang.fileName]: lang.assemble(req.problem, req.completion) };
     // It may wait behind another request in the worker (pipelining): allow for that one too.
     const budget = 2 * steps.reduce((s, x) => s + x.timeoutMs, 0) + HOST_GRACE_MS;

@@ -54,7 +54,7 @@ describe('code suite formats', () => {
     assert.equal(san[0].sourceLine, undefined);
   });
 
-  it('MultiPL-E: js, ts, cpp problem files with their language; java/go/rs refused with the reason', async () => {
+  it('MultiPL-E: js, ts, cpp, java, go, rs problem files with their language', async () => {
     const js = await load('multipl-e-js');
     assert.equal(js.length, 161);
     assert.equal(js[0].language, 'javascript');
@@ -62,7 +62,17 @@ describe('code suite formats', () => {
     assert.deepEqual(js[0].labels?.stopTokens, ['\nfunction ', '\n/*', '\n//', '\nconsole.log']);
     assert.equal((await load(path.join(DATA_DIR, 'multipl-e/humaneval-ts.jsonl'))).length, 159);
     assert.equal((await load('multipl-e-cpp'))[0].language, 'cpp');
-    await assert.rejects(load('multipl-e-java'), /humaneval-java\.jsonl:1: MultiPL-E java programs are not supported yet/);
+    // MultiPL-E's Go files say "go_test.go".
+    for (const [spec, language, n] of [['multipl-e-java', 'java', 158], ['multipl-e-go', 'go', 154], ['multipl-e-rs', 'rust', 156]] as const) {
+      const ps = await load(spec);
+      assert.equal(ps.length, n);
+      assert.ok(ps.every((x) => x.language === language && x.labels?.harness === 'multipl-e'), spec);
+    }
+    assert.deepEqual((await load('multipl-e-go'))[0].labels?.stopTokens, ['\nfunc', 'struct', '\n// ']);
+    // A MultiPL-E file of a language without a plugin is refused.
+    const lua = path.join(dir, 'humaneval-lua.jsonl');
+    writeFileSync(lua, JSON.stringify({ name: 'HumanEval_0_x', language: 'lua', prompt: 'p', tests: 't', stop_tokens: [] }) + '\n');
+    await assert.rejects(load(lua), /humaneval-lua\.jsonl:1: MultiPL-E lua programs are not supported/);
   });
 
   it('a HumanEval-X file by path runs in its own language; a non-Python file without a language is refused', async () => {

@@ -1,23 +1,22 @@
 // MultiPL-E (nuprl/MultiPL-E) problem files: JSONL with name, language, prompt, tests, stop_tokens
-// (+ doctests, original, prompt_terminology). `multipl-e-<lang>` (js, ts, cpp; java, go, rs are
-// read but refused, see below) resolves to $CRUCIBLE_DATA_DIR/multipl-e/humaneval-<lang>.jsonl; any
-// .jsonl whose first record has name + tests + stop_tokens is read the same way.
+// (+ doctests, original, prompt_terminology). `multipl-e-<lang>` (js, ts, cpp, java, go, rs) resolves
+// to $CRUCIBLE_DATA_DIR/multipl-e/humaneval-<lang>.jsonl; any .jsonl whose first record has name +
+// tests + stop_tokens is read the same way.
 // The program is MultiPL-E's: prompt + completion + "\n" + tests, the language taken from the file's
-// own `language` field. The stop tokens travel in the problem's labels (completion-style providers
-// stop there, as MultiPL-E's generation does). There are no canonical solutions: score samples
-// (MultiPL-E completions folders, see formats/samples.ts) or a model.
+// own `language` field ("go_test.go" is Go), run the way MultiPL-E's evaluator for that language runs
+// it (languages/multipl-e.ts and each language plugin's MultiPL-E mode: Java's `class Problem` with
+// `java -ea`, Go's package_test file as a test binary, Rust's binary whose main runs the asserts).
+// The stop tokens travel in the problem's labels: completion-style providers stop there, and every
+// completion is cut at the first one before it runs, as MultiPL-E does. There are no canonical
+// solutions: score samples (MultiPL-E completions folders, see formats/samples.ts) or a model.
 import * as path from 'node:path';
 import { field, InputError, type JsonlRecord, readJsonl } from '../jsonl';
 import type { CodeProblem, SuiteSource } from '../plugins';
 import { dataDirRemedy } from './download';
 import { languageName, splitSpec } from './spec';
 
-/**
- * MultiPL-E's Java (class Problem, run with `java -ea Problem`), Go (a package_test file run with
- * `go test`) and Rust (a binary whose main runs the asserts) programs do not fit the HumanEval-X
- * harnesses these language plugins implement: refused rather than scored wrong.
- */
-const SUPPORTED = new Set(['javascript', 'typescript', 'cpp']);
+/** The languages whose plugins run MultiPL-E's programs the way MultiPL-E does. */
+const SUPPORTED = new Set(['javascript', 'typescript', 'cpp', 'java', 'go', 'rust']);
 
 export function isMultiplERecord(v: Record<string, unknown>): boolean {
   return typeof v.name === 'string' && typeof v.tests === 'string' && Array.isArray(v.stop_tokens);
@@ -30,12 +29,12 @@ export function multiplEProblems(file: string, recs: JsonlRecord[], suite: strin
     if (seen.has(name)) throw new InputError(file, r.line, `duplicate name "${name}"`);
     seen.add(name);
     const own = field(file, r, 'language', true);
-    const lang = languageName(own ?? language ?? '');
+    // MultiPL-E names its Go files' language after their suffix.
+    const lang = languageName(own === 'go_test.go' ? 'go' : own ?? language ?? '');
     if (!lang) throw new InputError(file, r.line, 'missing field "language" (or give the language: --suite-language)');
-    if (language && own && languageName(own) !== language) throw new InputError(file, r.line, `field "language" is "${own}", the suite was given as ${language}`);
+    if (language && own && lang !== language) throw new InputError(file, r.line, `field "language" is "${own}", the suite was given as ${language}`);
     if (!SUPPORTED.has(lang)) {
-      throw new InputError(file, r.line, `MultiPL-E ${lang} programs are not supported yet (supported: ${[...SUPPORTED].join(', ')}); ` +
-        'they need MultiPL-E\'s own way of running them, which Crucible\'s HumanEval-X harness for that language does not match');
+      throw new InputError(file, r.line, `MultiPL-E ${lang} programs are not supported (supported: ${[...SUPPORTED].join(', ')})`);
     }
     const stop = r.value.stop_tokens;
     if (!Array.isArray(stop) || stop.some((x) => typeof x !== 'string')) throw new InputError(file, r.line, 'field "stop_tokens" must be a list of strings');
