@@ -215,7 +215,7 @@ build_java() {
   local img=crucible-java:local jar=/usr/share/java/javatuples.jar base ctx
   base=$(docker image inspect -f '{{.Id}}' crucible-polyglot:local)
   [[ $(docker image inspect -f '{{index .Config.Labels "crucible.java"}}' $img 2>/dev/null) == "$JAVA_RECIPE $base" ]] && { echo "$img exists"; return; }
-  if [[ ! -r $jar && $EUID == 0 ]]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjavatuples-java >/dev/null; fi
+  if [[ ! -r $jar && $EUID == 0 ]]; then apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjavatuples-java >/dev/null; fi
   [[ -r $jar ]] || { echo "need $jar (apt-get install libjavatuples-java)" >&2; exit 1; }
   ctx=$(mktemp -d); cp -L $jar "$ctx/javatuples.jar"
   printf 'FROM crucible-polyglot:local\nCOPY javatuples.jar %s\nLABEL crucible.java="%s %s"\n' $jar "$JAVA_RECIPE" "$base" >"$ctx/Dockerfile"
