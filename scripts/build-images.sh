@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 want=${*:-python}
 [[ $want == all ]] && want="python python-sci javascript typescript java cpp go rust node-only"
 # Bump when an image's recipe changes, so stale local images get rebuilt.
-RECIPE=7
+RECIPE=8
 have() { [[ $(docker image inspect -f '{{index .Config.Labels "crucible.recipe"}}' "$1" 2>/dev/null) == "$RECIPE" ]]; }
 
 copy_with_libs() { # copy_with_libs ROOT BINARY [DEST]
@@ -35,6 +35,10 @@ python_rootfs() { # python_rootfs ROOT: Debian's python3.11 and its standard lib
   ln -s python3 "$root/usr/bin/python"
   cp -a /usr/lib/python3.11 "$root/usr/lib/"
   rm -rf "$root/usr/lib/python3.11/test" "$root/usr/lib/python3.11/idlelib" "$root/usr/lib/python3.11/tkinter"
+  # The standard library only: Debian puts version-specific parts of third-party packages here too
+  # (python3-numpy: dist-packages/numpy/core), which in a plain image made `numpy` an empty namespace
+  # package that imports without error and has nothing in it.
+  rm -rf "$root/usr/lib/python3.11/dist-packages" "$root/usr/lib/python3.11/site-packages"
   find "$root/usr/lib/python3.11" -name __pycache__ -prune -exec rm -rf {} +
   # Extension modules' own libraries (libffi for ctypes, which the sandbox worker uses to make
   # itself non-dumpable; libssl, libsqlite3, …).
@@ -85,11 +89,11 @@ build_python_sci() {
   done
   local root; root=$(mktemp -d)
   python_rootfs "$root"
-  # Their files under /usr/lib/python3 (dist-packages), then the shared libraries of every extension
+  # Their files under /usr/lib/python3 and python3.11 (dist-packages), then the shared libraries of every extension
   # module (OpenBLAS, LAPACK, gfortran, …), with a loader cache for the libraries outside the default
   # paths (BLAS is chosen through /etc/alternatives: openblas-pthread/).
   # shellcheck disable=SC2086
-  dpkg -L $seen | grep '^/usr/lib/python3/' | sed 's,^/,,' | tar -C / -c --no-recursion -T - | tar -C "$root" -x
+  dpkg -L $seen | grep -E '^/usr/lib/python3(\.11)?/' | sed 's,^/,,' | tar -C / -c --no-recursion -T - | tar -C "$root" -x
   # Bytecode, compiled here: a sample's file system is read-only, and compiling numpy, pandas and what
   # they import from source would cost every sample seconds.
   /usr/bin/python3.11 -m compileall -q -j0 -s "$root" -p / "$root/usr/lib/python3.11" "$root/usr/lib/python3" >/dev/null || true
