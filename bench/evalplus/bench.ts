@@ -29,6 +29,7 @@ let t = performance.now();
 const e = spawnSync('python3', [path.join(here, 'run-evalplus.py'), 'humaneval', data, evp, '2'], { env, encoding: 'utf8' });
 const evalplusMs = performance.now() - t;
 const gt = /Expected outputs computed in ([\d.]+)s/.exec(e.stdout)?.[1];
+if (e.status !== 0) { console.error(`EvalPlus's evaluator failed (exit ${e.status}):\n${e.stderr.split('\n').slice(-15).join('\n')}`); process.exit(1); }
 
 t = performance.now();
 const c = spawnSync(process.execPath, [path.resolve(here, '../../dist/cli.js'), 'eval', '--suite', 'humanevalplus', '--samples', cr, '--db', path.join(dir, 'db.db')], { encoding: 'utf8' });
