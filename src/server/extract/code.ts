@@ -9,6 +9,7 @@
 // fence (or the whole reply) as is.
 
 import { builtinLanguages } from '../languages';
+import { stopTokensOf } from '../languages/multipl-e';
 import type { Problem, Cleaned, CleanTarget, Extraction, Generation, Language } from '../plugins';
 import { looksLikeDefinition } from './text';
 
@@ -113,8 +114,8 @@ export function extractCode(gen: Pick<Generation, 'raw' | 'completion' | 'reason
  */
 export function stopSequencesFor(problem: Problem, language?: Language): string[] | undefined {
   if (problem.kind === 'chat') return undefined;
-  const own = problem.labels?.stopTokens;
-  if (Array.isArray(own) && own.length && own.every((x) => typeof x === 'string')) return [...own as string[]];
+  const own = stopTokensOf(problem);
+  if (own) return [...own];
   const stop = (language ?? builtin(problem.language))?.extraction?.stopSequences;
   return stop ? [...stop] : undefined;
 }
