@@ -180,7 +180,7 @@ export class Queries {
     const main = new Map<string, SummaryRow>();
     for (const r of this.store.summaryRows(runId)) {
       const had = main.get(r.sample_id);
-      if (!had || outcomeRank(r.scorer) < outcomeRank(had.scorer) || (outcomeRank(r.scorer) === 2 && outcomeRank(had.scorer) === 2 && r.scorer < had.scorer)) main.set(r.sample_id, r);
+      if (!had || shownBefore(r.scorer, had.scorer)) main.set(r.sample_id, r);
     }
     const arms = resolveArms(parsePlan(row.plan, runId));
     const modelOf = new Map(arms.map((a) => [a.id, a.model]));
@@ -360,8 +360,14 @@ function summaryStatus(ss: SampleSummary[]): string {
   return scored[0]?.status ?? 'error';
 }
 
-/** Which outcome a sample is shown by (mainOutcome's order): tests, refusal, then the first scorer by name. */
-const outcomeRank = (scorer: string): number => (scorer === 'tests' ? 0 : scorer === 'refusal' ? 1 : 2);
+/**
+ * Whether scorer a's outcome shows a sample rather than scorer b's: mainOutcome's order over the
+ * store's rows (sorted by scorer name) — tests, refusal, then the first scorer by name.
+ */
+function shownBefore(a: string, b: string): boolean {
+  const rank = (x: string) => (x === 'tests' ? 0 : x === 'refusal' ? 1 : 2);
+  return rank(a) < rank(b) || (rank(a) === rank(b) && a < b);
+}
 
 function groupBySample(rows: ScoredOutcome[]): Map<string, ScoredOutcome[]> {
   const m = new Map<string, ScoredOutcome[]>();
