@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 /** The panel's page as the extension builds it, with acquireVsCodeApi stubbed and the theme's variables set. */
 function pageHtml(theme: 'dark' | 'light' | string): string {
   const src = readFileSync(path.join(root, 'src/extension/resultsPanel.ts'), 'utf8');
-  const body = /<body>([\s\S]*?)<script nonce/.exec(src)![1];
+  const body = /const RESULTS_BODY = `([\s\S]*?)`;/.exec(src)![1];
   const vars = theme === 'dark'
     ? '--vscode-foreground:#cccccc;--vscode-editor-background:#1f1f1f;--vscode-descriptionForeground:#9d9d9d;--vscode-editorWidget-border:#454545;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;--vscode-testing-iconPassed:#73c991;--vscode-testing-iconFailed:#f14c4c;--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace'
     : '--vscode-foreground:#3b3b3b;--vscode-editor-background:#ffffff;--vscode-descriptionForeground:#717171;--vscode-editorWidget-border:#c8c8c8;--vscode-charts-blue:#1a85ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#388a34;--vscode-testing-iconPassed:#388a34;--vscode-testing-iconFailed:#e51400;--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace';

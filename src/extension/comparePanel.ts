@@ -1,7 +1,7 @@
 // Compare Runs: a webview with two or more runs side by side (the engine's CompareRuns). Strict CSP,
 // messages validated like the results panel's.
 import * as vscode from 'vscode';
-import * as crypto from 'node:crypto';
+import { webviewHtml } from './webviewHtml';
 import { parseFromResultsWebview, type ToResultsWebview } from '../protocol';
 import { CompareRuns } from '../protocol/requests';
 import type { Ctx } from './ctx';
@@ -48,25 +48,7 @@ export class ComparePanel {
   }
 
   private html(): string {
-    const w = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview', 'compare.js'));
-    const css = w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', 'results.css'));
-    const csp = `default-src 'none'; img-src ${w.cspSource} data:; style-src ${w.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${css}"><title>Compare Runs</title></head>
-<body>
-<h1>Compare runs</h1>
-<p class="hint">The first column is the baseline. Δ pass@1 is paired over the problems both scored, with a 95% bootstrap interval over problems.
-A problem is solved when at least half its scored samples passed.</p>
-<section><h2>pass@1 and Δ</h2><div class="table-scroll"><table id="compare-summary" class="compact"><thead></thead><tbody></tbody></table></div></section>
-<section><h2>Problems that flipped</h2><div id="flips"></div></section>
-<section><h2>Per problem <span class="export" id="compare-export"></span></h2>
-  <vscode-checkbox id="only-diff">only problems that differ</vscode-checkbox>
-  <div class="table-scroll"><table id="compare-problems"><thead></thead><tbody></tbody></table></div></section>
-<script nonce="${nonce}" src="${script}"></script>
-</body></html>`;
+    return webviewHtml(this.panel.webview, this.ctx.extensionUri, { script: 'compare.js', css: 'results.css', title: 'Compare Runs', body: COMPARE_BODY });
   }
 
   dispose(): void {
@@ -75,3 +57,13 @@ A problem is solved when at least half its scored samples passed.</p>
     this.panel.dispose();
   }
 }
+
+/** The page's static markup (webviewHtml.ts adds the head, the CSP and the script). */
+const COMPARE_BODY = `<h1>Compare runs</h1>
+<p class="hint">The first column is the baseline. Δ pass@1 is paired over the problems both scored, with a 95% bootstrap interval over problems.
+A problem is solved when at least half its scored samples passed.</p>
+<section><h2>pass@1 and Δ</h2><div class="table-scroll"><table id="compare-summary" class="compact"><thead></thead><tbody></tbody></table></div></section>
+<section><h2>Problems that flipped</h2><div id="flips"></div></section>
+<section><h2>Per problem <span class="export" id="compare-export"></span></h2>
+  <vscode-checkbox id="only-diff">only problems that differ</vscode-checkbox>
+  <div class="table-scroll"><table id="compare-problems"><thead></thead><tbody></tbody></table></div></section>`;

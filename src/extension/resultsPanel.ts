@@ -1,7 +1,7 @@
 // The results webview: one panel, showing one run, updated live while that run progresses.
 // Strict CSP (no remote content, nonce'd script); every message from the page is validated.
 import * as vscode from 'vscode';
-import * as crypto from 'node:crypto';
+import { webviewHtml } from './webviewHtml';
 import * as path from 'node:path';
 import { parseFromResultsWebview, type CompareResult, type RunDetail, type ToResultsWebview } from '../protocol';
 import type { RunState } from './state';
@@ -154,22 +154,37 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const w = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = w.asWebviewUri(vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview', 'results.js'));
-    const css = w.asWebviewUri(vscode.Uri.joinPath(this.host.extensionUri, 'media', 'results.css'));
-    const csp = `default-src 'none'; img-src ${w.cspSource} data:; style-src ${w.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>Crucible Results</title>
-</head>
-<body>
-<header>
+    return webviewHtml(this.panel.webview, this.host.extensionUri, { script: 'results.js', css: 'results.css', title: 'Crucible Results', body: RESULTS_BODY });
+  }
+
+  /** Whether the panel shows `runId` (used by the finish message to avoid opening a second view of it). */
+  static shows(runId: string): boolean {
+    return ResultsPanel.current?.runId === runId;
+  }
+
+  dispose(): void {
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Saves a chart (PNG) or its data (CSV) where the person says; the name is only a suggestion. */
+export async function saveExport(name: string, format: 'png' | 'csv', data: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, path.basename(name)) : undefined,
+    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'CSV': ['csv'] },
+    title: `Crucible: save ${format === 'png' ? 'chart' : 'chart data'}`,
+  });
+  if (!uri) return;
+  const bytes = format === 'png' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8');
+  await vscode.workspace.fs.writeFile(uri, bytes);
+  void vscode.window.showInformationMessage(`Crucible: saved ${vscode.workspace.asRelativePath(uri)}`);
+}
+
+/** The page's static markup (webviewHtml.ts adds the head, the CSP and the script). */
+const RESULTS_BODY = `<header>
   <h1 id="run-title">Loading…</h1>
   <div id="run-meta" class="meta"></div>
   <div id="run-progress" class="meta"></div>
@@ -226,34 +241,4 @@ export class ResultsPanel implements vscode.Disposable {
     <thead></thead>
     <tbody></tbody>
   </table></div>
-</section>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-  }
-
-  /** Whether the panel shows `runId` (used by the finish message to avoid opening a second view of it). */
-  static shows(runId: string): boolean {
-    return ResultsPanel.current?.runId === runId;
-  }
-
-  dispose(): void {
-    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
-}
-
-/** Saves a chart (PNG) or its data (CSV) where the person says; the name is only a suggestion. */
-export async function saveExport(name: string, format: 'png' | 'csv', data: string): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const uri = await vscode.window.showSaveDialog({
-    defaultUri: folder ? vscode.Uri.joinPath(folder, path.basename(name)) : undefined,
-    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'CSV': ['csv'] },
-    title: `Crucible: save ${format === 'png' ? 'chart' : 'chart data'}`,
-  });
-  if (!uri) return;
-  const bytes = format === 'png' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8');
-  await vscode.workspace.fs.writeFile(uri, bytes);
-  void vscode.window.showInformationMessage(`Crucible: saved ${vscode.workspace.asRelativePath(uri)}`);
-}
+</section>`;

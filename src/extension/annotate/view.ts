@@ -3,8 +3,8 @@
 // opaque item id, the prompt and the response(s). Each label goes to the engine, which stores it
 // before answering; the task being worked on is remembered per workspace, so a window reload returns
 // to it with every label in place.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewHtml } from '../webviewHtml';
 import {
   parseFromAnnotateWebview, type AnnotationQueue, type ArenaVerdict, type ItemLabel, type ToAnnotateWebview,
 } from '../../protocol/annotation';
@@ -164,29 +164,15 @@ export class AnnotateView implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private html(w: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = w.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'annotate.js'));
-    const css = w.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'annotate.css'));
-    const csp = `default-src 'none'; img-src ${w.cspSource} data:; style-src ${w.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>Annotate</title>
-</head>
-<body tabindex="0">
-<div id="status" class="status"></div>
-<div id="error" class="error" hidden></div>
-<main id="main"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(w, this.context.extensionUri, { script: 'annotate.js', css: 'annotate.css', title: 'Annotate', body: ANNOTATE_BODY, bodyAttributes: 'tabindex="0"' });
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+
+/** The page's static markup (webviewHtml.ts adds the head, the CSP and the script). */
+const ANNOTATE_BODY = `<div id="status" class="status"></div>
+<div id="error" class="error" hidden></div>
+<main id="main"></main>`;
