@@ -182,11 +182,20 @@ export class CodeServer {
 
   /** Runs a command from the command palette by its full title. */
   async runCommand(title: string): Promise<void> {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    // A webview that opens or takes focus just then (a results panel at a run's end) closes the
+    // palette it opened: open it again, a few times, before failing.
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissQuickInput();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      try {
+        await input.fill(`>${title}`, { timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3 || await input.isVisible()) throw e;
+      }
+    }
     const row = this.quickRow(title);
     await row.first().waitFor({ state: 'visible' });
     await row.first().click();
