@@ -36,8 +36,10 @@ signal.signal(signal.SIGINT, signal.SIG_IGN)
 # Preloaded so a sample does not pay for importing them (typing alone costs a child ~12 ms). Not
 # preloaded on purpose: modules that register fork handlers (threading, random: every child would
 # run them, ~0.7 ms a sample in this VM where each copied page costs ~4 us) and big rarely-used ones
-# (decimal, datetime, statistics: a bigger worker makes every fork slower).
-for _m in ('typing', 'math', 're', 'collections', 'itertools', 'functools', 'heapq', 'string',
+# (decimal, datetime, statistics: a bigger worker makes every fork slower). ast: the compare hook
+# of every failing assert imports it (languages/failure.ts); in a child that cost ~20 ms a sample here,
+# preloaded ~0.5 MB that a passing sample's fork does not notice.
+for _m in ('ast', 'typing', 'math', 're', 'collections', 'itertools', 'functools', 'heapq', 'string',
            'bisect', 'copy', 'operator', 'traceback'):
     try:
         __import__(_m)
@@ -45,8 +47,8 @@ for _m in ('typing', 'math', 're', 'collections', 'itertools', 'functools', 'hea
         pass
 import builtins, atexit, types, io, gc
 # A failing sample's traceback is printed by the interpreter's own (C) display, as "python3 file"
-# does: same text as the traceback module, ~3x cheaper, and it needs no ast module for the ^^^
-# markers (so that is not preloaded). Warm it once, before any fork.
+# does: same text as the traceback module, ~3x cheaper (it needs no ast module for the ^^^ markers).
+# Warm it once, before any fork.
 try:
     exec(compile('def _w(x):\n    return x[1]\n_w([0])', '<warm>', 'exec'), {})
 except Exception as _e:
