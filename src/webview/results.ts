@@ -51,7 +51,9 @@ function summaryLine(m: ModelMetrics, multi: boolean, live: boolean): string {
     const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
     // Never a bare value that looks certain: say there is no interval (the table's tooltip says why).
     const tail = p?.value == null ? '' : ci ? ` ${ci}` : live ? '' : ' (no interval)';
-    parts.push(`pass@1 = ${fmtRate(p?.value)}${tail} · ${m.passed}/${codeSamples(m)} passed`);
+    // Mid-run pass@1 is over the problems furthest along (as every k): not the same samples as the count after it.
+    const over = live && p?.value != null && p.short ? ` over ${p.problems ?? 0} problems so far` : '';
+    parts.push(`pass@1 = ${fmtRate(p?.value)}${tail}${over} · ${m.passed}/${codeSamples(m)} passed`);
   }
   if (m.refusal) parts.push(`slip rate ${rateShort(m.refusal.slipRate)} · over-refusal ${rateShort(m.refusal.overRefusalRate)}`);
   if (m.errors) parts.push(`${m.errors} error${m.errors === 1 ? '' : 's'}`);
