@@ -2,10 +2,14 @@
 // run details fetched on demand and cached until a SampleFinished marks them stale. Views read
 // from here; nothing here computes a metric (the engine does).
 import * as vscode from 'vscode';
-import type { RunDetail, RunProbes, RunSummary } from '../protocol';
+import type { ProblemResult, RunDetail, RunProbes, RunSummary, SampleSummary } from '../protocol';
 import { GetProbes, GetRun, ListRuns, RunFinished, RunProgress, SampleFinished } from '../protocol/requests';
 import type { Engine } from './engine';
 import { throttle } from './format';
+import { withArrived } from './liveRows';
+
+/** Announced samples kept per run between fetches (~200 bytes each). */
+const MAX_ARRIVED = 50_000;
 
 export const isTerminal = (s: RunSummary['status']): boolean => s === 'completed' || s === 'cancelled' || s === 'failed';
 
@@ -16,6 +20,9 @@ export class RunState implements vscode.Disposable {
   private readonly stale = new Set<string>();
   private readonly fetched = new Map<string, { at: number; ms: number }>();
   private readonly pendingRedraw = new Set<string>();
+  /** Samples announced (SampleFinished) since the run's detail was last asked for: rows show them before the refetch. */
+  private readonly arrived = new Map<string, SampleSummary[]>();
+  private readonly rows = new WeakMap<RunDetail, { arrived: number; problems: ProblemResult[] }>();
   private loaded: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -31,8 +38,14 @@ export class RunState implements vscode.Disposable {
     this.disposables.push(
       this.changed, this.updated,
       engine.onNotification(RunProgress, (s) => this.upsert(s)),
-      engine.onNotification(RunFinished, (s) => { this.stale.add(s.id); this.upsert(s); }),
-      engine.onNotification(SampleFinished, (s) => { this.stale.add(s.runId); this.fireChanged(); }),
+      engine.onNotification(RunFinished, (s) => { this.stale.add(s.id); this.arrived.delete(s.id); this.upsert(s); }),
+      engine.onNotification(SampleFinished, (s) => {
+        this.stale.add(s.runId);
+        // Kept only for runs whose detail was fetched, and bounded: past that, rows wait for the refetch.
+        const list = this.arrived.get(s.runId);
+        if (list && list.length < MAX_ARRIVED) list.push(s);
+        this.fireChanged();
+      }),
     );
   }
 
@@ -46,6 +59,7 @@ export class RunState implements vscode.Disposable {
   refresh(): void {
     this.loaded = undefined;
     this.details.clear();
+    this.arrived.clear();
     // Renamed, deleted, or another database: the list is read again (running runs come back with it).
     this.runs.clear();
     this.changed.fire();
@@ -85,6 +99,20 @@ export class RunState implements vscode.Disposable {
     return this.details.get(runId);
   }
 
+  /**
+   * A detail's problem rows with the samples announced since it was fetched: between a running run's
+   * refetches (up to 20× a fetch's time apart) rows built from the detail alone said "pending" for
+   * problems that had finished samples. Same array while nothing new arrived.
+   */
+  problems(d: RunDetail): ProblemResult[] {
+    const arrived = this.details.get(d.run.id) === d ? this.arrived.get(d.run.id) ?? [] : [];
+    const hit = this.rows.get(d);
+    if (hit && hit.arrived === arrived.length) return hit.problems;
+    const problems = withArrived(d.problems, arrived);
+    this.rows.set(d, { arrived: arrived.length, problems });
+    return problems;
+  }
+
   /** A run's problems and samples; cached, refetched once new samples have finished. */
   async detail(runId: string): Promise<RunDetail> {
     const cached = this.details.get(runId);
@@ -108,12 +136,16 @@ export class RunState implements vscode.Disposable {
     let p = this.inflight.get(runId);
     if (!p) {
       this.stale.delete(runId);
+      // The answer holds every sample announced until now; the cached detail's rows keep them until it comes.
+      const list = this.arrived.get(runId) ?? this.arrived.set(runId, []).get(runId)!;
+      const mark = list.length;
       const t0 = Date.now();
       p = this.engine.request(GetRun, { runId }).then(
         (d) => {
           this.fetched.set(runId, { at: Date.now(), ms: Date.now() - t0 });
           this.inflight.delete(runId);
           this.details.set(runId, d);
+          if (this.arrived.get(runId) === list) this.arrived.set(runId, list.slice(mark));
           // A finished run's summary from GetRun is final; a notification may not have been seen.
           const known = this.runs.get(runId);
           if (!known || (isTerminal(d.run.status) && !isTerminal(known.status))) this.runs.set(runId, d.run);

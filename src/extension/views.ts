@@ -167,16 +167,17 @@ export class RunsView implements vscode.TreeDataProvider<RunNode> {
       }
       if (node.kind === 'run') {
         const d = await this.state.detail(node.run.id);
-        if (d.problems.length === 0) {
+        const problems = this.state.problems(d);
+        if (problems.length === 0) {
           return [{ kind: 'message', text: isTerminal(node.run.status) ? 'No problems ran.' : 'Waiting for the first sample…' }];
         }
-        const multiModel = new Set(d.problems.map((p) => p.arm)).size > 1;
-        return d.problems.map((result) => ({ kind: 'problem', runId: node.run.id, result, multiModel }));
+        const multiModel = new Set(problems.map((p) => p.arm)).size > 1;
+        return problems.map((result) => ({ kind: 'problem', runId: node.run.id, result, multiModel }));
       }
       if (node.kind === 'problem') {
         // Re-read so a problem expanded mid-run shows its newest samples.
         const d = await this.state.detail(node.runId);
-        const r = d.problems.find((p) => p.problemId === node.result.problemId && p.arm === node.result.arm) ?? node.result;
+        const r = this.state.problems(d).find((p) => p.problemId === node.result.problemId && p.arm === node.result.arm) ?? node.result;
         return [...r.samples].sort((a, b) => a.index - b.index).map((sample) => ({ kind: 'sample', sample, expectation: r.expectation }));
       }
       return [];

@@ -6,7 +6,7 @@ import type { Plugin } from 'chart.js';
 import type { ArmDashboard, Distribution, RunDetail } from '../protocol';
 import { fmtDuration, fmtRate, modelDisplayName } from '../extension/format';
 import { $, alpha, card, charts, el, exportButtons, themeColors, toCsv } from './kit';
-import { ciText, current } from './common';
+import { ciText, codeProblems, current } from './common';
 
 type Metric = 'latency' | 'ttft' | 'exec';
 const METRIC_LABEL: Record<Metric, string> = { latency: 'generation latency', ttft: 'time to first token', exec: 'sandbox execution' };
@@ -19,6 +19,10 @@ function curveCsv(d: RunDetail): string {
     ...(d.dashboard?.arms ?? []).flatMap((a) => a.curve.map((p) => [a.arm, p.k, p.value, p.ciLow, p.ciHigh, p.problems]))]);
 }
 
+/** "41 of 164 problems with 200+ scored samples": what a mid-run curve is over. */
+const coverage = (d: RunDetail, named: boolean) => (a: ArmDashboard): string =>
+  `${named ? `${modelDisplayName(a.arm)}: ` : ''}${a.curve[0].problems ?? 0} of ${codeProblems(d, a.arm)} problems with ${a.curve[a.curve.length - 1].k}+ scored samples`;
+
 function renderCurve(d: RunDetail, box: HTMLElement): void {
   const arms = (d.dashboard?.arms ?? []).filter((a) => a.curve.length > 0);
   const ks = [...new Set(arms.flatMap((a) => a.curve.map((p) => p.k)))].sort((a, b) => a - b);
@@ -26,7 +30,8 @@ function renderCurve(d: RunDetail, box: HTMLElement): void {
   const running = d.run.status === 'running' || d.run.status === 'queued';
   note.textContent = ks.length <= 1
     ? 'One sample per problem: pass@k over k needs n > 1 (Run Suite… asks for n).'
-    : running ? 'Interval bands appear when the run finishes (bootstrap over problems).' : 'Bands: 95% bootstrap interval over problems; none where it cannot be computed.';
+    : running ? `Until the run ends every k is over the same problems, those furthest along: ${arms.map(coverage(d, arms.length > 1)).join('; ')}. Interval bands appear when the run finishes.`
+      : 'Bands: 95% bootstrap interval over problems; none where it cannot be computed.';
   const c = themeColors();
   const datasets = arms.flatMap((a, i) => {
     const color = c.palette[i % c.palette.length];

@@ -13,7 +13,7 @@ import {
   codeSamples, firstLine, fmtCost, fmtDuration, fmtRate, fmtTokens, fmtWhen, modelDisplayName, outcomeText, outcomeTone, passAt, problemStatus, runCost, runDescription, runLabel,
 } from '../extension/format';
 import { $, dropCharts, el, vscode } from './kit';
-import { ciSpan, ciText, codeArms, current, noIntervalWhy, setCurrent } from './common';
+import { ciSpan, ciText, codeArms, codeProblems, current, noIntervalWhy, setCurrent } from './common';
 import { renderHarm } from './harm';
 import { layoutDashboards, renderDashboards } from './dashboards';
 import { buildRows, cellSolved, DEFAULT_OPTIONS, dominantHint, errorKind, filterRows, groupFailures, type BrowseOptions, type Show, type Sort } from './browse';
@@ -51,7 +51,9 @@ function summaryLine(m: ModelMetrics, multi: boolean, live: boolean): string {
     const ci = p ? ciText(p.ciLow, p.ciHigh) : '';
     // Never a bare value that looks certain: say there is no interval (the table's tooltip says why).
     const tail = p?.value == null ? '' : ci ? ` ${ci}` : live ? '' : ' (no interval)';
-    parts.push(`pass@1 = ${fmtRate(p?.value)}${tail} · ${m.passed}/${codeSamples(m)} passed`);
+    // Mid-run pass@1 is over the problems furthest along (as every k): not the same samples as the count after it.
+    const over = live && p?.value != null && p.short ? ` over ${p.problems ?? 0} problems so far` : '';
+    parts.push(`pass@1 = ${fmtRate(p?.value)}${tail}${over} · ${m.passed}/${codeSamples(m)} passed`);
   }
   if (m.refusal) parts.push(`slip rate ${rateShort(m.refusal.slipRate)} · over-refusal ${rateShort(m.refusal.overRefusalRate)}`);
   if (m.errors) parts.push(`${m.errors} error${m.errors === 1 ? '' : 's'}`);
@@ -84,12 +86,16 @@ function renderPassK(d: RunDetail): void {
   table.tBodies[0].replaceChildren(...arms.map((m) => {
     const tr = el('tr', { 'data-model': m.model, 'data-arm': m.arm });
     tr.append(el('td', { title: m.arm }, modelDisplayName(m.arm)));
+    const total = codeProblems(d, m.arm);
     for (const k of ks) {
       const p = passAt(m, k);
       const td = el('td', { class: 'passk num', 'data-k': String(k) });
       td.append(el('span', { class: 'value' }, fmtRate(p?.value)));
       if (p?.value != null) td.append(' ', ciSpan(p.ciLow, p.ciHigh, noIntervalWhy(p, running(d))));
-      if (p?.value == null) td.title = `pass@${k} is undefined: no problem has ${k} or more scored samples (errors are not scored)`;
+      // Mid-run the engine puts every k over the same problems (those furthest along): say how many.
+      if (p?.value != null && running(d)) td.append(' ', el('span', { class: 'coverage hint' }, `over ${p.problems ?? 0} of ${total} so far`));
+      if (p?.value == null) td.title = running(d) ? `pass@${k}: no problem has ${k} scored samples yet` : `pass@${k} is undefined: no problem has ${k} or more scored samples (errors are not scored)`;
+      else if (running(d)) td.title = `pass@${k} over ${p.problems ?? 0} of ${total} problems so far: until the run ends every k is over the same problems (those with the most scored samples), so the ks compare`;
       else if (p.short) td.title = `${p.short} problem${p.short === 1 ? '' : 's'} with fewer than ${k} scored samples left out`;
       tr.append(td);
     }

@@ -112,3 +112,35 @@ function runProbesOf(store: Store, runId: string) {
   const answers = store.answerTexts(runId).map((t) => ({ sampleId: t.sample_id, problemId: t.problem_id, arm: t.arm, idx: t.idx, raw: t.raw, completion: t.completion, error: false, refused: false }));
   return runProbes(problems, answers, arms);
 }
+
+test('GetRun mid-run: the pass@k table and curve compare every k over the same problems; a finished run keeps per-k figures', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crucible-queries-'));
+  const store = await Store.open(path.join(dir, 'crucible.db'));
+  t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
+  store.acquireWriter('test');
+  const now = new Date().toISOString();
+  const plan = { version: PLAN_VERSION, suite: 'humaneval', models: ['openai:m'], n: 10, k: [1, 10], sandbox: 'docker' };
+  for (const [id, status] of [['live', 'running'], ['done', 'cancelled']] as const) {
+    store.putRun({ id, label: id, suite: 'humaneval', plan: JSON.stringify(plan), status, created_at: now, finished_at: status === 'running' ? null : now,
+      total: 30, done: 12, wall_ms: 1, error: null, metrics: null });
+    store.putProblems([0, 1, 2].map((p) => ({ run_id: id, problem_id: `P/${p}`, suite: 'humaneval', language: 'python', entry_point: 'f', prompt: 'def f():\n',
+      tests: 'assert f()', canonical: null, source_file: null, source_line: null, ord: p, kind: 'code' })));
+    // P/0 has its 10 samples, none passed; P/1 is under way, 2 of 2 passed; P/2 has not started.
+    for (const [p, count, status] of [[0, 10, 'failed'], [1, 2, 'passed']] as const) {
+      for (let i = 0; i < count; i++) {
+        const sid = `${id}/${p}/${i}`;
+        store.putSampleWithOutcomes({ id: sid, run_id: id, problem_id: `P/${p}`, model: 'openai:m', arm: 'openai:m', idx: i, raw: 'x', completion: 'x', tokens_in: 1, tokens_out: 1,
+          ttft_ms: 1, latency_ms: 1, retries: 0, created_at: now, meta: null },
+        [{ sample_id: sid, scorer: 'tests', status, value: status === 'passed' ? 1 : 0, label: null, detail: '', output: '', duration_ms: 1, meta: null }]);
+      }
+    }
+  }
+  const q = new Queries(store, undefined, () => undefined);
+  const live = q.getRun('live');
+  assert.deepEqual(live.run.metrics[0].passAtK.map((p) => [p.k, p.value, p.problems]), [[1, 0, 1], [10, 0, 1]], 'pass@1 over the problem that has 10 samples, as pass@10');
+  const curve = live.dashboard!.arms[0].curve;
+  for (let i = 1; i < curve.length; i++) assert.ok(curve[i].value! >= curve[i - 1].value!, `pass@${curve[i].k} ≥ pass@${curve[i - 1].k} mid-run`);
+  const done = q.getRun('done');
+  assert.deepEqual(done.run.metrics[0].passAtK.map((p) => [p.k, p.value, p.problems]), [[1, 0.5, 2], [10, 0, 1]], 'an ended run: each k over its own problems');
+  assert.equal(done.dashboard!.arms[0].curve[0].value, 0.5);
+});

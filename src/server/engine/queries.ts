@@ -32,8 +32,8 @@ export class Queries {
 
   costOf = (model: string, tokensIn: number, tokensOut: number) => cost(tokensIn, tokensOut, priceFor(model, this.prices));
 
-  /** Figures of a run from the store: every sample's outcomes, aggregated. */
-  computeMetrics(runId: string, full: boolean): ModelMetrics[] {
+  /** Figures of a run from the store: every sample's outcomes, aggregated (`partial`: it is still going). */
+  computeMetrics(runId: string, full: boolean, partial = false): ModelMetrics[] {
     const run = this.store.run(runId);
     if (!run) return [];
     const plan = parsePlan(run.plan, runId);
@@ -41,7 +41,7 @@ export class Queries {
     for (const p of this.store.problems(runId)) facts.set(p.problem_id, { kind: p.kind === 'chat' ? 'chat' : 'code', category: p.category ?? undefined, expectation: p.expectation ?? undefined });
     // Runs that track spend count what they paid for; older runs, the tokens of their samples.
     return aggregate(resolveArms(plan), facts, plan.k, sampleFacts(this.store.scoredOutcomes(runId)), full, this.costOf,
-      plan.tracksSpend ? this.store.spendByArm(runId) : undefined);
+      plan.tracksSpend ? this.store.spendByArm(runId) : undefined, partial);
   }
 
   runSummary(runId: string, full: boolean): RunSummary {
@@ -54,8 +54,9 @@ export class Queries {
     const plan = parsePlan(r.plan, r.id);
     const live = this.live(r.id);
     let metrics: ModelMetrics[];
-    if (live) metrics = live.metrics(full, this.costOf);
-    else metrics = storedMetrics(r) ?? this.computeMetrics(r.id, true);
+    // A live tally is a running run's; a row that says running without one is another process's (a CLI).
+    if (live) metrics = live.metrics(full, this.costOf, true);
+    else metrics = storedMetrics(r) ?? this.computeMetrics(r.id, true, r.status === 'running' || r.status === 'queued');
     const arms = resolveArms(plan);
     return {
       id: r.id, label: meta?.label || r.label, tags: meta?.tags ?? [], suite: r.suite, suites: planSuites(plan), models: plan.models, arms: arms.map((a) => a.id),
@@ -216,7 +217,7 @@ export class Queries {
       }
     }
     const images = parseAudit(this.store.runAudit(runId))?.sandbox?.images;
-    return { run, problems, dashboard: dashboardOf(run.arms, problems, !live), ...this.probesFor(row),
+    return { run, problems, dashboard: dashboardOf(run.arms, problems, !live, live), ...this.probesFor(row),
       ...(images && Object.keys(images).length ? { images } : {}) };
   }
 
@@ -384,8 +385,8 @@ function toSummary(runId: string, rows: ScoredOutcome[]): SampleSummary {
   };
 }
 
-/** The dashboards of a run from its problems' samples: pass@k curves and duration distributions per arm. */
-export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = true): Dashboard {
+/** The dashboards of a run from its problems' samples: pass@k curves and duration distributions per arm (`partial`: mid-run). */
+export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = true, partial = false): Dashboard {
   const code = problems.filter((p) => p.kind === 'code');
   const maxN = code.reduce((a, p) => Math.max(a, p.n), 0);
   const ks = curveKs(maxN);
@@ -409,7 +410,7 @@ export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = 
   return {
     arms: arms.map((arm, i): ArmDashboard => ({
       arm,
-      curve: passAtKCurve(code.filter((p) => p.arm === arm).map((p) => ({ n: p.n, c: p.c })), ks, withCI),
+      curve: passAtKCurve(code.filter((p) => p.arm === arm).map((p) => ({ n: p.n, c: p.c })), ks, withCI, partial),
       latency: distribution(lat[i], eLat), ttft: distribution(ttft[i], eTtft), exec: distribution(exec[i], eExec),
     })),
   };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregate, passAtKSummary, rate, timeoutFact, type ProblemFacts, type SampleFact } from './aggregate';
+import { aggregate, passAtKSet, passAtKSummary, rate, timeoutFact, type ProblemFacts, type SampleFact } from './aggregate';
 
 const arm = { id: 'a', model: 'm', strategy: null };
 const code = (problemId: string, status: string, over: Partial<SampleFact> = {}): SampleFact => ({
@@ -33,6 +33,24 @@ test('pass@k: uneven samples per problem; problems with fewer than k scored samp
   assert.equal(s.value, 0.75);
   assert.equal(s.problems, 2);
   assert.equal(s.short, 1);
+});
+
+test('mid-run pass@k: every k over the same problems, so pass@10 never reads below pass@1; a finished run\'s per-k figures stay', () => {
+  // p1 has its 10 samples (none passed); p2 and p3 have 2 each, both passed. Per k: pass@1 over all
+  // three (2/3), pass@10 over p1 alone (0): the curve falls, which no finished run can show.
+  const facts = new Map<string, ProblemFacts>([['p1', { kind: 'code' }], ['p2', { kind: 'code' }], ['p3', { kind: 'code' }]]);
+  const samples = [...Array.from({ length: 10 }, () => code('p1', 'failed')), ...['p2', 'p2', 'p3', 'p3'].map((p) => code(p, 'passed'))];
+  const [live] = aggregate([arm], facts, [1, 10], samples, false, undefined, undefined, true);
+  assert.deepEqual(live.passAtK.map((p) => [p.k, p.value, p.problems, p.short]), [[1, 0, 1, 2], [10, 0, 1, 2]]);
+  const [ended] = aggregate([arm], facts, [1, 10], samples, false);
+  assert.deepEqual(ended.passAtK.map((p) => [p.k, p.value, p.problems, p.short]), [[1, 2 / 3, 3, 0], [10, 0, 1, 2]], 'finished: each k over its own problems, as before');
+});
+
+test('mid-run pass@k: a k no problem has reached yet leaves pass@1 over every started problem', () => {
+  // k = 10 with 5 samples a problem (or before any problem got 10): pass@1 is not held back for it.
+  const ks = passAtKSet([{ n: 5, c: 5 }, { n: 2, c: 0 }, { n: 0, c: 0 }], [1, 10], false, true);
+  assert.deepEqual(ks.map((p) => [p.k, p.value, p.problems, p.short]), [[1, 0.5, 2, 1], [10, null, 0, 3]]);
+  assert.deepEqual(passAtKSet([], [1, 10], false, true).map((p) => p.value), [null, null]);
 });
 
 test('no interval where none can be computed: one problem, or every problem the same', () => {

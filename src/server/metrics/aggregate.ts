@@ -223,12 +223,13 @@ export class MetricsAccumulator {
 
   /**
    * Per-arm metrics. `full` adds bootstrap intervals and latency percentiles (the final figures);
-   * without it the summary is cheap enough for every progress tick.
+   * without it the summary is cheap enough for every progress tick. `partial`: the run is still
+   * going (pass@k as passAtKs says).
    */
-  metrics(full: boolean, cost: (model: string, tokensIn: number, tokensOut: number) => number | null): ModelMetrics[] {
+  metrics(full: boolean, cost: (model: string, tokensIn: number, tokensOut: number) => number | null, partial = false): ModelMetrics[] {
     return [...this.arms.values()].map((t) => {
       const counts = [...t.cells.values()];
-      const passAtKs: PassAtK[] = this.ks.map((k) => passAtKSummary(counts, k, full));
+      const passAtKs: PassAtK[] = passAtKSet(counts, this.ks, full, partial);
       const m: ModelMetrics = {
         arm: t.info.id, model: t.info.model, strategy: t.info.strategy,
         problems: t.problems.size, samples: t.samples, passed: t.passed, failed: t.failed, timeouts: t.timeouts,
@@ -259,7 +260,7 @@ const EMPTY: LatencyStats = { p50: null, p95: null, p99: null, mean: null };
  * The bootstrap interval over problems is left null where it cannot say anything: fewer than two
  * problems, or every problem with the same value (a zero-width interval would read as certainty).
  */
-export function passAtKSummary(counts: { n: number; c: number }[], k: number, withCI: boolean): PassAtK {
+export function passAtKSummary(counts: readonly { n: number; c: number }[], k: number, withCI: boolean): PassAtK {
   const values: number[] = [];
   let short = 0;
   for (const { n, c } of counts) {
@@ -272,12 +273,32 @@ export function passAtKSummary(counts: { n: number; c: number }[], k: number, wi
   return { k, value, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, problems: values.length, short };
 }
 
+/**
+ * pass@k at each of `ks`. A finished run: each k over the problems with at least k scored samples
+ * (passAtKSummary). Mid-run (`partial`), every k that has a value is over one set of problems: those
+ * that reached the largest of `ks` any problem has reached. Per-k sets would average pass@1 over
+ * every started problem and pass@10 over the few with 10 samples, so pass@10 could read below pass@1.
+ * `short` counts the problems left out (started but not that far yet, or short after errors).
+ */
+export function passAtKSet(counts: readonly { n: number; c: number }[], ks: readonly number[], withCI: boolean, partial = false): PassAtK[] {
+  if (!partial) return ks.map((k) => passAtKSummary(counts, k, withCI));
+  const top = reachedK(counts, ks);
+  const common = counts.filter((x) => x.n > 0 && x.n >= top);
+  return ks.map((k) => (k <= top ? { ...passAtKSummary(common, k, withCI), short: counts.length - common.length } : passAtKSummary(counts, k, withCI)));
+}
+
+/** The largest of `ks` that some problem has reached (0: none). */
+export function reachedK(counts: readonly { n: number }[], ks: readonly number[]): number {
+  const maxN = counts.reduce((a, x) => Math.max(a, x.n), 0);
+  return ks.reduce((a, k) => (k <= maxN && k > a ? k : a), 0);
+}
+
 /** The whole aggregation in one call (tests, recomputing an old run's figures). */
 export function aggregate(arms: ArmInfo[], problems: Map<string, ProblemFacts>, ks: number[], samples: Iterable<SampleFact>, full: boolean,
   cost: (model: string, tokensIn: number, tokensOut: number) => number | null = () => null,
-  spend?: { arm: string; tokens_in: number; tokens_out: number }[]): ModelMetrics[] {
+  spend?: { arm: string; tokens_in: number; tokens_out: number }[], partial = false): ModelMetrics[] {
   const acc = new MetricsAccumulator(arms, problems, ks);
   for (const s of samples) acc.add(s);
   if (spend) { acc.trackSpend(); for (const x of spend) acc.addSpend(x.arm, x.tokens_in, x.tokens_out); }
-  return acc.metrics(full, cost);
+  return acc.metrics(full, cost, partial);
 }

@@ -51,6 +51,20 @@ test('passAtKCurve: unbiased pass@k per k with intervals; ks beyond n are left o
   assert.equal(passAtKCurve([{ n: 10, c: 5 }, { n: 10, c: 0 }], [1], false)[0].ciLow, null, 'live: no resampling');
 });
 
+test('passAtKCurve mid-run: every k over the problems that reached the largest k, so the curve cannot fall with k', () => {
+  // Two problems done (10 samples: 0 and 1 passed), two in flight (2 samples, both passed), one not started.
+  // Per k: pass@1 = (0 + 0.1 + 1 + 1) / 4 = 0.525 over four, pass@10 = (0 + 1) / 2 = 0.5 over two.
+  const cells = [{ n: 10, c: 0 }, { n: 10, c: 1 }, { n: 2, c: 2 }, { n: 2, c: 2 }, { n: 0, c: 0 }];
+  const perK = passAtKCurve(cells, curveKs(10), false);
+  assert.ok(perK[perK.length - 1].value! < perK[0].value!, 'per-k sets: pass@10 below pass@1');
+  const live = passAtKCurve(cells, curveKs(10), false, true);
+  assert.deepEqual(live.map((p) => p.k), [1, 2, 3, 5, 10]);
+  for (let i = 1; i < live.length; i++) assert.ok(live[i].value! >= live[i - 1].value!, `pass@${live[i].k} ≥ pass@${live[i - 1].k}`);
+  assert.deepEqual(live.map((p) => [p.problems, p.short]), live.map(() => [2, 3]));
+  assert.ok(Math.abs(live[0].value! - 0.05) < 1e-12);
+  assert.equal(live[4].value, 0.5);
+});
+
 test('passAtKCurve: the shared-draw bootstrap gives each k exactly the interval of the pass@k table (passAtKSummary)', async () => {
   const { passAtKSummary } = await import('./aggregate');
   const cells = Array.from({ length: 40 }, (_, i) => ({ n: 20, c: (i * 7) % 21 }));

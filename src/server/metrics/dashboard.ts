@@ -2,7 +2,7 @@
 // (histogram, percentiles, IQR outliers) and the arms × problems grid. Pure; the engine computes
 // them and the webview only draws them.
 import type { Distribution, PassAtK } from '../../protocol';
-import { passAtKSummary } from './aggregate';
+import { passAtKSummary, reachedK } from './aggregate';
 import { passAtK } from './passk';
 import { quantileSorted, rng } from './stats';
 
@@ -19,9 +19,15 @@ export function curveKs(maxN: number): number[] {
 /**
  * pass@k at each k of `ks` over one arm's per-problem (n, c), with its bootstrap interval when
  * `withCI` (the finished run's figures; live updates skip the resampling). Ks no problem reaches
- * are left out.
+ * are left out. Mid-run (`partial`) every k is over the same problems, as passAtKSet says: a curve
+ * over sets that shrink with k can fall, which a finished run's never does.
  */
-export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true): PassAtK[] {
+export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true, partial = false): PassAtK[] {
+  if (partial) {
+    const top = reachedK(cells, ks);
+    const common = cells.filter((x) => x.n > 0 && x.n >= top);
+    return passAtKCurve(common, ks.filter((k) => k <= top), withCI).map((p) => ({ ...p, short: cells.length - common.length }));
+  }
   const scored = cells.filter((x) => x.n > 0);
   const minN = scored.reduce((a, x) => Math.min(a, x.n), Infinity);
   // The ks every problem reaches (the usual case) share one bootstrap that draws the problems once
