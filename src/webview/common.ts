@@ -15,10 +15,10 @@ export function ciText(low: number | null, high: number | null): string {
   return `[${fmtRate(low, digits)}, ${fmtRate(high, digits)}]`;
 }
 
-/** Why pass@k has no interval: never shown as a zero-width one. */
 /** Code problems of the run for one arm (its rows, started or not). */
 export const codeProblems = (d: RunDetail, arm: string): number => d.problems.reduce((a, p) => a + (p.arm === arm && p.kind === 'code' ? 1 : 0), 0);
 
+/** Why pass@k has no interval: never shown as a zero-width one. */
 export function noIntervalWhy(p: PassAtK, running = false): string {
   const probs = p.problems ?? 0;
   if (running) return 'No interval yet: it is computed when the run finishes.';
