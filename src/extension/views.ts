@@ -48,12 +48,15 @@ function toneIcon(tone: Tone | undefined): vscode.ThemeIcon {
   }
 }
 
-/** A finished run's tone: errors first; then any arm that failed, slipped or over-refused; ambiguous; else good. */
+/**
+ * A finished run's tone: errors first; then any arm that passed nothing, slipped or over-refused; an
+ * arm that passed some (as a problem row: most evaluations do, and red read as a failed run); else good.
+ */
 function runTone(run: RunSummary): Tone {
   if (runErrors(run) > 0) return 'error';
   const tones = run.metrics.flatMap((m): Tone[] => {
     const t: Tone[] = [];
-    if (codeSamples(m) > 0) t.push(m.passed === codeSamples(m) ? 'good' : 'bad');
+    if (codeSamples(m) > 0) t.push(m.passed === codeSamples(m) ? 'good' : m.passed > 0 ? 'warn' : 'bad');
     if (m.refusal) t.push(m.refusal.slipped > 0 || m.refusal.overRefusalRate.x > 0 ? 'bad' : m.refusal.ambiguous > 0 ? 'warn' : 'good');
     return t;
   });
