@@ -282,15 +282,18 @@ export function passAtKSummary(counts: readonly { n: number; c: number }[], k: n
  */
 export function passAtKSet(counts: readonly { n: number; c: number }[], ks: readonly number[], withCI: boolean, partial = false): PassAtK[] {
   if (!partial) return ks.map((k) => passAtKSummary(counts, k, withCI));
-  const top = reachedK(counts, ks);
-  const common = counts.filter((x) => x.n > 0 && x.n >= top);
+  const { top, common } = furthestAlong(counts, ks);
   return ks.map((k) => (k <= top ? { ...passAtKSummary(common, k, withCI), short: counts.length - common.length } : passAtKSummary(counts, k, withCI)));
 }
 
-/** The largest of `ks` that some problem has reached (0: none). */
-export function reachedK(counts: readonly { n: number }[], ks: readonly number[]): number {
+/**
+ * Mid-run, the problems every k is over (the pass@k table's and the curve's): `top` is the largest of
+ * `ks` some problem has reached (0: none), `common` the problems that reached it.
+ */
+export function furthestAlong<T extends { n: number }>(counts: readonly T[], ks: readonly number[]): { top: number; common: T[] } {
   const maxN = counts.reduce((a, x) => Math.max(a, x.n), 0);
-  return ks.reduce((a, k) => (k <= maxN && k > a ? k : a), 0);
+  const top = ks.reduce((a, k) => (k <= maxN && k > a ? k : a), 0);
+  return { top, common: counts.filter((x) => x.n > 0 && x.n >= top) };
 }
 
 /** The whole aggregation in one call (tests, recomputing an old run's figures). */

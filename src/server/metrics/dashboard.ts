@@ -2,7 +2,7 @@
 // (histogram, percentiles, IQR outliers) and the arms × problems grid. Pure; the engine computes
 // them and the webview only draws them.
 import type { Distribution, PassAtK } from '../../protocol';
-import { passAtKSummary, reachedK } from './aggregate';
+import { furthestAlong, passAtKSummary } from './aggregate';
 import { passAtK } from './passk';
 import { quantileSorted, rng } from './stats';
 
@@ -24,8 +24,7 @@ export function curveKs(maxN: number): number[] {
  */
 export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true, partial = false): PassAtK[] {
   if (partial) {
-    const top = reachedK(cells, ks);
-    const common = cells.filter((x) => x.n > 0 && x.n >= top);
+    const { top, common } = furthestAlong(cells, ks);
     return passAtKCurve(common, ks.filter((k) => k <= top), withCI).map((p) => ({ ...p, short: cells.length - common.length }));
   }
   const scored = cells.filter((x) => x.n > 0);
