@@ -2,7 +2,7 @@
 // only every 20× its fetch time (state.ts), so rows built from the last one said "pending" for
 // problems whose samples had finished since; the engine announces each sample (SampleFinished), and
 // those are added to the rows here. Pure (no `vscode`): unit-tested beside it.
-import type { ProblemResult, SampleSummary } from '../protocol';
+import { scoredCounts, type ProblemResult, type SampleSummary } from '../protocol';
 
 /**
  * `problems` with the `arrived` samples added to their (problem, arm) rows and n, c counted again as
@@ -24,9 +24,7 @@ export function withArrived(problems: ProblemResult[], arrived: readonly SampleS
     const fresh = add.filter((s) => !have.has(s.id));
     if (fresh.length === 0) return p;
     const samples = [...p.samples, ...fresh].sort((a, b) => a.index - b.index);
-    let n = 0, c = 0;
-    for (const s of samples) if (s.status !== 'error') { n++; if (s.status === 'passed') c++; }
     // Per-problem pass@k is the engine's to compute: none until the next fetch rather than a stale one.
-    return { ...p, n, c, samples, passAtK: [] };
+    return { ...p, ...scoredCounts(samples), samples, passAtK: [] };
   });
 }

@@ -287,6 +287,13 @@ export interface ProblemResult {
   samples: SampleSummary[];
 }
 
+/** A problem's n and c from its samples: errors are not scored (the engine's rows and the Runs tree's live ones). */
+export function scoredCounts(samples: readonly { status: string }[]): { n: number; c: number } {
+  let n = 0, c = 0;
+  for (const s of samples) if (s.status !== 'error') { n++; if (s.status === 'passed') c++; }
+  return { n, c };
+}
+
 export interface RunDetail {
   run: RunSummary;
   problems: ProblemResult[];

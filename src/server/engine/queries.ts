@@ -3,6 +3,7 @@
 import type {
   ArmDashboard, Dashboard, Expectation, LatestResult, RunComparison, ModelMetrics, ProblemResult, RunDetail, RunProbes, RunSummary, SampleDetail, SampleSummary, ScoreDetail,
 } from '../../protocol';
+import { scoredCounts } from '../../protocol';
 import { aggregate, timeoutFact, type MetricsAccumulator, type ProblemFacts, type SampleFact } from '../metrics/aggregate';
 import { passAtK } from '../metrics/passk';
 import { percentiles, wilson } from '../metrics/stats';
@@ -205,8 +206,7 @@ export class Queries {
       for (const arm of arms) {
         const mine = cells.get(`${p.problem_id}\0${arm.id}`) ?? [];
         mine.sort((a, b) => a.index - b.index);
-        let n = 0, c = 0;
-        for (const s of mine) if (s.status !== 'error') { n++; if (s.status === 'passed') c++; }
+        const { n, c } = scoredCounts(mine);
         const chat = p.kind === 'chat';
         problems.push({
           problemId: p.problem_id, arm: arm.id, model: arm.model, kind: chat ? 'chat' : 'code', category: p.category ?? null,
