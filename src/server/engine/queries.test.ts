@@ -2,17 +2,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { PLAN_VERSION } from '../../protocol';
 import { Store } from '../store/store';
 import { INLINE_PROBES, Queries } from './queries';
 import { runProbes } from './probes';
 
-test('a finished run\'s detail is remembered until the store changes (edit, new outcome, delete)', async (t) => {
+/** A store in a fresh temp dir, writable, removed after the test. */
+async function openStore(t: TestContext): Promise<Store> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crucible-queries-'));
   const store = await Store.open(path.join(dir, 'crucible.db'));
   t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
   store.acquireWriter('test');
+  return store;
+}
+
+test('a finished run\'s detail is remembered until the store changes (edit, new outcome, delete)', async (t) => {
+  const store = await openStore(t);
   const now = new Date().toISOString();
   const plan = { version: PLAN_VERSION, suite: 'humaneval', models: ['openai:m'], n: 2, k: [1], sandbox: 'docker' };
   const putRun = (id: string, status: 'completed' | 'running') => store.putRun({ id, label: id, suite: 'humaneval', plan: JSON.stringify(plan), status, created_at: now, finished_at: status === 'running' ? null : now,
@@ -44,10 +50,7 @@ test('a finished run\'s detail is remembered until the store changes (edit, new 
 });
 
 test('probes: nothing to compute reads no answer text; remembered until the run changes; a big run\'s come through GetProbes, the same figures', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'crucible-queries-'));
-  const store = await Store.open(path.join(dir, 'crucible.db'));
-  t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
-  store.acquireWriter('test');
+  const store = await openStore(t);
   const now = new Date().toISOString();
   const put = (id: string, models: string[], n: number, status: 'completed' | 'running') => {
     const plan = { version: PLAN_VERSION, suite: 'humaneval', models, n, k: [1], sandbox: 'docker' };
@@ -114,10 +117,7 @@ function runProbesOf(store: Store, runId: string) {
 }
 
 test('GetRun mid-run: the pass@k table and curve compare every k over the same problems; a finished run keeps per-k figures', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'crucible-queries-'));
-  const store = await Store.open(path.join(dir, 'crucible.db'));
-  t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
-  store.acquireWriter('test');
+  const store = await openStore(t);
   const now = new Date().toISOString();
   const plan = { version: PLAN_VERSION, suite: 'humaneval', models: ['openai:m'], n: 10, k: [1, 10], sandbox: 'docker' };
   for (const [id, status] of [['live', 'running'], ['done', 'cancelled']] as const) {
