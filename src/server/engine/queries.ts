@@ -410,7 +410,7 @@ export function dashboardOf(arms: string[], problems: ProblemResult[], withCI = 
   return {
     arms: arms.map((arm, i): ArmDashboard => ({
       arm,
-      curve: passAtKCurve(code.filter((p) => p.arm === arm).map((p) => ({ n: p.n, c: p.c })), ks, withCI, partial),
+      curve: passAtKCurve(code.filter((p) => p.arm === arm).map((p) => ({ n: p.n, c: p.c, seen: p.samples.length })), ks, withCI, partial),
       latency: distribution(lat[i], eLat), ttft: distribution(ttft[i], eTtft), exec: distribution(exec[i], eExec),
     })),
   };

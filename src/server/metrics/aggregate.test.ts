@@ -46,6 +46,19 @@ test('mid-run pass@k: every k over the same problems, so pass@10 never reads bel
   assert.deepEqual(ended.passAtK.map((p) => [p.k, p.value, p.problems, p.short]), [[1, 2 / 3, 3, 0], [10, 0, 1, 2]], 'finished: each k over its own problems, as before');
 });
 
+test('mid-run pass@k: a problem with an errored sample is as far along as all its samples, not left out until the run ends', () => {
+  // p1: 9 failed + 1 error (all 10 done), p2: 10 passed, p3: 2 passed (in flight). By scored samples
+  // alone p1 (n = 9) never reaches 10, so it was left out of every k: pass@1 read 1.0 over p2 alone.
+  const facts = new Map<string, ProblemFacts>([['p1', { kind: 'code' }], ['p2', { kind: 'code' }], ['p3', { kind: 'code' }]]);
+  const samples = [...Array.from({ length: 9 }, () => code('p1', 'failed')), code('p1', 'error'),
+    ...Array.from({ length: 10 }, () => code('p2', 'passed')), code('p3', 'passed'), code('p3', 'passed')];
+  const [live] = aggregate([arm], facts, [1, 10], samples, false, undefined, undefined, true);
+  // pass@1 over p1 and p2; pass@10 over p2 (p1 is short of scored samples there, as in a finished run).
+  assert.deepEqual(live.passAtK.map((p) => [p.k, p.value, p.problems, p.short]), [[1, 0.5, 2, 1], [10, 1, 1, 2]]);
+  const [ended] = aggregate([arm], facts, [1, 10], samples, false);
+  assert.deepEqual(ended.passAtK.map((p) => [p.k, p.problems, p.short]), [[1, 3, 0], [10, 1, 2]]);
+});
+
 test('mid-run pass@k: a k no problem has reached yet leaves pass@1 over every started problem', () => {
   // k = 10 with 5 samples a problem (or before any problem got 10): pass@1 is not held back for it.
   const ks = passAtKSet([{ n: 5, c: 5 }, { n: 2, c: 0 }, { n: 0, c: 0 }], [1, 10], false, true);

@@ -36,7 +36,8 @@ export interface ProblemFacts { kind: 'code' | 'chat'; category?: string; expect
 
 export interface ArmInfo { id: string; model: string; strategy: string | null }
 
-interface Cell { n: number; c: number }
+/** A problem's scored samples (n), passed (c), and every `tests` outcome including errors (seen: how far along it is). */
+interface Cell { n: number; c: number; seen: number }
 
 class RefusalTally {
   responses = 0; refused = 0; answeredSafe = 0; slipped = 0; ambiguous = 0; errors = 0;
@@ -201,7 +202,8 @@ export class MetricsAccumulator {
         // pass@k counts scored samples only: an error is a measurement that did not happen, not a
         // failure. A problem with only errors still has a cell (n = 0), so it shows as short.
         let cell = t.cells.get(s.problemId);
-        if (!cell) { cell = { n: 0, c: 0 }; t.cells.set(s.problemId, cell); }
+        if (!cell) { cell = { n: 0, c: 0, seen: 0 }; t.cells.set(s.problemId, cell); }
+        cell.seen++;
         if (o.status !== 'error') { cell.n++; if (o.status === 'passed') cell.c++; }
       } else if (o.scorer === 'refusal') {
         t.refusal ??= new RefusalTally();
@@ -278,22 +280,31 @@ export function passAtKSummary(counts: readonly { n: number; c: number }[], k: n
  * (passAtKSummary). Mid-run (`partial`), every k that has a value is over one set of problems: those
  * that reached the largest of `ks` any problem has reached. Per-k sets would average pass@1 over
  * every started problem and pass@10 over the few with 10 samples, so pass@10 could read below pass@1.
+ * A problem is as far along as its samples, errors included: one with an errored sample is in the
+ * set, and short (as in a finished run) only at the ks its scored samples do not reach.
  * `short` counts the problems left out (started but not that far yet, or short after errors).
  */
-export function passAtKSet(counts: readonly { n: number; c: number }[], ks: readonly number[], withCI: boolean, partial = false): PassAtK[] {
+export function passAtKSet(counts: readonly { n: number; c: number; seen?: number }[], ks: readonly number[], withCI: boolean, partial = false): PassAtK[] {
   if (!partial) return ks.map((k) => passAtKSummary(counts, k, withCI));
   const { top, common } = furthestAlong(counts, ks);
-  return ks.map((k) => (k <= top ? { ...passAtKSummary(common, k, withCI), short: counts.length - common.length } : passAtKSummary(counts, k, withCI)));
+  return ks.map((k) => {
+    if (k > top) return passAtKSummary(counts, k, withCI);
+    const s = passAtKSummary(common, k, withCI);
+    return { ...s, short: (s.short ?? 0) + counts.length - common.length };
+  });
 }
 
 /**
  * Mid-run, the problems every k is over (the pass@k table's and the curve's): `top` is the largest of
- * `ks` some problem has reached (0: none), `common` the problems that reached it.
+ * `ks` some problem has reached (0: none), `common` the problems that reached it. How far a problem
+ * has got counts its errored samples too (`seen`; without it, n): by scored samples alone, a problem
+ * with one error never reached the run's n, and so was left out of every k until the run ended.
  */
-export function furthestAlong<T extends { n: number }>(counts: readonly T[], ks: readonly number[]): { top: number; common: T[] } {
-  const maxN = counts.reduce((a, x) => Math.max(a, x.n), 0);
+export function furthestAlong<T extends { n: number; seen?: number }>(counts: readonly T[], ks: readonly number[]): { top: number; common: T[] } {
+  const reach = (x: T) => Math.max(x.n, x.seen ?? 0);
+  const maxN = counts.reduce((a, x) => Math.max(a, reach(x)), 0);
   const top = ks.reduce((a, k) => (k <= maxN && k > a ? k : a), 0);
-  return { top, common: counts.filter((x) => x.n > 0 && x.n >= top) };
+  return { top, common: counts.filter((x) => reach(x) > 0 && reach(x) >= top) };
 }
 
 /** The whole aggregation in one call (tests, recomputing an old run's figures). */

@@ -65,6 +65,16 @@ test('passAtKCurve mid-run: every k over the problems that reached the largest k
   assert.equal(live[4].value, 0.5);
 });
 
+test('passAtKCurve mid-run: a problem with an errored sample counts as far along as all its samples', () => {
+  // One problem done with 9 scored + 1 error (1 passed), one done with 10 (none passed), one in flight.
+  const cells = [{ n: 9, c: 1, seen: 10 }, { n: 10, c: 0, seen: 10 }, { n: 2, c: 2, seen: 2 }];
+  const live = passAtKCurve(cells, [1, 10], false, true);
+  // pass@1 over the two done problems ((1/9 + 0) / 2); pass@10 over the one with 10 scored samples.
+  assert.deepEqual(live.map((p) => [p.k, p.problems, p.short]), [[1, 2, 1], [10, 1, 2]]);
+  assert.ok(Math.abs(live[0].value! - 1 / 18) < 1e-12);
+  assert.equal(live[1].value, 0);
+});
+
 test('passAtKCurve: the shared-draw bootstrap gives each k exactly the interval of the pass@k table (passAtKSummary)', async () => {
   const { passAtKSummary } = await import('./aggregate');
   const cells = Array.from({ length: 40 }, (_, i) => ({ n: 20, c: (i * 7) % 21 }));

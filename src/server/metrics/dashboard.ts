@@ -22,10 +22,10 @@ export function curveKs(maxN: number): number[] {
  * are left out. Mid-run (`partial`) every k is over the same problems, as passAtKSet says: a curve
  * over sets that shrink with k can fall, which a finished run's never does.
  */
-export function passAtKCurve(cells: readonly { n: number; c: number }[], ks: readonly number[], withCI = true, partial = false): PassAtK[] {
+export function passAtKCurve(cells: readonly { n: number; c: number; seen?: number }[], ks: readonly number[], withCI = true, partial = false): PassAtK[] {
   if (partial) {
     const { top, common } = furthestAlong(cells, ks);
-    return passAtKCurve(common, ks.filter((k) => k <= top), withCI).map((p) => ({ ...p, short: cells.length - common.length }));
+    return passAtKCurve(common, ks.filter((k) => k <= top), withCI).map((p) => ({ ...p, short: (p.short ?? 0) + cells.length - common.length }));
   }
   const scored = cells.filter((x) => x.n > 0);
   const minN = scored.reduce((a, x) => Math.min(a, x.n), Infinity);
