@@ -159,6 +159,12 @@ export class Engine implements vscode.Disposable {
     await this.ready();
   }
 
+  /** The database the engine opens: the workspace's own, or the one "Open Database…" chose (a CLI's). */
+  dbPath(): string {
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    return this.context.workspaceState.get<string>('crucible.dbPath') || path.join(storage.fsPath, 'crucible.db');
+  }
+
   private async init(): Promise<EngineInit> {
     const cfg = readConfig();
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
@@ -167,7 +173,7 @@ export class Engine implements vscode.Disposable {
     fs.mkdirSync(cacheDir, { recursive: true });
     return {
       // Crucible: Open Database… points the engine at another database (one a CLI wrote).
-      dbPath: this.context.workspaceState.get<string>('crucible.dbPath') || path.join(storage.fsPath, 'crucible.db'),
+      dbPath: this.dbPath(),
       dataDir: cfg.dataDir,
       cacheDir,
       sandbox: cfg.sandbox,

@@ -1,5 +1,6 @@
 // Extension entry point: builds the context, registers views, commands and the status bar. It
 // activates lazily (views, commands, a workspace with .jsonl files) and starts the engine process.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import { ENGINE_SETTINGS, LOCAL_SANDBOX_WARNING, readConfig } from './engine';
@@ -142,6 +143,20 @@ export function activate(context: vscode.ExtensionContext): CrucibleApi {
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{jsonl,jsonl.gz}');
   sub(watcher, watcher.onDidCreate(filesChanged), watcher.onDidDelete(filesChanged), { dispose: filesChanged.dispose });
   sub(vscode.workspace.onDidChangeWorkspaceFolders(filesChanged));
+
+  // A run another process writes (a CLI on the database "Open Database…" chose) announces nothing to
+  // this engine: a change of the database's files (its journal grows with every sample) re-reads the
+  // run list, at most every 2 s. Watched anew when the engine restarts, possibly on another database.
+  let dbWatch: vscode.Disposable | undefined;
+  const watchDb = () => {
+    dbWatch?.dispose();
+    const db = ctx.engine.dbPath();
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(db)), `${path.basename(db)}*`));
+    const poll = throttle(() => { ctx.state.pollOthers().catch((e: unknown) => ctx.engine.output.warn(`re-reading runs: ${e instanceof Error ? e.message : String(e)}`)); }, 2000);
+    dbWatch = vscode.Disposable.from(w, w.onDidChange(poll), w.onDidCreate(poll), poll);
+  };
+  watchDb();
+  sub(ctx.engine.onStopped(watchDb), { dispose: () => dbWatch?.dispose() });
 
   sub(vscode.workspace.onDidChangeConfiguration(async (e) => {
     if (e.affectsConfiguration('crucible.sandbox') && readConfig().sandbox === 'local') {

@@ -24,6 +24,8 @@ export class RunState implements vscode.Disposable {
   private readonly arrived = new Map<string, SampleSummary[]>();
   private readonly rows = new WeakMap<RunDetail, { arrived: number; problems: ProblemResult[] }>();
   private loaded: Promise<void> | undefined;
+  /** When this engine last announced anything: while it runs a run, it is the database's only writer. */
+  private lastNotice = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   private readonly changed = new vscode.EventEmitter<void>();
@@ -37,9 +39,10 @@ export class RunState implements vscode.Disposable {
   constructor(private readonly engine: Engine) {
     this.disposables.push(
       this.changed, this.updated,
-      engine.onNotification(RunProgress, (s) => this.upsert(s)),
-      engine.onNotification(RunFinished, (s) => { this.stale.add(s.id); this.arrived.delete(s.id); this.upsert(s); }),
+      engine.onNotification(RunProgress, (s) => { this.lastNotice = Date.now(); this.upsert(s); }),
+      engine.onNotification(RunFinished, (s) => { this.lastNotice = Date.now(); this.stale.add(s.id); this.arrived.delete(s.id); this.upsert(s); }),
       engine.onNotification(SampleFinished, (s) => {
+        this.lastNotice = Date.now();
         this.stale.add(s.runId);
         // Kept only for runs whose detail was fetched, and bounded: past that, rows wait for the refetch.
         const list = this.arrived.get(s.runId);
@@ -63,6 +66,27 @@ export class RunState implements vscode.Disposable {
     // Renamed, deleted, or another database: the list is read again (running runs come back with it).
     this.runs.clear();
     this.changed.fire();
+  }
+
+  /**
+   * The database changed on disk (extension.ts watches its files). Runs another process writes (a CLI
+   * on a database opened with "Open Database…") send this engine no notifications: re-read the list,
+   * and mark the runs that moved on stale so open views refetch them. Nothing to do while this
+   * engine announces its own run (one process writes at a time), or before the list was first read.
+   */
+  async pollOthers(): Promise<void> {
+    if (!this.loaded || Date.now() - this.lastNotice < 3000) return;
+    const runs = await this.engine.request(ListRuns, {});
+    let changed = false;
+    for (const r of runs) {
+      const known = this.runs.get(r.id);
+      if (known && (isTerminal(known.status) || (known.status === r.status && known.done === r.done))) continue;
+      this.runs.set(r.id, r);
+      if (known) this.stale.add(r.id);
+      this.updated.fire(r);
+      changed = true;
+    }
+    if (changed) this.fireChanged();
   }
 
   /** All runs, newest first. */

@@ -25,6 +25,9 @@ test('Testing view, CodeLens, diagnostics and failing samples in place (installe
       .map(([id, e]) => JSON.stringify({ task_id: id, completion: `    return ${e}\n` })).join('\n') + '\n',
     'mathy.py': 'def double(x):\n    """Twice x."""\n    ...\n\n\n# crucible: tests\ndef test_double():\n    assert double(2) == 4\n',
     'mathy_samples.jsonl': JSON.stringify({ task_id: 'double', completion: '    return x + 1\n' }) + '\n',
+    // Right, but slow (1.5 s each): a CLI run the editor watches while it goes on (cli-run-live).
+    'slow_samples.jsonl': ['P/0', 'P/1'].flatMap((id) => Array.from({ length: 4 }, () => JSON.stringify({ task_id: id,
+      completion: `    import time\n    time.sleep(1.5)\n    return a ${id === 'P/0' ? '+' : '*'} b\n` }))).join('\n') + '\n',
   };
   const cs = await CodeServer.launch({
     name: 'surfaces', files,
@@ -48,7 +51,7 @@ test('Testing view, CodeLens, diagnostics and failing samples in place (installe
     await new Promise((r) => setTimeout(r, 1500));
     await cs.screenshot('01-testing-lens-sample');
     assert.deepEqual(report.errors, [], report.errors.join('\n\n'));
-    for (const c of ['settings-scope', 'testing-items', 'testing-reference-passes', 'testing-replay-fails-with-diff', 'sample-document', 'next-failing-sample', 'codelens-and-diagnostics', 'open-problem-python']) {
+    for (const c of ['settings-scope', 'testing-items', 'testing-reference-passes', 'testing-replay-fails-with-diff', 'sample-document', 'next-failing-sample', 'codelens-and-diagnostics', 'open-problem-python', 'cli-run-live']) {
       assert.ok(report.checks[c], `check ${c} did not run`);
     }
     // The Testing view as a person sees it: the suite with its problems, failed in the last run.

@@ -128,6 +128,37 @@ exports.run = async (vscode, api) => {
     return titles;
   });
 
+  await step('cli-run-live', async () => {
+    // A CLI writes a run to the database this window shows: the editor's engine announces nothing
+    // for it, so only the watch on the database's files can bring it in, live, and then finished.
+    const { spawn } = require('node:child_process');
+    const before = new Set((await ctx.state.list()).map((r) => r.id));
+    const cli = path.resolve(__dirname, '../../../dist/cli.js');
+    const child = spawn(process.execPath, [cli, 'eval', '--suite', suite, '--samples', path.join(ws, 'slow_samples.jsonl'), '--db', ctx.engine.dbPath(), '--timeout', '30000', '--json'],
+      { cwd: ws, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    const exited = new Promise((r) => child.on('exit', (code) => r(code)));
+    const seen = [];
+    const fresh = () => ctx.state.sorted().find((x) => !before.has(x.id));
+    try {
+      const mid = await until('the CLI run in the editor while it runs', () => {
+        const r = fresh();
+        if (r && seen[seen.length - 1] !== `${r.status} ${r.done}/${r.total}`) seen.push(`${r.status} ${r.done}/${r.total}`);
+        return r && r.status === 'running' && r.done > 0 && r.done < r.total ? r : null;
+      }, 240000);
+      const code = await exited;
+      check(code === 0, `crucible eval exited ${code}: ${err.slice(-2000)}`);
+      const end = await until('the CLI run finished in the editor', () => { const r = ctx.state.get(mid.id); return r && r.status === 'completed' && r.done === r.total ? r : null; }, 30000);
+      const d = await ctx.state.detail(end.id);
+      check(d.problems.length === 2 && d.problems.every((p) => p.n === 4 && p.c === 4), `detail: ${JSON.stringify(d.problems.map((p) => [p.problemId, p.n, p.c]))}`);
+      return { seen };
+    } catch (e) {
+      child.kill();
+      throw new Error(`${e.message}; the editor saw ${seen.join(' → ') || 'nothing'}; CLI stderr: ${err.slice(-1500)}`);
+    }
+  });
+
   // The scene for the driver's screenshot: suite file with lenses left, failing sample with its hover right, Testing view open.
   try {
     const doc = await vscode.workspace.openTextDocument(suiteUri);
