@@ -153,7 +153,7 @@ describe('docker sandbox', () => {
   it('keeps one sample from seeing another sample\'s files and processes', async () => {
     const { before, after } = await plantThenLook(
       'def check(c):\n    import subprocess, sys\n    open("/tmp/planted", "w").write("x")\n    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)\n',
-      'def check(c):\n    import os\n    assert os.listdir("/tmp") == [os.path.basename(os.getcwd())], os.listdir("/tmp")\n    pids = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]\n    assert pids == [], pids\n',
+      'def check(c):\n    import os\n    assert os.listdir("/tmp") == [os.path.basename(os.getcwd())], os.listdir("/tmp")\n    pids = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid()) and os.stat("/proc/" + p).st_uid != 0]\n    assert pids == [], pids\n',
     );
     assert.deepEqual(after, before, 'both samples ran in the same warm container');
   });
@@ -166,6 +166,41 @@ describe('docker sandbox', () => {
     );
     assert.equal(after.length, 1);
     assert.notEqual(after[0], before[0], 'the dirty container was replaced');
+  });
+
+  it('forks samples from a fork server, and goes on in the same container without it when it is killed', async (t) => {
+    const one = (await dockerSandbox.create({ languages: ['python'], concurrency: 1, config: {} })) as DockerSandbox;
+    try {
+      const modes = [...one.workerModes];
+      t.diagnostic(modes.join(' | '));
+      assert.ok(modes.length === 1 && modes[0].startsWith('fork server: yes;'), `worker modes: ${modes.join(' | ')}`);
+      const [first] = await ourContainers(one);
+      const run = (tests: string, completion = '    return x\n') => one.execute({ problem: toy(tests), completion, timeoutMs: 5000 });
+      // A sample's parent is the fork server, not the worker (PID 1).
+      const ppid = await run('def check(c):\n    import os\n    assert os.getppid() != 1, os.getppid()\n');
+      assert.equal(ppid.status, 'passed', `${ppid.detail}\n${ppid.output}`);
+      // Killed (from outside, as root: no sample can) while a sample runs: that sample, and the next, are still scored.
+      const killForkServer = async () => {
+        const ex = await one.docker.getContainer(first).exec({ Cmd: ['python3', '-c',
+          "import os\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) not in (1, os.getpid()) and open('/proc/%s/stat' % p).read().rpartition(')')[2].split()[1] == '1':\n        os.kill(int(p), 9)\n"], AttachStdout: true, AttachStderr: true });
+        const stream = await ex.start({});
+        await new Promise((r) => { stream.on('end', r); stream.resume(); });
+      };
+      const slow = run('def check(c):\n    import time\n    time.sleep(1.5)\n    assert c(2) == 2\n');
+      await new Promise((r) => setTimeout(r, 700));
+      await killForkServer();
+      const r1 = await slow;
+      assert.equal(r1.status, 'passed', `${r1.detail}\n${r1.output}`);
+      for (const [tests, want] of [['def check(c):\n    assert c(2) == 2\n', 'passed'], ['def check(c):\n    assert c(2) == 3\n', 'failed']] as const) {
+        const r = await run(tests);
+        assert.equal(r.status, want, `${r.detail}\n${r.output}`);
+      }
+      const left = await run('def check(c):\n    import os\n    assert [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())] == []\n');
+      assert.equal(left.status, 'passed', `no process but the worker once the fork server is gone: ${left.detail}\n${left.output}`);
+      assert.deepEqual(await ourContainers(one), [first], 'the same container throughout');
+    } finally {
+      await one.close();
+    }
   });
 
   it('replaces a container that dies mid-sample and still reports the sample', async () => {

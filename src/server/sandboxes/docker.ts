@@ -521,6 +521,7 @@ export class DockerSandbox extends WorkerPoolSandbox {
       if (hello.separate !== true) throw new Error('the sandbox worker cannot run samples as a uid of their own');
       if (this.cfg.transport === 'socket' && hello.transport !== 'socket') throw new Error(`the worker could not use the socket: ${String(hello.transport)}`);
       this.transports.add(String(hello.transport));
+      this.workerModes.add(`fork server: ${hello.forkServer === true ? 'yes' : String(hello.forkServer)}; huge text: ${String(hello.hugeText)}`);
       return w;
     } catch (e) {
       chan?.close();
@@ -541,6 +542,8 @@ export class DockerSandbox extends WorkerPoolSandbox {
 
   /** How the workers started so far were reached ("socket", "stdio", or why the socket failed). */
   readonly transports = new Set<string>();
+  /** Whether the workers started so far fork samples from a fork server, and copied python3's code onto huge pages (or why not). */
+  readonly workerModes = new Set<string>();
 
   async close(): Promise<void> {
     await super.close();

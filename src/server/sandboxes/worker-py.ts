@@ -29,7 +29,7 @@
 // it to stdout after the tests (src/server/languages). The answer says "finished"; the marker is
 // removed from the output.
 export const WORKER_PY = String.raw`
-import os, sys, json, time, select, signal, resource, mmap
+import os, sys, json, time, select, signal, resource, mmap, marshal, socket
 # A sample signalling PID 1 (where it shares the worker's uid) must not end it: Python's SIGINT
 # handler is the only disposition that would let a signal through to PID 1 of a pid namespace.
 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -216,7 +216,6 @@ TRANSPORT = 'stdio'
 _sock_path, _token = os.environ.get('CRUCIBLE_SOCK'), os.environ.get('CRUCIBLE_TOKEN', '')
 if _sock_path:
     try:
-        import socket
         _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         _s.connect(_sock_path)
         PROTO_IN = _s.makefile('rb')
@@ -258,26 +257,47 @@ def kill_all(child=None):
     # Everything except this worker belongs to the finished sample.
     if child is not None:
         kill_sample(child)
+    if FORKSRV is not None:
+        # kill(-1) from here would end the fork server too: it kills everything but itself and us.
+        try:
+            FORKSRV.send(b'K')
+            if FORKSRV.recv(8) == b'k':
+                reap_orphans()
+                return
+        except OSError:
+            pass
+        forksrv_lost()  # killed below with the rest
     if IS_INIT:
-        for _ in range(10000):
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                pid, _st = os.waitpid(-1, 0)
-            except ChildProcessError:
-                break
-            except InterruptedError:
-                continue
+        kill_everything()
     else:
-        while True:
-            try:
-                pid, _st = os.waitpid(-1, os.WNOHANG)
-                if pid == 0:
-                    break
-            except ChildProcessError:
+        reap_orphans()
+
+def kill_everything():
+    # Kills every process but this one (and PID 1) and reaps them: only as PID 1 of our own pid
+    # namespace, or the fork server, are they all the sample's.
+    for _ in range(10000):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+
+def reap_orphans():
+    # Zombies of leftovers reparented to us (PID 1), where no fork server was their subreaper.
+    while True:
+        try:
+            pid, _st = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
                 break
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
 
 def remove(p):
     # Removes p and everything under it without following links, making each directory writable
@@ -439,7 +459,7 @@ def spawn(step, cwd, limits, watched=False, marker=None):
         # A pipe belongs to its creator (here root, mode 0600): the sample must be able to reopen its
         # own stdout and stderr (/dev/stdout, /proc/self/fd/1) as it could if it had made them.
         os.fchmod(r, 0o666)
-    py = step.get('py')
+    py = bool(step.get('py'))
     sfd = None
     if marker is not None and not py:
         # The marker for the harness of an exec'd program, on a pipe it reads as fd 3 (or /proc/self/fd/3).
@@ -449,66 +469,80 @@ def spawn(step, cwd, limits, watched=False, marker=None):
         os.write(sw, marker)
         os.close(sw)
     argv = step['argv']
-    path = os.path.join(cwd, argv[-1])
-    setrlimit = resource.setrlimit
-    # Objects the worker already has never need the child's GC: freezing them keeps the child from
-    # touching (and so copying) every page of the parent.
-    gc.freeze()
-    pid = os.fork()
-    if pid == 0:
-        # As little Python as possible before the sample runs: every page the child writes is copied.
+    pid = None
+    served = FORKSRV is not None
+    if served:
         try:
-            # Its own process group, for killpg. Not setsid: a session also gets its own scheduler
-            # autogroup, created and torn down per sample (measurable here).
-            os.setpgid(0, 0)
-            os.dup2(w, 1)
-            os.dup2(w, 2)
-            os.dup2(DEVNULL, 0)
-            if sfd is not None:
-                os.dup2(sfd, 3)
-                os.closerange(4, 4096)
-            else:
-                os.closerange(3, 4096)
-            for which, v in limits:
-                try:
-                    setrlimit(which, v)
-                except (ValueError, OSError):
-                    pass
-            if SEPARATE:
-                # The sample's own uid and gid, all three of each: every capability is gone, for good
-                # (no-new-privileges: no setuid binary or file capability gives any back).
-                os.setresgid(SAMPLE_GID, SAMPLE_GID, SAMPLE_GID)
-                os.setresuid(SAMPLE_UID, SAMPLE_UID, SAMPLE_UID)
-            else:
-                keyctl(1, None)  # KEYCTL_JOIN_SESSION_KEYRING: a fresh, empty session keyring
-            os.chdir(cwd)  # as the sample: the scratch dir is its own (mode 0700)
-            if py:
-                if (watched or SEPARATE) and LIBC is not None:
-                    # Dumpable again (changing uid made it not): the sample may read its own /proc/self
-                    # as "python3 file" could, and the worker its smaps_rollup (memory watch).
-                    LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
-                run_python_here(path, marker)
-            else:
-                # Python ignores these at startup (the worker SIGINT too); an exec'd program should get the defaults.
-                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-                signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                env = os.environ
-                if sfd is not None:
-                    env = dict(env, CRUCIBLE_SENTINEL_FD='3')
-                os.execvpe(argv[0], argv, env)
-        except BaseException as e:
-            try:
-                os.write(2, ('crucible worker: cannot start %r: %s\n' % (argv, e)).encode())
-            except Exception:
-                pass
-            os._exit(127)
+            fds = [w] if sfd is None else [w, sfd]
+            socket.send_fds(FORKSRV, [marshal.dumps((argv, py, cwd, limits, watched, marker))], fds)
+            pid = int(FORKSRV.recv(64))
+        except (OSError, ValueError):
+            forksrv_lost()
+            pid, served = None, False
+    if pid is None:
+        # Objects the worker already has never need the child's GC: freezing them keeps the child from
+        # touching (and so copying) every page of the parent.
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            start_child(argv, py, cwd, limits, watched, marker, w, sfd)
     os.close(w)
     if sfd is not None:
         os.close(sfd)
-    return pid, r
+    return pid, r, served
+
+def start_child(argv, py, cwd, limits, watched, marker, w, sfd):
+    # In the forked child: becomes the sample (never returns). As little Python as possible before
+    # the sample runs: every page the child writes is copied.
+    try:
+        # Its own process group, for killpg. Not setsid: a session also gets its own scheduler
+        # autogroup, created and torn down per sample (measurable here).
+        os.setpgid(0, 0)
+        os.dup2(w, 1)
+        os.dup2(w, 2)
+        os.dup2(DEVNULL, 0)
+        if sfd is not None:
+            os.dup2(sfd, 3)
+            os.closerange(4, 4096)
+        else:
+            os.closerange(3, 4096)
+        setrlimit = resource.setrlimit
+        for which, v in limits:
+            try:
+                setrlimit(which, v)
+            except (ValueError, OSError):
+                pass
+        if SEPARATE:
+            # The sample's own uid and gid, all three of each: every capability is gone, for good
+            # (no-new-privileges: no setuid binary or file capability gives any back).
+            os.setresgid(SAMPLE_GID, SAMPLE_GID, SAMPLE_GID)
+            os.setresuid(SAMPLE_UID, SAMPLE_UID, SAMPLE_UID)
+        else:
+            keyctl(1, None)  # KEYCTL_JOIN_SESSION_KEYRING: a fresh, empty session keyring
+        os.chdir(cwd)  # as the sample: the scratch dir is its own (mode 0700)
+        if py:
+            if (watched or SEPARATE) and LIBC is not None:
+                # Dumpable again (changing uid made it not): the sample may read its own /proc/self
+                # as "python3 file" could, and the worker its smaps_rollup (memory watch).
+                LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
+            run_python_here(os.path.join(cwd, argv[-1]), marker)
+        else:
+            # Python ignores these at startup (the worker SIGINT too); an exec'd program should get the defaults.
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            env = os.environ
+            if sfd is not None:
+                env = dict(env, CRUCIBLE_SENTINEL_FD='3')
+            os.execvpe(argv[0], argv, env)
+    except BaseException as e:
+        try:
+            os.write(2, ('crucible worker: cannot start %r: %s\n' % (argv, e)).encode())
+        except Exception:
+            pass
+    os._exit(127)
 
 PAGE = os.sysconf('SC_PAGE_SIZE')
 
@@ -541,11 +575,12 @@ def sample_memory(precise):
             pass
     return total
 
-def collect(pid, r, timeout_s, out, mem_limit=0):
+def collect(pid, r, timeout_s, out, mem_limit=0, served=False):
     # Reads the child's output until it exits or the wall clock runs out. Keeps the head and the
     # tail (tracebacks are at the end), counts the rest. With mem_limit (where no memory cgroup
     # bounds the sample: bubblewrap) it also watches the sample's memory every 20 ms and kills it
-    # past the limit; a fast allocator can overshoot by what it allocates in 20 ms.
+    # past the limit; a fast allocator can overshoot by what it allocates in 20 ms. "served": the
+    # fork server started it (its parent), so the fork server reaps it.
     deadline = time.monotonic() + timeout_s
     mem_killed = False
     next_mem = 0.0
@@ -555,6 +590,7 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
     except (AttributeError, OSError):
         pass
     status = None
+    cpu_ms = 0.0
     timed_out = False
     r_open = True
     while True:
@@ -579,10 +615,13 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
                 out.add(data)
             else:
                 r_open = False
-        if pidfd is None or pidfd in ready:
+        if served:
+            if (pidfd in ready) if pidfd is not None else ended(pid):
+                break
+        elif pidfd is None or pidfd in ready:
             p, st, ru = os.wait4(pid, os.WNOHANG)
             if p == pid:
-                status = st
+                status, cpu_ms = st, (ru.ru_utime + ru.ru_stime) * 1000.0
                 break
     wait_ms = None
     if timed_out:
@@ -590,7 +629,11 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
         # retries a timeout only when that starved it; one that had the CPU and still ran out is final.
         wait_ms = run_delay_ms(pid)
         kill_sample(pid)
+    if served:
+        status, cpu_ms = forksrv_reap(pid)
+    elif status is None:
         _p, status, ru = os.wait4(pid, 0)
+        cpu_ms = (ru.ru_utime + ru.ru_stime) * 1000.0
     # Whatever is still buffered in the pipe (a leftover grandchild may hold it open: do not wait).
     if r_open:
         os.set_blocking(r, False)
@@ -605,7 +648,15 @@ def collect(pid, r, timeout_s, out, mem_limit=0):
     os.close(r)
     if pidfd is not None:
         os.close(pidfd)
-    return status, timed_out, mem_killed, (ru.ru_utime + ru.ru_stime) * 1000.0, wait_ms
+    return status, timed_out, mem_killed, cpu_ms, wait_ms
+
+def ended(pid):
+    # Whether a process that is not our child has ended (a zombie, or gone): where there is no pidfd.
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            return f.read().rpartition(b')')[2].split()[0] == b'Z'
+    except (OSError, IndexError):
+        return True
 
 def run_delay_ms(pid):
     # /proc/PID/schedstat: "cpu-time-ns run-delay-ns timeslices" (absent without CONFIG_SCHED_INFO).
@@ -689,8 +740,8 @@ def handle(req):
                 DONE[:len(marker)] = bytes(len(marker))
             else:
                 out.watch(marker)
-        pid, r = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0, marker=marker)
-        status, timed_out, mem_killed, cpu_ms, wait_ms = collect(pid, r, timeout_s, out, mem)
+        pid, r, served = spawn(step, cwd, limits_for(srl, timeout_s), watched=mem > 0, marker=marker)
+        status, timed_out, mem_killed, cpu_ms, wait_ms = collect(pid, r, timeout_s, out, mem, served)
         res['cpuMs'] = cpu_ms
         if wait_ms is not None:
             res['waitMs'] = wait_ms
@@ -699,7 +750,10 @@ def handle(req):
         if mem_killed:
             res['memKilled'] = mem
         res.setdefault('stepMs', []).append((time.monotonic() - ts) * 1000.0)
-        kill_all(pid)
+        if served:
+            reap_orphans()  # the fork server killed what the sample left when it reaped it
+        else:
+            kill_all(pid)
         res['step'] = i
         res['timedOut'] = timed_out
         if os.WIFEXITED(status):
@@ -738,11 +792,183 @@ def trim():
             pass
     gc.freeze()
 
+def huge_text():
+    # Every forked sample runs the interpreter's own code: ~600 of the ~1,400 pages a typical sample
+    # touches are python3's text and read-only data. Where page tables are shadowed by the hypervisor
+    # (this kind of VM), a child's first touch of each 4 KB page costs ~4 us even without a fault. A
+    # copy of that code on 2 MB transparent huge pages, moved over the file's mapping (same bytes, same
+    # addresses), is mapped whole by every fork. Best effort: the file's mapping stays unless the copy
+    # is on huge pages; the answer says what happened (the hello's "hugeText").
+    if LIBC is None:
+        return 'no libc'
+    H = 2 << 20
+    try:
+        exe = os.path.realpath('/proc/self/exe')
+        maps = []
+        with open('/proc/self/maps') as f:
+            for line in f:
+                p = line.split()
+                if len(p) > 5 and p[5].startswith('/') and os.path.realpath(p[5]) == exe:
+                    lo, hi = (int(x, 16) for x in p[0].split('-'))
+                    maps.append((lo, hi, p[1]))
+        # The longest 2 MB-aligned stretch inside contiguous read-only mappings of the executable.
+        best, i = None, 0
+        while i < len(maps):
+            lo, hi, perm = maps[i]
+            j = i + 1
+            if perm[0] == 'r' and perm[1] != 'w':
+                while j < len(maps) and maps[j][0] == hi and maps[j][2][0] == 'r' and maps[j][2][1] != 'w':
+                    hi = maps[j][1]
+                    j += 1
+                a, b = (lo + H - 1) & ~(H - 1), hi & ~(H - 1)
+                if b > a and (best is None or b - a > best[1] - best[0]):
+                    best = (a, b)
+            i = j
+        if best is None:
+            return 'no 2 MB-aligned stretch in %s' % exe
+        a, n = best[0], best[1] - best[0]
+        vp, sz = ctypes.c_void_p, ctypes.c_size_t
+        mmap_, munmap, madvise, mprotect, mremap = LIBC.mmap, LIBC.munmap, LIBC.madvise, LIBC.mprotect, LIBC.mremap
+        mmap_.restype, mmap_.argtypes = vp, [vp, sz, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+        mremap.restype, mremap.argtypes = vp, [vp, sz, sz, ctypes.c_int, vp]
+        munmap.argtypes, madvise.argtypes, mprotect.argtypes = [vp, sz], [vp, sz, ctypes.c_int], [vp, sz, ctypes.c_int]
+        raw = mmap_(None, n + H, 3, 0x22, -1, 0)  # PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS
+        if raw is None or raw == ctypes.c_void_p(-1).value:
+            return 'mmap failed'
+        dst = (raw + H - 1) & ~(H - 1)
+        if dst > raw:
+            munmap(raw, dst - raw)
+        if raw + H > dst:
+            munmap(dst + n, raw + H - dst)
+        if madvise(dst, n, 14) != 0:  # MADV_HUGEPAGE
+            munmap(dst, n)
+            return 'no transparent huge pages'
+        ctypes.memmove(dst, a, n)
+        huge = 0
+        with open('/proc/self/smaps') as f:
+            here = False
+            for line in f:
+                if '-' in line.split(' ', 1)[0]:
+                    here = int(line.split('-', 1)[0], 16) == dst
+                elif here and line.startswith('AnonHugePages:'):
+                    huge = int(line.split()[1]) * 1024
+                    break
+        if huge < n:
+            munmap(dst, n)
+            return 'the copy is not on huge pages (%d of %d KB)' % (huge >> 10, n >> 10)
+        if mprotect(dst, n, 5) != 0:  # PROT_READ|PROT_EXEC
+            munmap(dst, n)
+            return 'mprotect failed'
+        if mremap(dst, n, n, 3, a) != a:  # MREMAP_MAYMOVE|MREMAP_FIXED: one step, the old mapping goes
+            munmap(dst, n)
+            return 'mremap failed'
+        return '%d MB of %s' % (n >> 20, exe)
+    except Exception as e:
+        return '%s: %s' % (type(e).__name__, e)
+
+# The fork server. In a VM whose page tables the hypervisor shadows, every page a process writes
+# after it forked costs a copy-on-write fault (~10-20 us): the worker's own per-sample Python (the
+# request, the files, the output, the answer) wrote ~290 pages after every fork. So where it can
+# (Docker: PID 1, root, pidfds) the worker forks once, at start, a process that only forks samples,
+# reaps them and kills what they leave, in a loop that touches few pages; the worker itself no
+# longer forks. It stays root and non-dumpable (samples, of another uid, can neither signal nor
+# trace it) and is the subreaper of what a sample starts; kill(-1) from it reaches everything but
+# itself and us. If it is gone, the worker forks samples itself again.
+FORKSRV = None
+
+def forksrv_lost():
+    global FORKSRV
+    if FORKSRV is not None:
+        try:
+            FORKSRV.close()  # it exits when it reads the end
+        except OSError:
+            pass
+        FORKSRV = None
+
+def forksrv_reap(pid):
+    # The sample's wait status and CPU ms, from the fork server (which then kills and reaps the rest).
+    try:
+        FORKSRV.send(b'R%d' % pid)
+        st, cpu = FORKSRV.recv(64).split()
+        return int(st), float(cpu)
+    except (OSError, ValueError):
+        forksrv_lost()
+    # It died under the sample, which is now our child (reparented to PID 1).
+    kill_sample(pid)
+    try:
+        _p, st, ru = os.wait4(pid, 0)
+        return st, (ru.ru_utime + ru.ru_stime) * 1000.0
+    except ChildProcessError:
+        return signal.SIGKILL, 0.0
+
+def forksrv_loop(sock):
+    LIBC.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: a sample's orphans come here, not to the worker
+    recv_fds, send = socket.recv_fds, sock.send
+    while True:
+        try:
+            msg, fds, _flags, _addr = recv_fds(sock, 1 << 20, 2)
+        except OSError:
+            os._exit(1)
+        if not msg:
+            os._exit(0)
+        try:
+            op = msg[:1]
+            if op == b'R':
+                try:
+                    _p, st, ru = os.wait4(int(msg[1:]), 0)
+                    cpu = (ru.ru_utime + ru.ru_stime) * 1000.0
+                except ChildProcessError:
+                    st, cpu = signal.SIGKILL, 0.0
+                kill_everything()
+                send(b'%d %r' % (st, cpu))
+            elif op == b'K':
+                kill_everything()
+                send(b'k')
+            else:
+                argv, py, cwd, limits, watched, marker = marshal.loads(msg)
+                pid = os.fork()
+                if pid == 0:
+                    start_child(argv, py, cwd, limits, watched, marker, fds[0], fds[1] if len(fds) > 1 else None)
+                send(b'%d' % pid)
+        except Exception as e:
+            try:
+                send(b'E' + repr(e).encode())
+            except OSError:
+                os._exit(1)
+        finally:
+            for fd in fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+def start_forksrv():
+    global FORKSRV
+    if not (IS_INIT and SEPARATE and LIBC is not None and hasattr(socket, 'send_fds')):
+        return 'not PID 1 as root'
+    try:
+        os.close(os.pidfd_open(os.getpid()))  # the worker waits for samples that are not its children on pidfds
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+    except (AttributeError, OSError) as e:
+        return '%s: %s' % (type(e).__name__, e)
+    if pid == 0:
+        ours.close()
+        try:
+            forksrv_loop(theirs)
+        finally:
+            os._exit(1)
+    theirs.close()
+    FORKSRV = ours
+    return None
+
 def main():
     clean_scratch()
+    huge = huge_text()
     trim()
+    nofs = start_forksrv()
     reply({'hello': 1, 'token': _token if TRANSPORT == 'socket' else '', 'transport': TRANSPORT, 'pid': os.getpid(), 'init': IS_INIT, 'nondumpable': NONDUMPABLE, 'separate': SEPARATE,
-           'python': sys.version.split()[0], 'pidfd': hasattr(os, 'pidfd_open')})
+           'python': sys.version.split()[0], 'pidfd': hasattr(os, 'pidfd_open'), 'hugeText': huge, 'forkServer': nofs or True})
     while True:
         line = PROTO_IN.readline()
         if not line:
