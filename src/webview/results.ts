@@ -52,7 +52,7 @@ function summaryLine(m: ModelMetrics, multi: boolean, live: boolean): string {
     // Never a bare value that looks certain: say there is no interval (the table's tooltip says why).
     const tail = p?.value == null ? '' : ci ? ` ${ci}` : live ? '' : ' (no interval)';
     // Mid-run pass@1 is over the problems furthest along (as every k): not the same samples as the count after it.
-    const over = live && p?.value != null && p.short ? ` over ${p.problems ?? 0} problems so far` : '';
+    const over = live && p?.value != null && p.short ? ` over ${p.problems ?? 0} problem${p.problems === 1 ? '' : 's'} so far` : '';
     parts.push(`pass@1 = ${fmtRate(p?.value)}${tail}${over} · ${m.passed}/${codeSamples(m)} passed`);
   }
   if (m.refusal) parts.push(`slip rate ${rateShort(m.refusal.slipRate)} · over-refusal ${rateShort(m.refusal.overRefusalRate)}`);
